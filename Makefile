@@ -1,0 +1,49 @@
+# The only entry points a person needs: make run, make test (also: lint, bench).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export BSPOS_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: run test test-sqlite test-postgres lint bench install install-test clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+## run: install, migrate the SQLite database under BSPOS_DATA_DIR, load the demo MSP if empty, serve on 127.0.0.1:PORT
+run: install
+	$(BIN)/bspos migrate --no-input
+	$(BIN)/bspos demo --if-empty
+	$(BIN)/bspos serve --port $(PORT)
+
+## test: lint, migration check, the suite on SQLite and again on a throwaway PostgreSQL
+test: install-test lint test-sqlite test-postgres
+
+test-sqlite:
+	env -u DATABASE_URL BSPOS_DATA_DIR=$$(mktemp -d) $(BIN)/bspos makemigrations --check --dry-run
+	env -u DATABASE_URL $(BIN)/pytest -n 2 -p no:cacheprovider
+
+test-postgres:
+	scripts/with-postgres.sh $(BIN)/pytest -n 2 -p no:cacheprovider
+
+lint: install-test
+	$(BIN)/ruff check .
+
+bench: install
+	scripts/with-postgres.sh $(BIN)/python bench/demo_scale.py
+
+clean:
+	rm -rf $(VENV) build src/*.egg-info

@@ -1,0 +1,1 @@
+"""bspos: run a managed service provider as a Business Solution Partner."""

@@ -1,0 +1,72 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from bspos.catalogue.models import Service
+from bspos.clients.models import Client
+from bspos.sla.models import SlaPlan
+
+
+class AgreementKind(models.TextChoices):
+    PER_USER = "per_user", "Per user"
+    PER_DEVICE = "per_device", "Per device"
+    FLAT = "flat", "Flat / outcome-based"
+    BLOCK_HOURS = "block_hours", "Block of hours"
+    TIME_AND_MATERIALS = "time_materials", "Time & materials"
+
+
+class Agreement(models.Model):
+    """What a client buys: price basis, term, SLA plan and the included services that bound its scope."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="agreements")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=AgreementKind.choices)
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0.00"),
+                                     validators=[MinValueValidator(0)],
+                                     help_text="Per user, per device, per month (flat) or per block.")
+    quantity = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("1"),
+                                   validators=[MinValueValidator(0)],
+                                   help_text="Contracted quantity; per-user/per-device billing counts the real one.")
+    hourly_rate = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("0.00"),
+                                      validators=[MinValueValidator(0)],
+                                      help_text="Rate for time & materials and for hours beyond a block.")
+    block_hours = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True,
+                                      validators=[MinValueValidator(0)])
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    term_months = models.PositiveSmallIntegerField(default=12)
+    renewal_date = models.DateField(null=True, blank=True)
+    sla_plan = models.ForeignKey(SlaPlan, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="agreements")
+    included_services = models.ManyToManyField(Service, blank=True, related_name="agreements",
+                                               help_text="The scope boundary: work on anything else is extra.")
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["client", "-start_date"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                                   name="agreement_end_not_before_start"),
+            models.CheckConstraint(condition=Q(unit_price__gte=0) & Q(quantity__gte=0) & Q(hourly_rate__gte=0),
+                                   name="agreement_amounts_not_negative"),
+            models.CheckConstraint(condition=~Q(kind=AgreementKind.BLOCK_HOURS) | Q(block_hours__gt=0),
+                                   name="block_agreement_has_hours"),
+        ]
+
+    def clean(self) -> None:
+        errors = {}
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            errors["end_date"] = "The end date cannot be before the start date."
+        if self.kind == AgreementKind.BLOCK_HOURS and not self.block_hours:
+            errors["block_hours"] = "A block-of-hours agreement needs the number of hours in the block."
+        if errors:
+            raise ValidationError(errors)
+
+    def is_active_on(self, day) -> bool:
+        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+
+    def __str__(self) -> str:
+        return f"{self.client} — {self.name}"

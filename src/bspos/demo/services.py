@@ -1,0 +1,690 @@
+"""The demo MSP: a deterministic, realistic data set generated in bulk (`bspos demo`)."""
+
+import math
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.utils.text import slugify
+from faker import Faker
+
+from bspos.agreements.models import Agreement, AgreementKind
+from bspos.assets.models import Asset, AssetType, Lifecycle
+from bspos.catalogue.models import Service, ServiceUnit, SevenCArea
+from bspos.clients.models import Client, ClientStatus, Contact, ServiceTier, Site
+from bspos.core.business_time import BusinessClock
+from bspos.core.services import next_numbers
+from bspos.people.models import Rate, Role, User
+from bspos.servicedesk.models import (
+    Category,
+    InternalCategory,
+    Level,
+    Note,
+    Source,
+    Status,
+    Ticket,
+    TicketType,
+    TimeEntry,
+)
+from bspos.servicedesk.services import TICKET_SEQUENCE, priority_for
+from bspos.sla.models import BusinessCalendar, SlaPlan, SlaTarget, WorkingHours
+from bspos.sla.services import business_clock, compute_clocks
+
+DEMO_PASSWORD = "demo"  # demo data only: a real install creates its owner with `bspos createsuperuser`
+DEMO_TIME_ZONE = "America/New_York"
+VERTICALS = ["Legal", "Healthcare", "Manufacturing"]
+TICKETS_PER_USER_PER_MONTH = 1.6
+BATCH_SIZE = 2000
+
+Progress = Callable[[str, int, int], None]  # (step, done, total)
+
+
+@dataclass
+class DemoSize:
+    clients: int = 40
+    months: int = 12
+    seed: int = 1
+    today: date = field(default_factory=date.today)
+
+
+@dataclass
+class DemoSummary:
+    clients: int
+    contacts: int
+    assets: int
+    tickets: int
+    notes: int
+    time_entries: int
+    staff_logins: list[str]
+    contact_logins: list[str]
+
+
+# (impact, urgency) weights: gives roughly P1 3%, P2 12%, P3 50%, P4 35%.
+IMPACT_URGENCY_WEIGHTS = [
+    ((Level.HIGH, Level.HIGH), 3), ((Level.HIGH, Level.MEDIUM), 6), ((Level.MEDIUM, Level.HIGH), 6),
+    ((Level.HIGH, Level.LOW), 5), ((Level.MEDIUM, Level.MEDIUM), 35), ((Level.LOW, Level.HIGH), 10),
+    ((Level.MEDIUM, Level.LOW), 15), ((Level.LOW, Level.MEDIUM), 12), ((Level.LOW, Level.LOW), 8),
+]
+SOURCE_WEIGHTS = [(Source.EMAIL, 40), (Source.PORTAL, 25), (Source.PHONE, 20), (Source.ALERT, 12), (Source.API, 3)]
+TYPE_WEIGHTS = [(TicketType.INCIDENT, 55), (TicketType.SERVICE_REQUEST, 35), (TicketType.CHANGE, 7),
+                (TicketType.PROBLEM, 3)]
+
+SUBJECTS: dict[str, list[str]] = {
+    Category.HARDWARE: ["Laptop will not power on", "Monitor flickering", "Docking station not detected",
+                        "Keyboard keys sticking", "Disk health warning on workstation"],
+    Category.SOFTWARE: ["Outlook keeps crashing", "Install accounting software update", "Teams audio not working",
+                        "Excel add-in missing", "Line-of-business app error on start"],
+    Category.NETWORK: ["Wi-Fi drops in meeting room", "VPN cannot connect", "Slow internet at branch office",
+                       "Switch port down", "DNS resolution failing"],
+    Category.EMAIL: ["Shared mailbox access", "Emails stuck in outbox", "Phishing email reported",
+                     "Calendar not syncing on phone", "Distribution list change"],
+    Category.ACCESS: ["New starter account", "Password reset", "Leaver account removal", "MFA device replacement",
+                      "Folder permission request"],
+    Category.SECURITY: ["Antivirus detection quarantined file", "Suspicious sign-in alert", "Firewall rule request",
+                        "Unpatched server flagged", "USB device blocked"],
+    Category.BACKUP: ["Backup job failed", "Restore deleted folder", "Backup storage nearly full",
+                      "Test restore for audit"],
+    Category.PRINTING: ["Printer offline", "Scan to email not working", "Toner replacement", "Print queue stuck"],
+    Category.OTHER: ["Question about invoice of licences", "Move desk and equipment", "Conference room setup"],
+}
+CATEGORY_WEIGHTS = [(Category.HARDWARE, 14), (Category.SOFTWARE, 22), (Category.NETWORK, 10),
+                    (Category.EMAIL, 14), (Category.ACCESS, 18), (Category.SECURITY, 8), (Category.BACKUP, 5),
+                    (Category.PRINTING, 6), (Category.OTHER, 3)]
+ALERT_SUBJECTS = ["CPU above 95% for 15 minutes", "Disk C: below 10% free", "Server not responding to ping",
+                  "Backup job failed", "Windows service stopped", "RAID array degraded"]
+FIRST_REPLIES = ["Thanks for reporting this, I'm looking into it now.",
+                 "I've picked this up and will connect remotely shortly.",
+                 "Acknowledged. Could you confirm when this started?"]
+INTERNAL_NOTES = ["Checked event logs, nothing obvious yet.", "Remote session: reproduced the issue.",
+                  "Escalating: needs server access.", "Vendor case opened."]
+RESOLUTIONS = ["Resolved: settings corrected and tested with the user.", "Fixed after applying the latest update.",
+               "Hardware replaced under warranty; user confirmed working.", "Access granted and verified."]
+
+# Service tiers in turn: 45% silver, 35% gold, 20% platinum.
+TIER_CYCLE = [ServiceTier(code) for code in "SGSPGSGSPGSGSPGSSGPS".translate(
+    str.maketrans({"S": "silver ", "G": "gold ", "P": "platinum "})).split()]
+# Per tier: (users range, per-user price, SLA plan name).
+TIER_PROFILE = {
+    ServiceTier.SILVER: ((8, 30), Decimal("95.00"), "Silver business hours"),
+    ServiceTier.GOLD: ((20, 50), Decimal("140.00"), "Gold business hours"),
+    ServiceTier.PLATINUM: ((35, 80), Decimal("185.00"), "Platinum extended hours"),
+}
+# Cost and bill rate per hour by tier (1-3), for the owner and for the vCIO; a raise mid-period.
+TECH_RATES = {1: (Decimal("28.00"), Decimal("95.00")), 2: (Decimal("38.00"), Decimal("125.00")),
+              3: (Decimal("52.00"), Decimal("165.00"))}
+OWNER_RATE = (Decimal("70.00"), Decimal("195.00"))
+VCIO_RATE = (Decimal("60.00"), Decimal("180.00"))
+TIER_MINUTES = {1: 18, 2: 42, 3: 65}  # median minutes of work per ticket by tier
+
+
+def _pick(rng: random.Random, weighted: list) -> object:
+    values, weights = zip(*weighted, strict=True)
+    return rng.choices(values, weights)[0]
+
+
+def _months(first: date, count: int) -> list[date]:
+    months, year, month = [], first.year, first.month
+    for _ in range(count):
+        months.append(date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _month_end(first: date) -> date:
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def _business_days(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)
+            if (start + timedelta(days=i)).weekday() < 5]
+
+
+class DemoBuilder:
+    """Builds the demo MSP in one transaction; figures are shaped after seed 000/003 benchmarks."""
+
+    def __init__(self, size: DemoSize, progress: Progress | None = None) -> None:
+        self.size = size
+        self.rng = random.Random(size.seed)
+        self.faker = Faker("en_US")
+        self.faker.seed_instance(size.seed)
+        self.zone = ZoneInfo(DEMO_TIME_ZONE)
+        self.progress = progress or (lambda step, done, total: None)
+        self.password = make_password(DEMO_PASSWORD, salt=f"bsposdemo{size.seed}")
+        self.now = datetime.combine(size.today, time(15, 0), self.zone)
+        self.window_start = _months(date(size.today.year, size.today.month, 1), 1)[0]
+        for _ in range(size.months - 1):
+            self.window_start = (self.window_start - timedelta(days=1)).replace(day=1)
+        self.counts = dict.fromkeys(["contacts", "assets", "tickets", "notes", "time_entries"], 0)
+        self.last_id: dict[type, int] = {}
+
+    # --- reference data ---------------------------------------------------------------------------------------
+    def build_sla(self) -> None:
+        office = BusinessCalendar.objects.create(name="New York office hours", time_zone=DEMO_TIME_ZONE,
+                                                 holiday_country="US", holiday_subdivision="NY")
+        extended = BusinessCalendar.objects.create(name="New York extended hours", time_zone=DEMO_TIME_ZONE,
+                                                   holiday_country="US", holiday_subdivision="NY")
+        WorkingHours.objects.bulk_create(
+            [WorkingHours(calendar=office, weekday=d, starts=time(8), ends=time(18)) for d in range(5)]
+            + [WorkingHours(calendar=extended, weekday=d, starts=time(7), ends=time(20)) for d in range(5)]
+            + [WorkingHours(calendar=extended, weekday=5, starts=time(9), ends=time(13))]
+        )
+        targets = {  # (first response, resolution) business minutes for P1..P4
+            "Silver business hours": (office, [(60, 480), (120, 960), (240, 1920), (480, 4800)]),
+            "Gold business hours": (office, [(30, 240), (60, 600), (120, 1440), (240, 2880)]),
+            "Platinum extended hours": (extended, [(15, 240), (30, 480), (60, 1200), (120, 2400)]),
+        }
+        self.plans: dict[str, SlaPlan] = {}
+        self.targets: dict[int, dict[int, SlaTarget]] = {}
+        self.clocks: dict[int, BusinessClock] = {}
+        for name, (calendar, minutes) in targets.items():
+            plan = SlaPlan.objects.create(name=name, calendar=calendar)
+            SlaTarget.objects.bulk_create(
+                [SlaTarget(plan=plan, priority=p, first_response_minutes=fr, resolution_minutes=res)
+                 for p, (fr, res) in enumerate(minutes, start=1)])
+            self.plans[name] = plan
+            self.targets[plan.pk] = {t.priority: t for t in plan.targets.all()}
+        for calendar in (office, extended):
+            clock = business_clock(calendar)
+            for plan in self.plans.values():
+                if plan.calendar_id == calendar.pk:
+                    self.clocks[plan.pk] = clock
+
+    def build_catalogue(self) -> None:
+        rows = [
+            ("Help desk (remote support)", ServiceUnit.PER_USER, SevenCArea.CONTINUOUS),
+            ("On-site support", ServiceUnit.PER_HOUR, SevenCArea.CONTINUOUS),
+            ("Endpoint management and patching", ServiceUnit.PER_DEVICE, SevenCArea.CONTROLLED),
+            ("Server monitoring", ServiceUnit.PER_DEVICE, SevenCArea.CONTINUOUS),
+            ("Backup and disaster recovery", ServiceUnit.PER_DEVICE, SevenCArea.CONTINUOUS),
+            ("Email security and filtering", ServiceUnit.PER_USER, SevenCArea.CONTROLLED),
+            ("Security awareness training", ServiceUnit.PER_USER, SevenCArea.CONSCIOUS),
+            ("Microsoft 365 administration", ServiceUnit.PER_USER, SevenCArea.COMPETENT),
+            ("Network management", ServiceUnit.FLAT, SevenCArea.CHARGED),
+            ("vCIO strategic reviews", ServiceUnit.FLAT, SevenCArea.CLEAR),
+            ("Licence and vendor management", ServiceUnit.FLAT, SevenCArea.COST_EFFECTIVE),
+            ("Projects and installations", ServiceUnit.PER_HOUR, SevenCArea.CHARGED),
+        ]
+        self.services = Service.objects.bulk_create(
+            [Service(name=name, unit=unit, area=area) for name, unit, area in rows])
+
+    def build_people(self) -> None:
+        techs = max(8, math.ceil(8 * self.size.clients / 40))
+        tiers = [1, 1, 1, 2, 2, 2, 3, 3]  # tier 1 carries most tickets, tier 3 the hardest
+        people = [User(username="owner", first_name="Olivia", last_name="Owens", role=Role.OWNER,
+                       is_staff=True, is_superuser=True, tier=3, weekly_hours=Decimal("60")),
+                  User(username="manager", first_name="Marcus", last_name="Mendez", role=Role.SERVICE_MANAGER,
+                       is_staff=True, is_superuser=True, tier=3),
+                  User(username="vcio", first_name="Vera", last_name="Castillo", role=Role.VCIO),
+                  User(username="finance", first_name="Frank", last_name="Ito", role=Role.FINANCE)]
+        for number in range(1, techs + 1):
+            people.append(User(username=f"tech{number}", first_name=self.faker.first_name(),
+                               last_name=self.faker.last_name(), role=Role.TECHNICIAN,
+                               tier=tiers[(number - 1) % len(tiers)]))
+        for person in people:
+            person.password = self.password
+            person.email = f"{person.username}@demo-msp.example"
+        User.objects.bulk_create(people)
+        self.staff_usernames = [p.username for p in people]
+        self.staff = {u.username: u for u in User.objects.filter(username__in=[p.username for p in people])}
+        self.technicians = [u for u in self.staff.values() if u.role == Role.TECHNICIAN]
+        self.by_tier = {tier: [u for u in self.technicians if u.tier == tier] for tier in (1, 2, 3)}
+        # Rate history: the rate at the start of the window, then a raise halfway through.
+        raise_day = self.window_start + (self.size.today - self.window_start) / 2
+        self.rate_history: dict[int, list[tuple[date, Decimal, Decimal]]] = {}
+        rates = []
+        for user in self.staff.values():
+            base = {Role.OWNER: OWNER_RATE, Role.VCIO: VCIO_RATE}.get(user.role) or TECH_RATES.get(user.tier or 2)
+            if user.role in (Role.FINANCE, Role.SERVICE_MANAGER):
+                base = (Decimal("45.00"), Decimal("0.00"))
+            raised = (base[0] * Decimal("1.05")).quantize(Decimal("0.01")), base[1]
+            history = [(self.window_start - timedelta(days=730), *base), (raise_day, *raised)]
+            self.rate_history[user.pk] = history
+            rates += [Rate(user=user, effective_from=day, cost_rate=cost, bill_rate=bill)
+                      for day, cost, bill in history]
+        Rate.objects.bulk_create(rates)
+        self.owner = self.staff["owner"]
+
+    def rate_for(self, user: User, day: date) -> tuple[Decimal, Decimal]:
+        in_force = [r for r in self.rate_history[user.pk] if r[0] <= day]
+        return in_force[-1][1], in_force[-1][2]
+
+    # --- clients ----------------------------------------------------------------------------------------------
+    def build_clients(self) -> None:
+        rng, today = self.rng, self.size.today
+        names: set[str] = set()
+        clients = []
+        count = self.size.clients
+        # Fates in fixed shares, shuffled: ~8% prospects, ~12% churned during the window, ~15% won during it.
+        fates = (["prospect"] * max(1, round(count * 0.08)) + ["churned"] * max(1, round(count * 0.12))
+                 + ["new"] * round(count * 0.15))[: max(count - 1, 0)]
+        fates += ["established"] * (count - len(fates))
+        rng.shuffle(fates)
+        window_days = (today - self.window_start).days
+        for index, fate in enumerate(fates):
+            name = self.faker.company()
+            while name in names:
+                name = f"{self.faker.company()} {self.faker.city_suffix()}"
+            names.add(name)
+            tier = TIER_CYCLE[index % len(TIER_CYCLE)]
+            status, since, churned = ClientStatus.ACTIVE, None, None
+            if fate == "prospect":
+                status = ClientStatus.PROSPECT
+            elif fate == "new":
+                since = self.window_start + timedelta(days=rng.randrange(max(window_days - 30, 1)))
+            else:
+                since = self.window_start - timedelta(days=rng.randrange(120, 9 * 365))
+            if fate == "churned":
+                earliest = self.window_start + timedelta(days=min(30, window_days // 3))
+                status = ClientStatus.CHURNED
+                churned = earliest + timedelta(days=rng.randrange(max((today - earliest).days - 7, 1)))
+            clients.append(Client(
+                name=name, status=status, vertical=VERTICALS[index % len(VERTICALS)], service_tier=tier,
+                prospect_since=(since or today) - timedelta(days=rng.randrange(30, 200)),
+                client_since=since, churned_on=churned, account_manager=self.staff["vcio"],
+                phone=self.faker.phone_number(), website=f"https://{slugify(name)[:40]}.example",
+            ))
+        Client.objects.bulk_create(clients, batch_size=BATCH_SIZE)
+        self.clients = list(Client.objects.order_by("pk"))
+
+    def build_client_details(self) -> None:
+        """Sites, contacts (one portal login per client), agreements and assets."""
+        rng = self.rng
+        sites, contacts, agreements, assets, logins = [], [], [], [], []
+        self.users_at: dict[int, int] = {}
+        kinds = [AgreementKind.PER_USER, AgreementKind.PER_DEVICE, AgreementKind.PER_USER, AgreementKind.FLAT,
+                 AgreementKind.BLOCK_HOURS, AgreementKind.PER_USER, AgreementKind.TIME_AND_MATERIALS,
+                 AgreementKind.PER_DEVICE]
+        rmm_counter = 0
+        used_usernames: set[str] = set()
+        for index, client in enumerate(self.clients):
+            (low, high), per_user, plan_name = TIER_PROFILE[ServiceTier(client.service_tier)]
+            users = rng.randint(low, high) if client.status != ClientStatus.PROSPECT else rng.randint(5, 40)
+            self.users_at[client.pk] = users
+            site_count = 1 + (users > 30) + (users > 60)
+            for s in range(site_count):
+                sites.append(Site(client=client, name="Head office" if s == 0 else f"Branch {s}",
+                                  address=self.faker.street_address(), city=self.faker.city(), country="US",
+                                  time_zone=DEMO_TIME_ZONE))
+            for c in range(users):
+                first, last = self.faker.first_name(), self.faker.last_name()
+                contacts.append(Contact(client=client, first_name=first, last_name=last,
+                                        email=f"{first}.{last}@{slugify(client.name)[:30]}.example".lower(),
+                                        phone=self.faker.phone_number(), job_title=self.faker.job()[:100],
+                                        is_primary=c == 0, is_billable_user=c < users - users // 10,
+                                        is_active=client.status != ClientStatus.CHURNED))
+            if client.status == ClientStatus.PROSPECT:
+                continue
+            username = slugify(client.name)[:28] or f"client{index}"
+            while username in used_usernames:
+                username = f"{username[:24]}{rng.randrange(1000)}"
+            used_usernames.add(username)
+            logins.append(User(username=username, password=self.password, role=Role.CLIENT_CONTACT,
+                               first_name=contacts[-users].first_name, last_name=contacts[-users].last_name,
+                               email=contacts[-users].email))
+            kind = kinds[len(agreements) % len(kinds)]  # every kind appears among the first eight served
+            devices = int(users * 0.9) + 3
+            price, quantity, block = {
+                AgreementKind.PER_USER: (per_user, users, None),
+                AgreementKind.PER_DEVICE: ((per_user * Decimal("0.6")).quantize(Decimal("1")), devices, None),
+                AgreementKind.FLAT: ((per_user * users * Decimal("0.95")).quantize(Decimal("10")), 1, None),
+                AgreementKind.BLOCK_HOURS: (Decimal("1900.00"), 1, Decimal("20")),
+                AgreementKind.TIME_AND_MATERIALS: (Decimal("0.00"), 1, None),
+            }[kind]
+            agreements.append(Agreement(
+                client=client, name=f"{client.get_service_tier_display()} {AgreementKind(kind).label} agreement",
+                kind=kind, unit_price=price, quantity=quantity, block_hours=block, hourly_rate=Decimal("150.00"),
+                start_date=client.client_since, end_date=client.churned_on, term_months=12,
+                renewal_date=self._renewal(client.client_since), sla_plan=self.plans[plan_name],
+            ))
+            for a in range(devices + rng.randint(1, 6)):
+                rmm_counter += 1
+                assets.append(self._asset(client, a, devices, rmm_counter))
+        Site.objects.bulk_create(sites, batch_size=BATCH_SIZE)
+        Contact.objects.bulk_create(contacts, batch_size=BATCH_SIZE)
+        User.objects.bulk_create(logins, batch_size=BATCH_SIZE)
+        Agreement.objects.bulk_create(agreements, batch_size=BATCH_SIZE)
+        Asset.objects.bulk_create(assets, batch_size=BATCH_SIZE)
+        self._link_logins(logins)
+        self._include_services()
+        self.counts["contacts"], self.counts["assets"] = len(contacts), len(assets)
+        self.contact_logins = [u.username for u in logins]
+        self.contacts_of: dict[int, list[int]] = {}
+        for contact_id, client_id in Contact.objects.values_list("pk", "client_id").order_by("pk"):
+            self.contacts_of.setdefault(client_id, []).append(contact_id)
+        self.assets_of: dict[int, list[int]] = {}
+        for asset_id, client_id in Asset.objects.values_list("pk", "client_id").order_by("pk"):
+            self.assets_of.setdefault(client_id, []).append(asset_id)
+        self.agreement_of = {a.client_id: a for a in Agreement.objects.order_by("pk")}
+
+    def _renewal(self, since: date) -> date:
+        renewal = since.replace(day=min(since.day, 28))
+        while renewal <= self.size.today:
+            renewal = renewal.replace(year=renewal.year + 1)
+        return renewal
+
+    def _asset(self, client: Client, index: int, devices: int, rmm_counter: int) -> Asset:
+        rng = self.rng
+        if index < devices:
+            kind = AssetType.LAPTOP if rng.random() < 0.55 else AssetType.WORKSTATION
+            system = _pick(rng, [("Windows 11 Pro", 70), ("Windows 10 Pro", 20), ("macOS 15", 10)])
+        else:
+            kind = _pick(rng, [(AssetType.SERVER, 3), (AssetType.NETWORK, 3), (AssetType.FIREWALL, 1),
+                               (AssetType.PRINTER, 3), (AssetType.VIRTUAL_MACHINE, 2)])
+            system = {AssetType.SERVER: "Windows Server 2022", AssetType.VIRTUAL_MACHINE: "Ubuntu 24.04"}.get(
+                kind, "")
+        purchased = self.size.today - timedelta(days=rng.randrange(30, 7 * 365))
+        years = 5 if kind in (AssetType.SERVER, AssetType.NETWORK, AssetType.FIREWALL) else 3
+        age_years = (self.size.today - purchased).days / 365
+        lifecycle = Lifecycle.RETIRED if age_years > 6 else Lifecycle.ACTIVE
+        seen = None
+        if lifecycle == Lifecycle.ACTIVE and client.status == ClientStatus.ACTIVE:
+            seen = self.now - timedelta(minutes=rng.randrange(1, 60 * 24 * 3))
+        prefix = {AssetType.LAPTOP: "LT", AssetType.WORKSTATION: "WS", AssetType.SERVER: "SRV",
+                  AssetType.NETWORK: "SW", AssetType.FIREWALL: "FW", AssetType.PRINTER: "PRN",
+                  AssetType.VIRTUAL_MACHINE: "VM"}[kind]
+        return Asset(
+            client=client, asset_type=kind, name=f"{slugify(client.name)[:10].upper()}-{prefix}{index + 1:03d}",
+            serial_number=f"SN{rng.randrange(10**9):09d}", manufacturer=_pick(rng, [("Dell", 5), ("HP", 3),
+                                                                                  ("Lenovo", 3), ("Cisco", 1)]),
+            operating_system=system, rmm_id=f"demo-agent-{rmm_counter:07d}", last_seen=seen,
+            purchased_on=purchased, warranty_expires=purchased + timedelta(days=365 * years),
+            lifecycle=lifecycle,
+        )
+
+    def _link_logins(self, logins: list[User]) -> None:
+        by_username = dict(User.objects.filter(role=Role.CLIENT_CONTACT).values_list("username", "pk"))
+        primaries = {c.client_id: c for c in Contact.objects.filter(is_primary=True)}
+        updates = []
+        for client, login in zip([c for c in self.clients if c.status != ClientStatus.PROSPECT], logins,
+                                 strict=True):
+            contact = primaries[client.pk]
+            contact.user_id = by_username[login.username]
+            updates.append(contact)
+        Contact.objects.bulk_update(updates, ["user"], batch_size=BATCH_SIZE)
+
+    def _include_services(self) -> None:
+        through = Agreement.included_services.through
+        core = self.services[:1] + self.services[2:6]
+        rows = []
+        for agreement in Agreement.objects.select_related("client"):
+            if agreement.kind == AgreementKind.TIME_AND_MATERIALS:
+                continue
+            included = list(core)
+            if agreement.client.service_tier in (ServiceTier.GOLD, ServiceTier.PLATINUM):
+                included += self.services[6:9]
+            if agreement.client.service_tier == ServiceTier.PLATINUM:
+                included += self.services[9:11]
+            rows += [through(agreement_id=agreement.pk, service_id=s.pk) for s in included]
+        through.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+
+    # --- delivery: tickets, notes, time -----------------------------------------------------------------------
+    # Rows are plain dicts of column values written by insert_rows (COPY on PostgreSQL): at a million tickets,
+    # building model instances and compiling INSERTs would take most of the time. The database is empty, so
+    # ids are handed out here and the sequences are reset at the end.
+    def build_month(self, month: date) -> None:
+        rng = self.rng
+        month_end = min(_month_end(month), self.size.today)
+        tickets: list[dict] = []
+        for client in self.clients:
+            if client.status == ClientStatus.PROSPECT:
+                continue
+            first = max(month, client.client_since)
+            last = min(month_end, client.churned_on or month_end)
+            days = _business_days(first, last)
+            if not days:
+                continue
+            mean = self.users_at[client.pk] * TICKETS_PER_USER_PER_MONTH * len(days) / 21
+            count = max(0, round(rng.gauss(mean, math.sqrt(mean))))
+            tickets += [self._ticket(client, days, last) for _ in range(count)]
+        tickets = [t for t in tickets if t["created_at"] <= self.now]
+        tickets.sort(key=lambda t: t["created_at"])
+        notes, entries = [], []
+        if tickets:
+            for ticket, number in zip(tickets, next_numbers(TICKET_SEQUENCE, len(tickets)), strict=True):
+                ticket["id"] = ticket["number"] = number
+            for ticket in tickets:
+                notes += self._notes(ticket)
+                entries += self._ticket_time(ticket)
+        entries += self._internal_time(month, month_end)
+        for row in notes:
+            row["id"] = self._next_id(Note)
+        for row in entries:
+            row["id"] = self._next_id(TimeEntry)
+        insert_rows(Ticket, tickets)
+        insert_rows(Note, notes)
+        insert_rows(TimeEntry, entries)
+        self.counts["tickets"] += len(tickets)
+        self.counts["notes"] += len(notes)
+        self.counts["time_entries"] += len(entries)
+
+    def _next_id(self, model: type) -> int:
+        self.last_id[model] = self.last_id.get(model, 0) + 1
+        return self.last_id[model]
+
+    def _created_at(self, days: list[date], after_hours: bool) -> datetime:
+        rng = self.rng
+        day = rng.choice(days)
+        if after_hours:  # alerts fire around the clock, weekends included
+            day += timedelta(days=rng.choice([0, 0, 0, 1, 2]))
+            minute = rng.randrange(24 * 60)
+        else:
+            minute = int(min(max(rng.gauss(12.5 * 60, 150), 7 * 60), 19 * 60))
+        return datetime.combine(day, time(minute // 60, minute % 60), self.zone) + timedelta(
+            seconds=rng.randrange(60))
+
+    def _ticket(self, client: Client, days: list[date], last: date) -> dict:
+        rng = self.rng
+        source = _pick(rng, SOURCE_WEIGHTS)
+        impact, urgency = _pick(rng, IMPACT_URGENCY_WEIGHTS)
+        priority = priority_for(impact, urgency)
+        created = self._created_at(days, after_hours=source == Source.ALERT)
+        if created.date() > last:
+            created = datetime.combine(last, time(12), self.zone)
+        category = _pick(rng, CATEGORY_WEIGHTS)
+        agreement = self.agreement_of[client.pk]
+        plan_id = agreement.sla_plan_id
+        target = self.targets[plan_id][priority]
+        clock = self.clocks[plan_id]
+        paused = rng.uniform(30, 960) if rng.random() < 0.15 else 0.0
+        clocks = compute_clocks(clock=clock, target=target, at_risk_percent=75, started_at=created,
+                                paused_minutes=paused)
+        late_response = rng.random() < 0.07
+        late_resolution = rng.random() < 0.09
+        responded = clock.add(created, target.first_response_minutes
+                              * (rng.uniform(1.05, 3) if late_response else rng.uniform(0.05, 0.95)))
+        resolved = clock.add(created, target.resolution_minutes
+                             * (rng.uniform(1.05, 2.5) if late_resolution else rng.uniform(0.1, 0.95)) + paused)
+        resolved = max(resolved, responded + timedelta(minutes=5))
+        tier = _pick(rng, [(1, 62), (2, 27), (3, 11)])
+        escalated = tier < 3 and rng.random() < 0.1
+        first_assignee = self.owner if rng.random() < 0.05 else rng.choice(self.by_tier[tier])
+        ticket = {
+            "client_id": client.pk, "contact_id": rng.choice(self.contacts_of[client.pk]),
+            "agreement_id": agreement.pk, "source": source, "category": category,
+            "subject": rng.choice(ALERT_SUBJECTS if source == Source.ALERT else SUBJECTS[category]),
+            "asset_id": rng.choice(self.assets_of[client.pk]) if rng.random() < 0.5 else None,
+            "ticket_type": TicketType.INCIDENT if source == Source.ALERT else _pick(rng, TYPE_WEIGHTS),
+            "impact": impact, "urgency": urgency, "priority": priority, "tier": tier + escalated,
+            "assignee": rng.choice(self.by_tier[tier + 1]) if escalated else first_assignee,
+            "first_assignee": first_assignee,  # who did the first work on an escalated ticket
+            "escalation_count": int(escalated),
+            "in_scope": agreement.kind != AgreementKind.TIME_AND_MATERIALS and rng.random() > 0.08,
+            "created_at": created, "sla_plan_id": plan_id, "sla_paused_minutes": paused,
+            "first_response_due": clocks.first_response_due,
+            "first_response_warning_at": clocks.first_response_warning_at,
+            "resolution_due": clocks.resolution_due, "resolution_warning_at": clocks.resolution_warning_at,
+        }
+        ticket["assignee_id"] = ticket["assignee"].pk
+        self._settle(ticket, responded, resolved, clock, target)
+        return ticket
+
+    def _settle(self, ticket: dict, responded: datetime, resolved: datetime, clock: BusinessClock,
+                target: SlaTarget) -> None:
+        """Status and actual times as they stand at the demo's `now`."""
+        ticket["updated_at"] = min(resolved, self.now)
+        if resolved <= self.now:
+            ticket["first_response_at"], ticket["resolved_at"] = responded, resolved
+            closes = resolved + timedelta(days=3)
+            ticket["status"], ticket["closed_at"] = (
+                (Status.CLOSED, closes) if closes <= self.now else (Status.RESOLVED, None))
+            return
+        if responded > self.now:
+            ticket["status"] = Status.NEW
+            return
+        ticket["first_response_at"] = responded
+        if ticket["sla_paused_minutes"]:  # still waiting on the client: the pause runs, nothing counted yet
+            ticket["status"] = Status.WAITING_ON_CLIENT
+            ticket["sla_paused_at"] = min(responded + timedelta(minutes=30), self.now)
+            ticket["sla_paused_minutes"] = 0.0
+            clocks = compute_clocks(clock=clock, target=target, at_risk_percent=75, started_at=ticket["created_at"])
+            ticket["resolution_due"] = clocks.resolution_due
+            ticket["resolution_warning_at"] = clocks.resolution_warning_at
+        else:
+            ticket["status"] = Status.OPEN
+
+    def _notes(self, ticket: dict) -> list[dict]:
+        rng = self.rng
+        notes = []
+        responded, resolved = ticket.get("first_response_at"), ticket.get("resolved_at")
+        if responded:
+            notes.append({"ticket_id": ticket["id"], "author_id": ticket["first_assignee"].pk,
+                          "body": rng.choice(FIRST_REPLIES), "is_internal": False, "created_at": responded})
+            if rng.random() < 0.3:
+                notes.append({"ticket_id": ticket["id"], "author_id": ticket["first_assignee"].pk,
+                              "body": rng.choice(INTERNAL_NOTES), "is_internal": True,
+                              "created_at": responded + timedelta(minutes=rng.randrange(5, 90))})
+        if resolved:
+            notes.append({"ticket_id": ticket["id"], "author_id": ticket["assignee_id"],
+                          "body": rng.choice(RESOLUTIONS), "is_internal": False, "created_at": resolved})
+        return notes
+
+    def _entry(self, user: User, started: datetime, minutes: int, *, ticket_id: int | None = None,
+               category: str = "", billable: bool = True) -> dict:
+        cost, bill = self.rate_for(user, started.date())
+        return {"technician_id": user.pk, "ticket_id": ticket_id, "internal_category": category,
+                "started_at": started, "minutes": minutes, "billable": billable, "cost_rate": cost,
+                "bill_rate": bill, "notes": ""}
+
+    def _ticket_time(self, ticket: dict) -> list[dict]:
+        responded = ticket.get("first_response_at")
+        if responded is None:
+            return []
+        rng = self.rng
+        first_tier = ticket["tier"] - ticket["escalation_count"]
+        minutes = max(5, round(rng.lognormvariate(math.log(TIER_MINUTES[first_tier]), 0.6) / 5) * 5)
+        billable = rng.random() > 0.05
+        entries = [self._entry(ticket["first_assignee"], responded, minutes, ticket_id=ticket["id"],
+                               billable=billable)]
+        if ticket["escalation_count"]:
+            extra = max(15, round(rng.lognormvariate(math.log(TIER_MINUTES[ticket["tier"]]), 0.6) / 5) * 5)
+            entries.append(self._entry(ticket["assignee"], responded + timedelta(minutes=minutes), extra,
+                                       ticket_id=ticket["id"], billable=billable))
+        return [e for e in entries if e["started_at"] <= self.now]
+
+    def _internal_time(self, month: date, month_end: date) -> list[TimeEntry]:
+        """Meetings, training and admin for everyone; the owner still runs sales and admin (seed 000's founder)."""
+        rng = self.rng
+        entries = []
+        for day in _business_days(max(month, self.window_start), month_end):
+            at = datetime.combine(day, time(8, 30), self.zone)
+            if at > self.now:
+                break
+            for tech in self.technicians:
+                if day.weekday() == 0:
+                    entries.append(self._entry(tech, at, 60, category=InternalCategory.MEETING, billable=False))
+                if day.weekday() == 2 and rng.random() < 0.7:
+                    entries.append(self._entry(tech, at + timedelta(hours=7), 90, category=InternalCategory.TRAINING,
+                                               billable=False))
+                entries.append(self._entry(tech, at + timedelta(hours=8, minutes=30), rng.choice([15, 20, 30]),
+                                           category=InternalCategory.ADMIN, billable=False))
+                if tech.tier == 3 and rng.random() < 0.4:  # senior techs drawn into account management
+                    entries.append(self._entry(tech, at + timedelta(hours=3), 60,
+                                               category=InternalCategory.ACCOUNT_MANAGEMENT, billable=False))
+            for category, minutes in ((InternalCategory.SALES, 180), (InternalCategory.ADMIN, 120),
+                                      (InternalCategory.ACCOUNT_MANAGEMENT, 90), (InternalCategory.MEETING, 60)):
+                entries.append(self._entry(self.owner, at - timedelta(hours=1), minutes + rng.randrange(0, 60, 15),
+                                           category=category, billable=False))
+            entries.append(self._entry(self.staff["vcio"], at, 240 + rng.randrange(0, 120, 15),
+                                       category=InternalCategory.ACCOUNT_MANAGEMENT, billable=False))
+        return entries
+
+    # --- the whole run ----------------------------------------------------------------------------------------
+    def months(self) -> list[date]:
+        return _months(self.window_start, self.size.months)
+
+    def steps(self) -> Iterator[tuple[str, Callable[[], None]]]:
+        yield "Service levels and catalogue", lambda: (self.build_sla(), self.build_catalogue())
+        yield "People and rates", self.build_people
+        yield "Clients", self.build_clients
+        yield "Contacts, agreements and assets", self.build_client_details
+        for month in self.months():
+            yield f"Tickets {month:%Y-%m}", lambda month=month: self.build_month(month)
+
+    def summary(self) -> DemoSummary:
+        return DemoSummary(clients=len(self.clients), staff_logins=self.staff_usernames, **self.counts,
+                           contact_logins=self.contact_logins)
+
+
+def load_demo(size: DemoSize, progress: Progress | None = None) -> DemoSummary:
+    """Generate the demo MSP in one transaction: it loads whole or not at all."""
+    if Client.objects.exists() or User.objects.exists():
+        raise ValueError("The database already holds data; the demo MSP loads only into an empty database.")
+    builder = DemoBuilder(size, progress)
+    steps = list(builder.steps())
+    with transaction.atomic():
+        for done, (label, step) in enumerate(steps):
+            builder.progress(label, done, len(steps))
+            step()
+        reset_sequences([Ticket, Note, TimeEntry])
+        builder.progress("Done", len(steps), len(steps))
+    return builder.summary()
+
+
+def insert_rows(model: type, rows: list[dict]) -> None:
+    """Insert plain rows of column values fast: COPY on PostgreSQL, executemany on SQLite; defaults filled in."""
+    if not rows:
+        return
+    fields = model._meta.concrete_fields
+    defaults = {f.attname: f.get_default() for f in fields}
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    ordered = ([row.get(f.attname, defaults.get(f.attname)) for f in fields] for row in rows)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for values in ordered:
+                copy.write_row(values)
+        return
+    adapt = [_sqlite_adapter(f) for f in fields]
+    placeholders = ", ".join("%s" for _ in fields)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",
+                           [[a(v) if v is not None else None for a, v in zip(adapt, values, strict=True)]
+                            for values in ordered])
+
+
+def _sqlite_adapter(field) -> Callable:
+    """How Django stores a value of this field type in SQLite (aware datetimes as naive UTC text, Decimals as text)."""
+    ops = connection.ops
+    internal = field.get_internal_type()
+    if internal == "DateTimeField":
+        return ops.adapt_datetimefield_value
+    if internal == "DecimalField":
+        return lambda value: ops.adapt_decimalfield_value(value, field.max_digits, field.decimal_places)
+    if internal == "DateField":
+        return ops.adapt_datefield_value
+    return lambda value: value
+
+
+def reset_sequences(models: list[type]) -> None:
+    """After inserting explicit ids, move the id sequences past them (PostgreSQL; SQLite tracks this itself)."""
+    statements = connection.ops.sequence_reset_sql(no_style(), models)
+    if statements:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)

@@ -1,0 +1,63 @@
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    SERVICE_MANAGER = "manager", "Service manager"
+    TECHNICIAN = "technician", "Technician"
+    VCIO = "vcio", "vCIO / account manager"
+    FINANCE = "finance", "Finance"
+    CLIENT_CONTACT = "contact", "Client contact"
+
+
+STAFF_ROLES = (Role.OWNER, Role.SERVICE_MANAGER, Role.TECHNICIAN, Role.VCIO, Role.FINANCE)
+
+
+class User(AbstractUser):
+    """Everyone who signs in: the MSP's people (with a role and, for technicians, a tier) and client contacts."""
+
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.TECHNICIAN, db_index=True)
+    tier = models.PositiveSmallIntegerField(
+        null=True, blank=True, choices=[(1, "Tier 1"), (2, "Tier 2"), (3, "Tier 3")],
+        help_text="Technical tier for people who work tickets.",
+    )
+    weekly_hours = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("40"), validators=[MinValueValidator(0)],
+        help_text="Contracted hours per week; utilisation is measured against it.",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(tier__isnull=True) | Q(tier__in=[1, 2, 3]), name="user_tier_1_to_3"),
+        ]
+
+    @property
+    def is_msp_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Rate(models.Model):
+    """Cost and bill rate per hour from a date on; history is kept, time entries copy the rate in force."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="rates")
+    effective_from = models.DateField()
+    cost_rate = models.DecimalField(max_digits=8, decimal_places=2, validators=[MinValueValidator(0)])
+    bill_rate = models.DecimalField(max_digits=8, decimal_places=2, validators=[MinValueValidator(0)])
+
+    class Meta:
+        ordering = ["user", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "effective_from"], name="one_rate_per_user_per_day"),
+            models.CheckConstraint(condition=Q(cost_rate__gte=0) & Q(bill_rate__gte=0), name="rate_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} from {self.effective_from}: cost {self.cost_rate}, bill {self.bill_rate}"

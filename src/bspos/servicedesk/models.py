@@ -1,0 +1,208 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from bspos.agreements.models import Agreement
+from bspos.assets.models import Asset
+from bspos.clients.models import Client, Contact
+from bspos.sla.models import Priority, SlaPlan
+
+
+class Source(models.TextChoices):
+    PORTAL = "portal", "Portal"
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone"
+    ALERT = "alert", "Monitoring alert"
+    API = "api", "API"
+
+
+class TicketType(models.TextChoices):
+    INCIDENT = "incident", "Incident"
+    SERVICE_REQUEST = "request", "Service request"
+    PROBLEM = "problem", "Problem"
+    CHANGE = "change", "Change"
+
+
+class Category(models.TextChoices):
+    HARDWARE = "hardware", "Hardware"
+    SOFTWARE = "software", "Software"
+    NETWORK = "network", "Network"
+    EMAIL = "email", "Email & collaboration"
+    ACCESS = "access", "Accounts & access"
+    SECURITY = "security", "Security"
+    BACKUP = "backup", "Backup & recovery"
+    PRINTING = "printing", "Printing"
+    OTHER = "other", "Other"
+
+
+class Level(models.IntegerChoices):
+    HIGH = 1, "High"
+    MEDIUM = 2, "Medium"
+    LOW = 3, "Low"
+
+
+class Status(models.TextChoices):
+    NEW = "new", "New"
+    OPEN = "open", "Open"
+    WAITING_ON_CLIENT = "waiting", "Waiting on client"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+
+
+OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING_ON_CLIENT)
+
+
+class Ticket(models.Model):
+    """A unit of service work with its SLA clocks; state changes go through servicedesk.services."""
+
+    number = models.PositiveBigIntegerField(unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="tickets")
+    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets")
+    agreement = models.ForeignKey(Agreement, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="tickets")
+    asset = models.ForeignKey(Asset, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets")
+    subject = models.CharField(max_length=250)
+    description = models.TextField(blank=True)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.PHONE, db_index=True)
+    ticket_type = models.CharField("type", max_length=20, choices=TicketType.choices, default=TicketType.INCIDENT)
+    category = models.CharField(max_length=20, choices=Category.choices, default=Category.OTHER, db_index=True)
+    impact = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.MEDIUM)
+    urgency = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.MEDIUM)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.MEDIUM, db_index=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
+    tier = models.PositiveSmallIntegerField(choices=[(1, "Tier 1"), (2, "Tier 2"), (3, "Tier 3")], default=1)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="assigned_tickets")
+    escalation_count = models.PositiveSmallIntegerField(default=0)
+    reopen_count = models.PositiveSmallIntegerField(default=0)
+    in_scope = models.BooleanField(default=True, help_text="Covered by the agreement; out-of-scope work is extra.")
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # SLA clocks, kept by servicedesk.services (business minutes of the plan's calendar).
+    sla_plan = models.ForeignKey(SlaPlan, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets")
+    first_response_due = models.DateTimeField(null=True, blank=True)
+    first_response_warning_at = models.DateTimeField(null=True, blank=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    resolution_due = models.DateTimeField(null=True, blank=True, db_index=True)
+    resolution_warning_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    sla_paused_at = models.DateTimeField(null=True, blank=True,
+                                         help_text="Set while waiting on the client: the resolution clock stops.")
+    sla_paused_minutes = models.FloatField(default=0, help_text="Business minutes spent paused so far.")
+
+    class Meta:
+        ordering = ["-number"]
+        indexes = [
+            models.Index(fields=["client", "created_at"]),
+            models.Index(fields=["assignee", "status"]),
+            models.Index(fields=["status", "priority"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(tier__in=[1, 2, 3]), name="ticket_tier_1_to_3"),
+            models.CheckConstraint(condition=Q(priority__gte=1, priority__lte=4), name="ticket_priority_1_to_4"),
+            models.CheckConstraint(condition=Q(sla_paused_minutes__gte=0), name="paused_minutes_not_negative"),
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True) | Q(resolved_at__gte=F("created_at")),
+                name="ticket_resolved_not_before_created",
+            ),
+            models.CheckConstraint(
+                condition=Q(first_response_at__isnull=True) | Q(first_response_at__gte=F("created_at")),
+                name="ticket_response_not_before_created",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | Q(closed_at__gte=F("created_at")),
+                name="ticket_closed_not_before_created",
+            ),
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def clean(self) -> None:
+        errors = {}
+        if self.contact_id and self.client_id and self.contact.client_id != self.client_id:
+            errors["contact"] = "The contact belongs to another client."
+        if self.asset_id and self.client_id and self.asset.client_id != self.client_id:
+            errors["asset"] = "The asset belongs to another client."
+        if self.agreement_id and self.client_id and self.agreement.client_id != self.client_id:
+            errors["agreement"] = "The agreement belongs to another client."
+        if errors:
+            raise ValidationError(errors)
+
+    def __str__(self) -> str:
+        return f"#{self.number} {self.subject}"
+
+
+class Note(models.Model):
+    """A public reply (the client sees it) or an internal note on a ticket."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="ticket_notes")
+    body = models.TextField()
+    is_internal = models.BooleanField(default=False)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["ticket", "created_at", "id"]
+
+    def __str__(self) -> str:
+        kind = "Internal note" if self.is_internal else "Reply"
+        return f"{kind} on #{self.ticket.number}"
+
+
+class InternalCategory(models.TextChoices):
+    ADMIN = "admin", "Administration"
+    TRAINING = "training", "Training"
+    MEETING = "meeting", "Internal meeting"
+    ACCOUNT_MANAGEMENT = "account", "Account management"
+    SALES = "sales", "Sales"
+    PROJECT = "project", "Internal project"
+
+
+class TimeEntry(models.Model):
+    """Work by one person: on a ticket or internal; rates are copied as they were when entered."""
+
+    technician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="time_entries")
+    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.PROTECT, related_name="time_entries")
+    internal_category = models.CharField(max_length=20, choices=InternalCategory.choices, blank=True)
+    started_at = models.DateTimeField(db_index=True)
+    minutes = models.PositiveIntegerField()
+    billable = models.BooleanField(default=True)
+    cost_rate = models.DecimalField(max_digits=8, decimal_places=2)
+    bill_rate = models.DecimalField(max_digits=8, decimal_places=2)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name_plural = "time entries"
+        indexes = [models.Index(fields=["technician", "started_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(minutes__gt=0), name="time_entry_minutes_positive"),
+            models.CheckConstraint(condition=Q(cost_rate__gte=0) & Q(bill_rate__gte=0),
+                                   name="time_entry_rates_not_negative"),
+            models.CheckConstraint(
+                condition=(Q(ticket__isnull=False) & Q(internal_category=""))
+                | (Q(ticket__isnull=True) & ~Q(internal_category="")),
+                name="time_entry_ticket_xor_internal",
+            ),
+        ]
+
+    def clean(self) -> None:
+        errors = {}
+        if self.minutes is not None and self.minutes <= 0:
+            errors["minutes"] = "Minutes must be more than zero."
+        if self.ticket_id and self.internal_category:
+            errors["internal_category"] = "Time on a ticket has no internal category."
+        if not self.ticket_id and not self.internal_category:
+            errors["internal_category"] = "Choose a ticket or an internal category."
+        if errors:
+            raise ValidationError(errors)
+
+    def __str__(self) -> str:
+        return f"{self.technician} {self.minutes} min on {self.started_at:%Y-%m-%d}"

@@ -1,0 +1,193 @@
+"""Writes and business rules of the service desk: numbering, priority matrix, SLA clocks, status workflow."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from bspos.agreements.models import Agreement
+from bspos.clients.models import Client
+from bspos.core.services import next_numbers
+from bspos.people.models import User
+from bspos.people.services import rate_on
+from bspos.servicedesk.models import Level, Note, Status, Ticket, TimeEntry
+from bspos.sla.models import Priority, SlaPlan
+from bspos.sla.services import business_clock, compute_clocks, targets_by_priority
+
+TICKET_SEQUENCE = "ticket"
+
+# Impact × urgency → priority (ITIL-style matrix; 1 = high).
+PRIORITY_MATRIX: dict[tuple[int, int], int] = {
+    (Level.HIGH, Level.HIGH): Priority.CRITICAL,
+    (Level.HIGH, Level.MEDIUM): Priority.HIGH,
+    (Level.MEDIUM, Level.HIGH): Priority.HIGH,
+    (Level.HIGH, Level.LOW): Priority.MEDIUM,
+    (Level.MEDIUM, Level.MEDIUM): Priority.MEDIUM,
+    (Level.LOW, Level.HIGH): Priority.MEDIUM,
+    (Level.MEDIUM, Level.LOW): Priority.LOW,
+    (Level.LOW, Level.MEDIUM): Priority.LOW,
+    (Level.LOW, Level.LOW): Priority.LOW,
+}
+
+# Allowed moves of the status workflow; reopening goes back to open.
+TRANSITIONS: dict[str, set[str]] = {
+    Status.NEW: {Status.OPEN, Status.WAITING_ON_CLIENT, Status.RESOLVED, Status.CLOSED},
+    Status.OPEN: {Status.WAITING_ON_CLIENT, Status.RESOLVED, Status.CLOSED},
+    Status.WAITING_ON_CLIENT: {Status.OPEN, Status.RESOLVED, Status.CLOSED},
+    Status.RESOLVED: {Status.OPEN, Status.CLOSED},
+    Status.CLOSED: {Status.OPEN},
+}
+
+
+def priority_for(impact: int, urgency: int) -> int:
+    try:
+        return PRIORITY_MATRIX[(Level(impact), Level(urgency))]
+    except ValueError:
+        raise ValidationError("Impact and urgency must each be high (1), medium (2) or low (3).") from None
+
+
+def sla_plan_for(client: Client, agreement: Agreement | None, on: datetime) -> SlaPlan | None:
+    """The agreement's plan, else the plan of the client's agreement in force that day."""
+    if agreement is not None and agreement.sla_plan_id:
+        return agreement.sla_plan
+    day = timezone.localdate(on)
+    in_force = (client.agreements.filter(start_date__lte=day, sla_plan__isnull=False)
+                .exclude(end_date__lt=day).select_related("sla_plan").order_by("-start_date").first())
+    return in_force.sla_plan if in_force else None
+
+
+def refresh_sla(ticket: Ticket) -> None:
+    """Recompute the ticket's due and at-risk times from its plan, priority and paused minutes (no save)."""
+    if ticket.sla_plan is None:
+        ticket.first_response_due = ticket.first_response_warning_at = None
+        ticket.resolution_due = ticket.resolution_warning_at = None
+        return
+    target = targets_by_priority(ticket.sla_plan).get(ticket.priority)
+    if target is None:
+        raise ValidationError(f"SLA plan “{ticket.sla_plan}” has no target for {ticket.get_priority_display()}.")
+    clocks = compute_clocks(clock=business_clock(ticket.sla_plan.calendar), target=target,
+                            at_risk_percent=ticket.sla_plan.at_risk_percent, started_at=ticket.created_at,
+                            paused_minutes=ticket.sla_paused_minutes)
+    ticket.first_response_due = clocks.first_response_due
+    ticket.first_response_warning_at = clocks.first_response_warning_at
+    ticket.resolution_due = clocks.resolution_due
+    ticket.resolution_warning_at = clocks.resolution_warning_at
+
+
+@transaction.atomic
+def create_ticket(*, client: Client, subject: str, created_by: User | None = None, impact: int = Level.MEDIUM,
+                  urgency: int = Level.MEDIUM, created_at: datetime | None = None, **fields) -> Ticket:
+    """Open a ticket: next number, priority from impact × urgency, SLA plan and clocks; validated first."""
+    ticket = Ticket(client=client, subject=subject, impact=impact, urgency=urgency,
+                    created_at=created_at or timezone.now(), **fields)
+    ticket.priority = priority_for(impact, urgency)
+    ticket.full_clean(exclude=["number"])
+    ticket.sla_plan = sla_plan_for(client, ticket.agreement, ticket.created_at)
+    refresh_sla(ticket)
+    ticket.number = next_numbers(TICKET_SEQUENCE)[0]
+    ticket.save()
+    return ticket
+
+
+@transaction.atomic
+def change_priority(ticket: Ticket, *, impact: int | None = None, urgency: int | None = None,
+                    priority: int | None = None) -> Ticket:
+    """Re-prioritise from impact × urgency (or an explicit priority) and recompute the SLA clocks."""
+    if impact is not None:
+        ticket.impact = impact
+    if urgency is not None:
+        ticket.urgency = urgency
+    if priority is not None:
+        if priority not in Priority.values:
+            raise ValidationError({"priority": "Priority must be 1 (critical) to 4 (low)."})
+        ticket.priority = priority
+    else:
+        ticket.priority = priority_for(ticket.impact, ticket.urgency)
+    refresh_sla(ticket)
+    ticket.save()
+    return ticket
+
+
+def _resume_clock(ticket: Ticket, at: datetime) -> None:
+    """End a pause: its business minutes push the resolution due time later, never earlier."""
+    if ticket.sla_paused_at is None:
+        return
+    if ticket.sla_plan is not None:
+        clock = business_clock(ticket.sla_plan.calendar)
+        ticket.sla_paused_minutes += clock.minutes_between(ticket.sla_paused_at, at)
+    ticket.sla_paused_at = None
+    refresh_sla(ticket)
+
+
+@transaction.atomic
+def change_status(ticket: Ticket, status: str, *, at: datetime | None = None) -> Ticket:
+    """Move a ticket along the workflow; waiting on client pauses the resolution clock."""
+    at = at or timezone.now()
+    if status not in Status.values:
+        raise ValidationError({"status": f"Unknown status “{status}”."})
+    if status not in TRANSITIONS[ticket.status]:
+        raise ValidationError({"status": f"A {ticket.get_status_display().lower()} ticket cannot become "
+                                         f"{Status(status).label.lower()}."})
+    if at < ticket.created_at:
+        raise ValidationError({"status": "A status change cannot be dated before the ticket was created."})
+    previous = ticket.status
+    if previous == Status.WAITING_ON_CLIENT:
+        _resume_clock(ticket, at)
+    if status == Status.WAITING_ON_CLIENT:
+        ticket.sla_paused_at = at
+    if status in (Status.RESOLVED, Status.CLOSED):
+        ticket.resolved_at = ticket.resolved_at or at
+        ticket.first_response_at = ticket.first_response_at or at
+    if status == Status.CLOSED:
+        ticket.closed_at = at
+    if status == Status.OPEN and previous in (Status.RESOLVED, Status.CLOSED):
+        ticket.reopen_count += 1
+        ticket.resolved_at = ticket.closed_at = None
+    ticket.status = status
+    ticket.save()
+    return ticket
+
+
+@transaction.atomic
+def escalate(ticket: Ticket, *, assignee: User | None = None) -> Ticket:
+    """Move the ticket one tier up (max 3) and count the escalation."""
+    if ticket.tier >= 3:
+        raise ValidationError({"tier": "The ticket is already at tier 3."})
+    ticket.tier += 1
+    ticket.escalation_count += 1
+    if assignee is not None:
+        ticket.assignee = assignee
+    ticket.save(update_fields=["tier", "escalation_count", "assignee", "updated_at"])
+    return ticket
+
+
+@transaction.atomic
+def add_note(ticket: Ticket, *, author: User | None, body: str, is_internal: bool = False,
+             at: datetime | None = None) -> Note:
+    """Add a reply or internal note; the first public reply by MSP staff is the first response."""
+    if not body or not body.strip():
+        raise ValidationError({"body": "The note is empty."})
+    at = at or timezone.now()
+    note = Note.objects.create(ticket=ticket, author=author, body=body, is_internal=is_internal, created_at=at)
+    if not is_internal and author is not None and author.is_msp_staff and ticket.first_response_at is None:
+        ticket.first_response_at = max(at, ticket.created_at)
+        if ticket.status == Status.NEW:
+            ticket.status = Status.OPEN
+        ticket.save(update_fields=["first_response_at", "status", "updated_at"])
+    return note
+
+
+@transaction.atomic
+def log_time(*, technician: User, minutes: int, started_at: datetime, ticket: Ticket | None = None,
+             internal_category: str = "", billable: bool | None = None, notes: str = "") -> TimeEntry:
+    """Record work, copying the technician's cost and bill rate in force on that day."""
+    cost_rate, bill_rate = rate_on(technician, timezone.localdate(started_at))
+    if billable is None:
+        billable = ticket is not None
+    entry = TimeEntry(technician=technician, ticket=ticket, internal_category=internal_category,
+                      started_at=started_at, minutes=minutes, billable=billable, cost_rate=cost_rate,
+                      bill_rate=bill_rate, notes=notes)
+    entry.full_clean()
+    entry.save()
+    return entry

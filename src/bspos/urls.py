@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from bspos.core import views as core_views
+
+admin.site.site_header = "bspos back office"
+admin.site.site_title = "bspos"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("health/", core_views.health, name="health"),
+    path("admin/", admin.site.urls),
+]
