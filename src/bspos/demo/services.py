@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from faker import Faker
 
@@ -156,7 +157,8 @@ class DemoBuilder:
         self.zone = ZoneInfo(DEMO_TIME_ZONE)
         self.progress = progress or (lambda step, done, total: None)
         self.password = make_password(DEMO_PASSWORD, salt=f"bsposdemo{size.seed}")
-        self.now = datetime.combine(size.today, time(15, 0), self.zone)
+        # Nothing is generated in the future: 15:00 on the demo's day, or the real now if that is earlier.
+        self.now = min(datetime.combine(size.today, time(15, 0), self.zone), timezone.now())
         self.window_start = _months(date(size.today.year, size.today.month, 1), 1)[0]
         for _ in range(size.months - 1):
             self.window_start = (self.window_start - timedelta(days=1)).replace(day=1)

@@ -16,7 +16,7 @@ from bspos.people.models import Role, User
 from bspos.servicedesk.models import OPEN_STATUSES, Status, Ticket, TimeEntry
 from bspos.servicedesk.selectors import SlaState, with_sla_state
 
-TODAY = date(2026, 11, 24)
+TODAY = date(2026, 11, 20)
 SMALL = DemoSize(clients=12, months=3, seed=7, today=TODAY)
 
 

@@ -2,6 +2,7 @@
 
 import os
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from gunicorn.app.base import BaseApplication
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
 
     def handle(self, *args, host: str, port: int, workers: int, **options) -> None:
+        call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(self.style.SUCCESS(f"bspos is serving on http://{host}:{port}/  (Ctrl+C stops it)"))
         _Gunicorn({"bind": f"{host}:{port}", "workers": workers, "threads": 4, "accesslog": "-",
                    "timeout": 120}).run()
