@@ -60,7 +60,8 @@ def test_demo_covers_every_agreement_kind_tier_and_client_status(demo):
     assert {ClientStatus.ACTIVE, ClientStatus.CHURNED} <= set(Client.objects.values_list("status", flat=True))
 
 
-def test_same_seed_gives_the_same_demo_and_another_seed_does_not(db):
+@pytest.mark.django_db(transaction=True)
+def test_same_seed_gives_the_same_demo_and_another_seed_does_not():
     load_demo(SMALL)
     first = fingerprint()
     call_command("flush", interactive=False, verbosity=0)
