@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -18,6 +18,13 @@ class Role(models.TextChoices):
 STAFF_ROLES = (Role.OWNER, Role.SERVICE_MANAGER, Role.TECHNICIAN, Role.VCIO, Role.FINANCE)
 
 
+class BsposUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # `bspos createsuperuser` is how a real install creates its owner.
+        extra_fields.setdefault("role", Role.OWNER)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     """Everyone who signs in: the MSP's people (with a role and, for technicians, a tier) and client contacts."""
 
@@ -30,6 +37,8 @@ class User(AbstractUser):
         max_digits=5, decimal_places=2, default=Decimal("40"), validators=[MinValueValidator(0)],
         help_text="Contracted hours per week; utilisation is measured against it.",
     )
+
+    objects = BsposUserManager()
 
     class Meta:
         constraints = [
