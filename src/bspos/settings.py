@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "bspos.assets",
     "bspos.servicedesk",
     "bspos.demo",
+    "bspos.audit",
+    "bspos.api",
 ]
 
 MIDDLEWARE = [

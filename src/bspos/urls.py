@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from bspos.api.urls import api
 from bspos.core import views as core_views
 
 admin.site.site_header = "bspos back office"
@@ -13,4 +14,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", core_views.health, name="health"),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
 ]

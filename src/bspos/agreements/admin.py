@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from bspos.agreements.models import Agreement
+from bspos.audit.admin import AuditedAdmin
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(AuditedAdmin):
     list_display = ["name", "client", "kind", "unit_price", "quantity", "start_date", "end_date", "renewal_date",
                     "sla_plan"]
     list_filter = ["kind", "sla_plan", "client__service_tier"]

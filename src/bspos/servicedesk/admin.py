@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from bspos.audit.admin import AuditedAdmin
 from bspos.servicedesk.models import Note, Ticket, TimeEntry
 
 
@@ -10,7 +11,7 @@ class NoteInline(admin.StackedInline):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(AuditedAdmin):
     list_display = ["number", "subject", "client", "priority", "status", "tier", "assignee", "source", "created_at",
                     "resolution_due"]
     list_filter = ["status", "priority", "tier", "source", "ticket_type", "category", "in_scope"]
@@ -24,19 +25,20 @@ class TicketAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
     def save_model(self, request, obj, form, change) -> None:
-        # New tickets go through the service so they get a number, a priority and SLA clocks.
+        # Tickets go through the service desk rules: a number, a priority from impact × urgency, SLA clocks.
         from bspos.servicedesk import services
 
         if change:
             if {"impact", "urgency"} & set(form.changed_data):
-                services.change_priority(obj)
-            else:
-                super().save_model(request, obj, form, change)
+                obj.priority = services.priority_for(obj.impact, obj.urgency)
+                services.refresh_sla(obj)
+            super().save_model(request, obj, form, change)
             return
         fields = {f: form.cleaned_data[f] for f in form.cleaned_data if f not in {"client", "subject", "impact",
                                                                                   "urgency", "created_at"}}
         created = services.create_ticket(client=obj.client, subject=obj.subject, impact=obj.impact,
-                                         urgency=obj.urgency, created_at=obj.created_at, **fields)
+                                         urgency=obj.urgency, created_at=obj.created_at, created_by=request.user,
+                                         **fields)
         obj.pk, obj.number = created.pk, created.number
 
 
@@ -51,7 +53,7 @@ class NoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(TimeEntry)
-class TimeEntryAdmin(admin.ModelAdmin):
+class TimeEntryAdmin(AuditedAdmin):
     list_display = ["technician", "ticket", "internal_category", "started_at", "minutes", "billable", "cost_rate",
                     "bill_rate"]
     list_filter = ["billable", "internal_category", "technician"]

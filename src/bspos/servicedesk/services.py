@@ -1,5 +1,7 @@
 """Writes and business rules of the service desk: numbering, priority matrix, SLA clocks, status workflow."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -7,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from bspos.agreements.models import Agreement
+from bspos.assets.models import Asset
+from bspos.audit.services import record, snapshot
 from bspos.clients.models import Client
 from bspos.core.services import next_numbers
 from bspos.people.models import User
@@ -45,6 +49,14 @@ def priority_for(impact: int, urgency: int) -> int:
         return PRIORITY_MATRIX[(Level(impact), Level(urgency))]
     except ValueError:
         raise ValidationError("Impact and urgency must each be high (1), medium (2) or low (3).") from None
+
+
+@contextmanager
+def audited(instance, by: User | None) -> Iterator[None]:
+    """Record who changed what on `instance` during the block (same transaction as the change)."""
+    before = snapshot(instance) if instance.pk else None
+    yield
+    record(by, instance, before)
 
 
 def sla_plan_for(client: Client, agreement: Agreement | None, on: datetime) -> SlaPlan | None:
@@ -87,13 +99,22 @@ def create_ticket(*, client: Client, subject: str, created_by: User | None = Non
     refresh_sla(ticket)
     ticket.number = next_numbers(TICKET_SEQUENCE)[0]
     ticket.save()
+    record(created_by, ticket, None)
     return ticket
 
 
 @transaction.atomic
 def change_priority(ticket: Ticket, *, impact: int | None = None, urgency: int | None = None,
-                    priority: int | None = None) -> Ticket:
+                    priority: int | None = None, by: User | None = None) -> Ticket:
     """Re-prioritise from impact × urgency (or an explicit priority) and recompute the SLA clocks."""
+    with audited(ticket, by):
+        _set_priority(ticket, impact, urgency, priority)
+        refresh_sla(ticket)
+        ticket.save()
+    return ticket
+
+
+def _set_priority(ticket: Ticket, impact: int | None, urgency: int | None, priority: int | None) -> None:
     if impact is not None:
         ticket.impact = impact
     if urgency is not None:
@@ -104,9 +125,6 @@ def change_priority(ticket: Ticket, *, impact: int | None = None, urgency: int |
         ticket.priority = priority
     else:
         ticket.priority = priority_for(ticket.impact, ticket.urgency)
-    refresh_sla(ticket)
-    ticket.save()
-    return ticket
 
 
 def _resume_clock(ticket: Ticket, at: datetime) -> None:
@@ -121,9 +139,14 @@ def _resume_clock(ticket: Ticket, at: datetime) -> None:
 
 
 @transaction.atomic
-def change_status(ticket: Ticket, status: str, *, at: datetime | None = None) -> Ticket:
+def change_status(ticket: Ticket, status: str, *, at: datetime | None = None, by: User | None = None) -> Ticket:
     """Move a ticket along the workflow; waiting on client pauses the resolution clock."""
-    at = at or timezone.now()
+    with audited(ticket, by):
+        _move(ticket, status, at or timezone.now())
+    return ticket
+
+
+def _move(ticket: Ticket, status: str, at: datetime) -> None:
     if status not in Status.values:
         raise ValidationError({"status": f"Unknown status “{status}”."})
     if status not in TRANSITIONS[ticket.status]:
@@ -146,20 +169,42 @@ def change_status(ticket: Ticket, status: str, *, at: datetime | None = None) ->
         ticket.resolved_at = ticket.closed_at = None
     ticket.status = status
     ticket.save()
+
+
+@transaction.atomic
+def escalate(ticket: Ticket, *, assignee: User | None = None, by: User | None = None) -> Ticket:
+    """Move the ticket one tier up (max 3) and count the escalation."""
+    if ticket.tier >= 3:
+        raise ValidationError({"tier": "The ticket is already at tier 3."})
+    with audited(ticket, by):
+        ticket.tier += 1
+        ticket.escalation_count += 1
+        if assignee is not None:
+            ticket.assignee = assignee
+        ticket.save(update_fields=["tier", "escalation_count", "assignee", "updated_at"])
     return ticket
 
 
 @transaction.atomic
-def escalate(ticket: Ticket, *, assignee: User | None = None) -> Ticket:
-    """Move the ticket one tier up (max 3) and count the escalation."""
-    if ticket.tier >= 3:
-        raise ValidationError({"tier": "The ticket is already at tier 3."})
-    ticket.tier += 1
-    ticket.escalation_count += 1
-    if assignee is not None:
-        ticket.assignee = assignee
-    ticket.save(update_fields=["tier", "escalation_count", "assignee", "updated_at"])
+def update_ticket(ticket: Ticket, *, by: User | None = None, **fields) -> Ticket:
+    """Change plain fields (subject, assignee, tier, asset, in/out of scope, …) with validation and audit.
+
+    Status and priority have their own rules: use change_status and change_priority.
+    """
+    forbidden = set(fields) & {"status", "priority", "impact", "urgency", "number", "created_at", "client",
+                               "client_id"}
+    if forbidden:
+        raise ValidationError(f"Use the status and priority actions to change: {', '.join(sorted(forbidden))}.")
+    with audited(ticket, by):
+        for name, value in fields.items():
+            setattr(ticket, name, value)
+        ticket.full_clean(exclude=["number"])
+        ticket.save()
     return ticket
+
+
+def link_asset(ticket: Ticket, asset: Asset | None, *, by: User | None = None) -> Ticket:
+    return update_ticket(ticket, asset=asset, by=by)
 
 
 @transaction.atomic
@@ -180,7 +225,8 @@ def add_note(ticket: Ticket, *, author: User | None, body: str, is_internal: boo
 
 @transaction.atomic
 def log_time(*, technician: User, minutes: int, started_at: datetime, ticket: Ticket | None = None,
-             internal_category: str = "", billable: bool | None = None, notes: str = "") -> TimeEntry:
+             internal_category: str = "", billable: bool | None = None, notes: str = "",
+             by: User | None = None) -> TimeEntry:
     """Record work, copying the technician's cost and bill rate in force on that day."""
     cost_rate, bill_rate = rate_on(technician, timezone.localdate(started_at))
     if billable is None:
@@ -190,4 +236,5 @@ def log_time(*, technician: User, minutes: int, started_at: datetime, ticket: Ti
                       bill_rate=bill_rate, notes=notes)
     entry.full_clean()
     entry.save()
+    record(by or technician, entry, None)
     return entry

@@ -1,0 +1,50 @@
+"""Recording the audit trail: call `snapshot` before a change and `record` after it, inside the same transaction."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
+
+from bspos.audit.models import AuditEvent
+
+Snapshot = dict[str, object]
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(instance: Model) -> Snapshot:
+    """The audited values of a row (concrete fields, foreign keys as ids), JSON-ready."""
+    return {field.attname: _plain(getattr(instance, field.attname)) for field in instance._meta.concrete_fields
+            if field.attname not in {"id", "updated_at"}}
+
+
+def record(actor, instance: Model, before: Snapshot | None, *, deleted: bool = False) -> AuditEvent | None:
+    """Store what changed between `before` and the row now; nothing when nothing changed."""
+    after = {} if deleted else snapshot(instance)
+    if deleted:
+        action, changes = AuditEvent.Action.DELETED, {k: [v, None] for k, v in (before or {}).items()}
+    elif before is None:
+        action, changes = AuditEvent.Action.CREATED, {k: [None, v] for k, v in after.items() if v not in (None, "")}
+    else:
+        action = AuditEvent.Action.CHANGED
+        changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+        if not changes:
+            return None
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None, action=action,
+        content_type=ContentType.objects.get_for_model(instance), object_id=instance.pk,
+        object_repr=str(instance)[:250], changes=changes,
+    )
+
+
+def history(instance: Model):
+    """The audit events of one row, newest first."""
+    return AuditEvent.objects.filter(content_type=ContentType.objects.get_for_model(instance),
+                                     object_id=instance.pk).select_related("actor")

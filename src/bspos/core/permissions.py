@@ -1,0 +1,76 @@
+"""Who may do what: capabilities per role (docs/permissions.md) and the querysets each user may reach.
+
+Every view and API endpoint asks here; a client contact only ever reaches their own company's rows.
+"""
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from bspos.people.models import Role, User
+
+
+class Can(StrEnum):
+    DESK_READ = "desk.read"  # every client's tickets, notes (internal too), assets, contacts
+    DESK_WRITE = "desk.write"  # open/update tickets, reply, internal notes
+    TIME_OWN = "time.own"  # log and edit one's own time
+    TIME_ALL = "time.all"  # see and correct everybody's time
+    CLIENTS_WRITE = "clients.write"  # clients, contacts, sites, assets
+    AGREEMENTS_READ = "agreements.read"
+    AGREEMENTS_WRITE = "agreements.write"  # agreements and SLA plans
+    FINANCE = "finance"  # cost rates, margins, invoices, billing runs
+    DELETE = "delete"  # delete clients, agreements, tickets (destructive)
+    PORTAL = "portal"  # a client contact: own company's tickets, public replies only
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
+    Role.OWNER: frozenset(Can) - {Can.PORTAL},
+    Role.SERVICE_MANAGER: frozenset({Can.DESK_READ, Can.DESK_WRITE, Can.TIME_OWN, Can.TIME_ALL, Can.CLIENTS_WRITE,
+                                     Can.AGREEMENTS_READ, Can.AGREEMENTS_WRITE, Can.DELETE}),
+    Role.TECHNICIAN: frozenset({Can.DESK_READ, Can.DESK_WRITE, Can.TIME_OWN, Can.AGREEMENTS_READ}),
+    Role.VCIO: frozenset({Can.DESK_READ, Can.DESK_WRITE, Can.TIME_OWN, Can.CLIENTS_WRITE, Can.AGREEMENTS_READ,
+                          Can.AGREEMENTS_WRITE}),
+    Role.FINANCE: frozenset({Can.DESK_READ, Can.TIME_OWN, Can.TIME_ALL, Can.AGREEMENTS_READ, Can.AGREEMENTS_WRITE,
+                             Can.FINANCE}),
+    Role.CLIENT_CONTACT: frozenset({Can.PORTAL}),
+}
+
+
+def can(user: User, capability: Can) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return capability in ROLE_CAPABILITIES.get(user.role, frozenset())
+
+
+def require(user: User, capability: Can) -> None:
+    if not can(user, capability):
+        raise PermissionDenied(f"Your role cannot do this ({capability}).")
+
+
+def contact_client_id(user: User) -> int | None:
+    """The company of a client contact; None for anyone else (or a contact without one)."""
+    if not can(user, Can.PORTAL):
+        return None
+    contact = getattr(user, "contact", None)
+    return contact.client_id if contact else None
+
+
+def scope(user: User, queryset: QuerySet, *, client_field: str = "client_id") -> QuerySet:
+    """Rows of a client-owned model the user may read: all for MSP staff who read the desk, own company for a
+    contact, none otherwise."""
+    if can(user, Can.DESK_READ):
+        return queryset
+    client_id = contact_client_id(user)
+    if client_id is None:
+        return queryset.none()
+    return queryset.filter(**{client_field: client_id})
+
+
+def get_visible_or_404(user: User, queryset: QuerySet, **lookup) -> Model:
+    """One row the user may see; another company's row answers 404 exactly like a missing one."""
+    try:
+        return queryset.get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404("Not found.") from None
