@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "bspos.servicedesk",
     "bspos.demo",
     "bspos.audit",
+    "bspos.portal",
     "bspos.api",
 ]
 
@@ -116,7 +117,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("BSPOS_STATIC_ROOT", DATA_DIR / "static"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from bspos.api.urls import api
 from bspos.core import views as core_views
@@ -13,6 +13,10 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", core_views.health, name="health"),
+    path("desk/", include("bspos.servicedesk.urls")),
+    path("clients/", include("bspos.clients.urls")),
+    path("assets/", include("bspos.assets.urls")),
+    path("portal/", include("bspos.portal.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

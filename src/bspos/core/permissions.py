@@ -74,3 +74,25 @@ def get_visible_or_404(user: User, queryset: QuerySet, **lookup) -> Model:
         return queryset.get(**lookup)
     except queryset.model.DoesNotExist:
         raise Http404("Not found.") from None
+
+
+def requires(capability: Can):
+    """View decorator: sign-in first; a client contact meets 404 on staff pages; other roles without it get 403."""
+    from functools import wraps
+
+    from django.contrib.auth.views import redirect_to_login
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not can(request.user, capability):
+                if can(request.user, Can.PORTAL):
+                    raise Http404("Not found.")
+                raise PermissionDenied(f"Your role cannot do this ({capability}).")
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,13 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.utils import timezone
+from django.shortcuts import redirect, render
 
-from bspos.clients.models import Client, ClientStatus
-from bspos.servicedesk.models import OPEN_STATUSES, Ticket
-from bspos.servicedesk.selectors import SlaState, with_sla_state
+from bspos.core.permissions import Can, can
 
 
 def health(request: HttpRequest) -> JsonResponse:
@@ -19,23 +15,9 @@ def health(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Landing page: the desk's headline figures for staff, the own company's open tickets for a contact."""
-    user = request.user
-    tickets = Ticket.objects.all()
-    if not user.is_msp_staff:
-        contact = getattr(user, "contact", None)
-        tickets = tickets.filter(client_id=contact.client_id if contact else None)
-    open_tickets = with_sla_state(tickets.filter(status__in=OPEN_STATUSES), timezone.now())
-    figures = open_tickets.aggregate(
-        open=Count("id"),
-        at_risk=Count("id", filter=Q(sla_state=SlaState.AT_RISK)),
-        breached=Count("id", filter=Q(sla_state=SlaState.BREACHED)),
-        unassigned=Count("id", filter=Q(assignee__isnull=True)),
-    )
-    by_priority = open_tickets.values("priority").annotate(count=Count("id")).order_by("priority")
-    context = {
-        "figures": figures,
-        "by_priority": by_priority,
-        "active_clients": Client.objects.filter(status=ClientStatus.ACTIVE).count() if user.is_msp_staff else None,
-    }
-    return render(request, "core/home.html", context)
+    """Staff land on the desk dashboard, client contacts on their company's tickets."""
+    if can(request.user, Can.DESK_READ):
+        return redirect("servicedesk:dashboard")
+    if can(request.user, Can.PORTAL):
+        return redirect("portal:tickets")
+    return render(request, "core/no_access.html", status=403)

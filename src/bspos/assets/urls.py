@@ -1,0 +1,9 @@
+from django.urls import path
+
+from bspos.assets import views
+
+app_name = "assets"
+urlpatterns = [
+    path("", views.asset_list, name="list"),
+    path("<int:pk>/", views.asset_detail, name="detail"),
+]

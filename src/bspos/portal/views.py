@@ -1,0 +1,70 @@
+"""The client portal: a contact sees and opens only their own company's tickets, and public replies only."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from bspos.core.permissions import Can, contact_client_id, requires
+from bspos.portal.forms import PortalReplyForm, PortalTicketForm
+from bspos.servicedesk import services
+from bspos.servicedesk.models import Level, Source, Status, Ticket
+
+
+def _own_tickets(request: HttpRequest):
+    client_id = contact_client_id(request.user)
+    if client_id is None:
+        raise Http404("Not found.")
+    return Ticket.objects.filter(client_id=client_id)
+
+
+@requires(Can.PORTAL)
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    tickets = _own_tickets(request).select_related("contact").order_by("-number")
+    if request.GET.get("status") == "open":
+        tickets = tickets.exclude(status__in=[Status.RESOLVED, Status.CLOSED])
+    page = Paginator(tickets, 25).get_page(request.GET.get("page"))
+    return render(request, "portal/list.html", {"page": page, "client": request.user.contact.client})
+
+
+@requires(Can.PORTAL)
+def ticket_new(request: HttpRequest) -> HttpResponse:
+    form = PortalTicketForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        contact = request.user.contact
+        urgent = form.cleaned_data["urgent"]
+        ticket = services.create_ticket(
+            client=contact.client, contact=contact, subject=form.cleaned_data["subject"],
+            description=form.cleaned_data["description"], source=Source.PORTAL,
+            impact=Level.MEDIUM, urgency=Level.HIGH if urgent else Level.MEDIUM, created_by=request.user)
+        messages.success(request, f"Ticket #{ticket.number} opened. We'll reply here and by email.")
+        return redirect("portal:ticket", number=ticket.number)
+    return render(request, "portal/new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@requires(Can.PORTAL)
+def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = get_object_or_404(_own_tickets(request), number=number)
+    return _render_ticket(request, ticket, PortalReplyForm())
+
+
+def _render_ticket(request: HttpRequest, ticket: Ticket, form: PortalReplyForm, status: int = 200) -> HttpResponse:
+    notes = ticket.notes.filter(is_internal=False).select_related("author").order_by("created_at", "id")
+    return render(request, "portal/ticket.html", {"ticket": ticket, "notes": notes, "form": form}, status=status)
+
+
+@require_POST
+@requires(Can.PORTAL)
+@transaction.atomic
+def reply(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = get_object_or_404(_own_tickets(request).select_for_update(), number=number)
+    form = PortalReplyForm(request.POST)
+    if not form.is_valid():
+        return _render_ticket(request, ticket, form, status=400)
+    services.add_note(ticket, author=request.user, body=form.cleaned_data["body"], is_internal=False)
+    if ticket.status in (Status.WAITING_ON_CLIENT, Status.RESOLVED):
+        services.change_status(ticket, Status.OPEN, by=request.user)  # the client answered: the clock runs again
+    messages.success(request, "Reply sent.")
+    return redirect("portal:ticket", number=ticket.number)

@@ -1,0 +1,87 @@
+from django import forms
+
+from bspos.assets.models import Asset
+from bspos.clients.models import Client, ClientStatus, Contact
+from bspos.people.models import Role, User
+from bspos.servicedesk.models import Level, Source, Status, TicketType
+
+
+def staff_choices():
+    return User.objects.filter(role__in=[Role.TECHNICIAN, Role.OWNER, Role.SERVICE_MANAGER, Role.VCIO],
+                               is_active=True).order_by("username")
+
+
+class TicketForm(forms.Form):
+    client = forms.ModelChoiceField(queryset=Client.objects.exclude(status=ClientStatus.PROSPECT))
+    contact = forms.ModelChoiceField(queryset=Contact.objects.none(), required=False)
+    asset = forms.ModelChoiceField(queryset=Asset.objects.none(), required=False)
+    subject = forms.CharField(max_length=250)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    source = forms.ChoiceField(choices=Source.choices, initial=Source.PHONE)
+    ticket_type = forms.ChoiceField(label="Type", choices=TicketType.choices)
+    impact = forms.TypedChoiceField(choices=Level.choices, coerce=int, initial=Level.MEDIUM)
+    urgency = forms.TypedChoiceField(choices=Level.choices, coerce=int, initial=Level.MEDIUM)
+    assignee = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff_choices()
+        client_id = self.data.get("client") or self.initial.get("client")
+        if client_id and str(client_id).isdigit():
+            self.fields["contact"].queryset = Contact.objects.filter(client_id=client_id, is_active=True)
+            self.fields["asset"].queryset = Asset.objects.filter(client_id=client_id).order_by("name")
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
+    internal = forms.BooleanField(required=False, label="Internal note (the client does not see it)")
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Status.choices)
+
+
+class PriorityForm(forms.Form):
+    impact = forms.TypedChoiceField(choices=Level.choices, coerce=int)
+    urgency = forms.TypedChoiceField(choices=Level.choices, coerce=int)
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="Unassigned")
+    tier = forms.TypedChoiceField(choices=[(1, "Tier 1"), (2, "Tier 2"), (3, "Tier 3")], coerce=int)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff_choices()
+
+
+class TimeForm(forms.Form):
+    minutes = forms.IntegerField(min_value=1, max_value=24 * 60, help_text="Minutes worked.")
+    billable = forms.BooleanField(required=False, initial=True)
+    notes = forms.CharField(required=False, max_length=2000)
+
+
+class AssetLinkForm(forms.Form):
+    asset = forms.ModelChoiceField(queryset=Asset.objects.none(), required=False, empty_label="No asset")
+
+    def __init__(self, *args, client_id: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["asset"].queryset = Asset.objects.filter(client_id=client_id).order_by("name")
+
+
+class BulkForm(forms.Form):
+    tickets = forms.TypedMultipleChoiceField(coerce=int, choices=[])
+    action = forms.ChoiceField(choices=[("assign", "Assign"), ("close", "Close")])
+    assignee = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff_choices()
+        self.fields["tickets"].choices = [(v, v) for v in self.data.getlist("tickets") if str(v).isdigit()]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "assign" and not data.get("assignee"):
+            self.add_error("assignee", "Choose who to assign the tickets to.")
+        return data
+

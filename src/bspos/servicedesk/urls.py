@@ -1,0 +1,22 @@
+from django.urls import path
+
+from bspos.servicedesk import views
+
+app_name = "servicedesk"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("tickets/", views.queue, name="queue"),
+    path("tickets/new/", views.ticket_new, name="ticket_new"),
+    path("tickets/new/pickers/", views.pickers, name="pickers"),
+    path("tickets/bulk/", views.bulk, name="bulk"),
+    path("tickets/<int:number>/", views.ticket_detail, name="ticket"),
+    path("tickets/<int:number>/reply/", views.reply, name="reply"),
+    path("tickets/<int:number>/status/", views.change_status, name="status"),
+    path("tickets/<int:number>/priority/", views.change_priority, name="priority"),
+    path("tickets/<int:number>/assign/", views.assign, name="assign"),
+    path("tickets/<int:number>/escalate/", views.escalate, name="escalate"),
+    path("tickets/<int:number>/scope/", views.toggle_scope, name="scope"),
+    path("tickets/<int:number>/asset/", views.link_asset, name="asset"),
+    path("tickets/<int:number>/time/", views.log_time, name="time"),
+    path("tickets/<int:number>/timer/", views.timer, name="timer"),
+]

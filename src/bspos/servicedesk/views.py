@@ -1,0 +1,306 @@
+"""The technician's desk: dashboard, queue, ticket page and its actions (thin: forms in, services out)."""
+
+from datetime import datetime, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from bspos.assets.models import Asset
+from bspos.audit.services import history
+from bspos.clients.models import Client, Contact
+from bspos.core.permissions import Can, can, requires
+from bspos.servicedesk import selectors, services
+from bspos.servicedesk.forms import (
+    AssetLinkForm,
+    AssignForm,
+    BulkForm,
+    PriorityForm,
+    ReplyForm,
+    StatusForm,
+    TicketForm,
+    TimeForm,
+    staff_choices,
+)
+from bspos.servicedesk.models import Source, Status, Ticket
+from bspos.sla.models import Priority
+
+PAGE_SIZE = 50
+
+
+@requires(Can.DESK_READ)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    tickets = Ticket.objects.all()
+    week_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    week_start -= timedelta(days=week_start.weekday())
+    days = selectors.opened_and_closed_per_day(tickets, now - timedelta(days=29))
+    peak = max([1] + [max(d["opened"], d["closed"]) for d in days])
+    for index, day in enumerate(days):  # bar geometry of the SVG chart (100 px = the busiest day)
+        day["x"] = index * 22
+        for key in ("opened", "closed"):
+            day[f"{key}_h"] = round(day[key] * 100 / peak)
+            day[f"{key}_y"] = 110 - day[f"{key}_h"]
+    return render(request, "servicedesk/dashboard.html", {
+        "figures": selectors.dashboard_figures(tickets, now),
+        "days": days, "peak": peak, "chart_width": len(days) * 22,
+        "workload": selectors.workload_per_technician(tickets, week_start),
+    })
+
+
+def _queue_filters(request: HttpRequest) -> dict:
+    filters = {key: request.GET.get(key, "").strip() for key in
+               ("status", "priority", "client", "assignee", "tier", "source", "sla", "q", "sort")}
+    if "status" not in request.GET:
+        filters["status"] = "active"
+    for key in ("priority", "client", "assignee", "tier"):
+        if filters[key] and not filters[key].isdigit():
+            filters[key] = ""
+    if filters["assignee"] == "" and request.GET.get("mine"):
+        filters["assignee"] = str(request.user.pk)
+    return filters
+
+
+@requires(Can.DESK_READ)
+def queue(request: HttpRequest) -> HttpResponse:
+    filters = _queue_filters(request)
+    tickets = selectors.ticket_queue(Ticket.objects.all(), filters=filters)
+    page = Paginator(tickets, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "servicedesk/queue.html", {
+        "page": page, "filters": filters,
+        "statuses": [("active", "Open (any)"), *Status.choices, ("", "All")],
+        "priorities": Priority.choices, "sources": Source.choices,
+        "sla_states": [("on_track", "On track"), ("at_risk", "At risk"), ("breached", "Breached"),
+                       ("paused", "Paused"), ("met", "Met")],
+        "clients": Client.objects.only("pk", "name").order_by("name"),
+        "assignees": staff_choices(), "bulk_form": BulkForm(),
+        "can_write": can(request.user, Can.DESK_WRITE),
+    })
+
+
+@require_POST
+@requires(Can.DESK_WRITE)
+def bulk(request: HttpRequest) -> HttpResponse:
+    form = BulkForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.values():
+            messages.error(request, error.as_text())
+        return redirect(request.POST.get("next") or "servicedesk:queue")
+    done, refused = 0, []
+    with transaction.atomic():
+        for ticket in Ticket.objects.filter(pk__in=form.cleaned_data["tickets"]).select_for_update():
+            try:
+                if form.cleaned_data["action"] == "assign":
+                    services.update_ticket(ticket, assignee=form.cleaned_data["assignee"], by=request.user)
+                elif ticket.status != Status.CLOSED:
+                    services.change_status(ticket, Status.CLOSED, by=request.user)
+                done += 1
+            except ValidationError as error:
+                refused.append(f"#{ticket.number}: {' '.join(error.messages)}")
+    messages.success(request, f"{done} ticket{'s' if done != 1 else ''} updated.")
+    for line in refused:
+        messages.error(request, line)
+    return redirect(request.POST.get("next") or "servicedesk:queue")
+
+
+@requires(Can.DESK_READ)
+def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = get_object_or_404(
+        Ticket.objects.select_related("client", "contact", "asset", "assignee", "agreement",
+                                      "sla_plan__calendar"), number=number)
+    return render(request, "servicedesk/ticket.html", _ticket_context(request, ticket))
+
+
+def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
+    timer_started = request.session.get("timers", {}).get(str(ticket.pk))
+    return {
+        "ticket": ticket,
+        "notes": ticket.notes.select_related("author").order_by("created_at", "id"),
+        "clocks": selectors.clocks_of(ticket),
+        "time_entries": ticket.time_entries.select_related("technician").order_by("started_at"),
+        "history": history(ticket)[:100],
+        "reply_form": forms.get("reply_form") or ReplyForm(),
+        "status_form": StatusForm(initial={"status": ticket.status}),
+        "next_statuses": sorted(services.TRANSITIONS[ticket.status]),
+        "priority_form": PriorityForm(initial={"impact": ticket.impact, "urgency": ticket.urgency}),
+        "assign_form": AssignForm(initial={"assignee": ticket.assignee_id, "tier": ticket.tier}),
+        "time_form": forms.get("time_form") or TimeForm(),
+        "asset_form": AssetLinkForm(client_id=ticket.client_id, initial={"asset": ticket.asset_id}),
+        "timer_started": timer_started,
+        "can_write": can(request.user, Can.DESK_WRITE),
+        "can_see_cost": can(request.user, Can.FINANCE),
+    }
+
+
+def _ticket_for_action(number: int) -> Ticket:
+    return get_object_or_404(Ticket.objects.select_for_update(of=("self",)).select_related("sla_plan__calendar"),
+                             number=number)
+
+
+def _after(request: HttpRequest, ticket: Ticket, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("servicedesk:ticket", number=ticket.number)
+
+
+def _refused(request: HttpRequest, ticket: Ticket, error: ValidationError) -> HttpResponse:
+    messages.error(request, " ".join(error.messages))
+    return redirect("servicedesk:ticket", number=ticket.number)
+
+
+@require_POST
+@requires(Can.DESK_WRITE)
+@transaction.atomic
+def reply(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = _ticket_for_action(number)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return render(request, "servicedesk/ticket.html", _ticket_context(request, ticket, reply_form=form),
+                      status=400)
+    services.add_note(ticket, author=request.user, body=form.cleaned_data["body"],
+                      is_internal=form.cleaned_data["internal"])
+    return _after(request, ticket, "Internal note added." if form.cleaned_data["internal"] else "Reply sent.")
+
+
+@require_POST
+@requires(Can.DESK_WRITE)
+@transaction.atomic
+def change_status(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = _ticket_for_action(number)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, ticket, ValidationError("Choose a valid status."))
+    try:
+        services.change_status(ticket, form.cleaned_data["status"], by=request.user)
+    except ValidationError as error:
+        return _refused(request, ticket, error)
+    return _after(request, ticket, f"Status is now {ticket.get_status_display().lower()}.")
+
+
+@require_POST
+@requires(Can.DESK_WRITE)
+@transaction.atomic
+def change_priority(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = _ticket_for_action(number)
+    form = PriorityForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, ticket, ValidationError("Choose impact and urgency."))
+    services.change_priority(ticket, impact=form.cleaned_data["impact"], urgency=form.cleaned_data["urgency"],
+                             by=request.user)
+    return _after(request, ticket, f"Priority is now {ticket.get_priority_display()}; SLA clocks recomputed.")
+
+
+@require_POST
+@requires(Can.DESK_WRITE)
+@transaction.atomic
+def assign(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = _ticket_for_action(number)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, ticket, ValidationError("Choose a technician and a tier."))
+    services.update_ticket(ticket, assignee=form.cleaned_data["assignee"], tier=form.cleaned_data["tier"],
+                           by=request.user)
+    return _after(request, ticket, "Assignment saved.")
+
+
+@require_POST
+@requires(Can.DESK_WRITE)
+@transaction.atomic
+def escalate(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = _ticket_for_action(number)
+    try:
+        services.escalate(ticket, by=request.user)
+    except ValidationError as error:
+        return _refused(request, ticket, error)
+    return _after(request, ticket, f"Escalated to tier {ticket.tier}.")
+
+
+@require_POST
+@requires(Can.DESK_WRITE)
+@transaction.atomic
+def toggle_scope(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = _ticket_for_action(number)
+    services.update_ticket(ticket, in_scope=not ticket.in_scope, by=request.user)
+    return _after(request, ticket, "Marked in scope." if ticket.in_scope else "Marked out of scope (billable extra).")
+
+
+@require_POST
+@requires(Can.DESK_WRITE)
+@transaction.atomic
+def link_asset(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = _ticket_for_action(number)
+    form = AssetLinkForm(request.POST, client_id=ticket.client_id)
+    if not form.is_valid():
+        return _refused(request, ticket, ValidationError("Choose one of this client's assets."))
+    services.link_asset(ticket, form.cleaned_data["asset"], by=request.user)
+    return _after(request, ticket, "Asset linked." if ticket.asset_id else "Asset unlinked.")
+
+
+@require_POST
+@requires(Can.TIME_OWN)
+def log_time(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = get_object_or_404(Ticket, number=number)
+    form = TimeForm(request.POST)
+    if not form.is_valid():
+        return render(request, "servicedesk/ticket.html", _ticket_context(request, ticket, time_form=form),
+                      status=400)
+    minutes = form.cleaned_data["minutes"]
+    services.log_time(technician=request.user, ticket=ticket, minutes=minutes,
+                      started_at=timezone.now() - timedelta(minutes=minutes), billable=form.cleaned_data["billable"],
+                      notes=form.cleaned_data["notes"], by=request.user)
+    return _after(request, ticket, f"{minutes} minutes logged.")
+
+
+@require_POST
+@requires(Can.TIME_OWN)
+def timer(request: HttpRequest, number: int) -> HttpResponse:
+    """Start/stop timer kept in the session; stopping logs the elapsed whole minutes (at least one)."""
+    ticket = get_object_or_404(Ticket, number=number)
+    timers = request.session.get("timers", {})
+    started = timers.pop(str(ticket.pk), None)
+    if started is None:
+        timers[str(ticket.pk)] = timezone.now().isoformat()
+        request.session["timers"] = timers
+        return _after(request, ticket, "Timer started.")
+    request.session["timers"] = timers
+    started_at = datetime.fromisoformat(started)
+    minutes = max(1, round((timezone.now() - started_at).total_seconds() / 60))
+    services.log_time(technician=request.user, ticket=ticket, minutes=minutes, started_at=started_at,
+                      by=request.user)
+    return _after(request, ticket, f"Timer stopped: {minutes} minutes logged.")
+
+
+@requires(Can.DESK_WRITE)
+def ticket_new(request: HttpRequest) -> HttpResponse:
+    form = TicketForm(request.POST or None, initial={"client": request.GET.get("client")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = services.create_ticket(
+                client=data["client"], subject=data["subject"], impact=data["impact"], urgency=data["urgency"],
+                contact=data["contact"], asset=data["asset"], description=data["description"],
+                source=data["source"], ticket_type=data["ticket_type"], assignee=data["assignee"],
+                created_by=request.user)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"Ticket #{ticket.number} opened.")
+            return redirect("servicedesk:ticket", number=ticket.number)
+    return render(request, "servicedesk/ticket_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@requires(Can.DESK_READ)
+def pickers(request: HttpRequest) -> HttpResponse:
+    """htmx: the contact and asset options of the chosen client."""
+    client_id = request.GET.get("client", "")
+    client_id = int(client_id) if client_id.isdigit() else None
+    return render(request, "servicedesk/_pickers.html", {
+        "contacts": Contact.objects.filter(client_id=client_id, is_active=True).order_by("last_name"),
+        "assets": Asset.objects.filter(client_id=client_id).order_by("name"),
+    })
+
