@@ -126,7 +126,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
         "history": history(ticket)[:100],
         "reply_form": forms.get("reply_form") or ReplyForm(),
         "status_form": StatusForm(initial={"status": ticket.status}),
-        "next_statuses": sorted(services.TRANSITIONS[ticket.status]),
+        "next_statuses": [s for s in Status.values if s in services.TRANSITIONS[ticket.status]],
         "priority_form": PriorityForm(initial={"impact": ticket.impact, "urgency": ticket.urgency}),
         "assign_form": AssignForm(initial={"assignee": ticket.assignee_id, "tier": ticket.tier}),
         "time_form": forms.get("time_form") or TimeForm(),
