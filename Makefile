@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export BSPOS_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test test-sqlite test-postgres lint bench install install-test clean
+.PHONY: run test test-sqlite test-postgres lint bench install install-test clean chromium
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -30,7 +30,11 @@ run: install
 	$(BIN)/bspos serve --port $(PORT)
 
 ## test: lint, migration check, the suite on SQLite and again on a throwaway PostgreSQL
-test: install-test lint test-sqlite test-postgres
+test: install-test chromium lint test-sqlite test-postgres
+
+# Browser journeys use Debian's chromium; install it when missing (needs root, as in CI).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 test-sqlite:
 	env -u DATABASE_URL BSPOS_DATA_DIR=$$(mktemp -d) $(BIN)/bspos makemigrations --check --dry-run
