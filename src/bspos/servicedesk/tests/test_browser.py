@@ -5,6 +5,7 @@ import shutil
 from datetime import date
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from bspos.clients.models import Client
 from bspos.demo.services import DemoSize, load_demo
@@ -14,7 +15,6 @@ from bspos.servicedesk.models import Status, Ticket, TimeEntry
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-sync_api = pytest.importorskip("playwright.sync_api") if CHROMIUM else None
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def browser():
     if CHROMIUM is None:
         pytest.fail("Debian's chromium is not installed: `make test` installs it (apt-get install chromium).")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the ORM checks run beside Playwright's event loop
-    with sync_api.sync_playwright() as playwright:
+    with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--no-first-run"])
