@@ -1,6 +1,7 @@
 """The technician's desk: dashboard, queue, ticket page and its actions (thin: forms in, services out)."""
 
 from datetime import datetime, timedelta
+from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -142,102 +143,90 @@ def _ticket_for_action(number: int) -> Ticket:
                              number=number)
 
 
-def _after(request: HttpRequest, ticket: Ticket, message: str) -> HttpResponse:
-    messages.success(request, message)
-    return redirect("servicedesk:ticket", number=ticket.number)
+def ticket_action(view):
+    """A POST that changes one locked ticket: the view returns the success message or raises ValidationError,
+    which comes back to the ticket page as the error message with nothing changed."""
+
+    @wraps(view)
+    @require_POST
+    @requires(Can.DESK_WRITE)
+    @transaction.atomic
+    def wrapper(request: HttpRequest, number: int) -> HttpResponse:
+        ticket = _ticket_for_action(number)
+        try:
+            with transaction.atomic():
+                outcome = view(request, ticket)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("servicedesk:ticket", number=ticket.number)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        messages.success(request, outcome)
+        return redirect("servicedesk:ticket", number=ticket.number)
+
+    return wrapper
 
 
-def _refused(request: HttpRequest, ticket: Ticket, error: ValidationError) -> HttpResponse:
-    messages.error(request, " ".join(error.messages))
-    return redirect("servicedesk:ticket", number=ticket.number)
+def _valid(form, message: str):
+    if not form.is_valid():
+        raise ValidationError(message)
+    return form.cleaned_data
 
 
-@require_POST
-@requires(Can.DESK_WRITE)
-@transaction.atomic
-def reply(request: HttpRequest, number: int) -> HttpResponse:
-    ticket = _ticket_for_action(number)
+@ticket_action
+def reply(request: HttpRequest, ticket: Ticket):
     form = ReplyForm(request.POST)
     if not form.is_valid():
         return render(request, "servicedesk/ticket.html", _ticket_context(request, ticket, reply_form=form),
                       status=400)
     services.add_note(ticket, author=request.user, body=form.cleaned_data["body"],
                       is_internal=form.cleaned_data["internal"])
-    return _after(request, ticket, "Internal note added." if form.cleaned_data["internal"] else "Reply sent.")
+    return "Internal note added." if form.cleaned_data["internal"] else "Reply sent."
 
 
-@require_POST
-@requires(Can.DESK_WRITE)
-@transaction.atomic
-def change_status(request: HttpRequest, number: int) -> HttpResponse:
-    ticket = _ticket_for_action(number)
-    form = StatusForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, ticket, ValidationError("Choose a valid status."))
-    try:
-        services.change_status(ticket, form.cleaned_data["status"], by=request.user)
-    except ValidationError as error:
-        return _refused(request, ticket, error)
-    return _after(request, ticket, f"Status is now {ticket.get_status_display().lower()}.")
+@ticket_action
+def change_status(request: HttpRequest, ticket: Ticket) -> str:
+    data = _valid(StatusForm(request.POST), "Choose a valid status.")
+    services.change_status(ticket, data["status"], by=request.user)
+    return f"Status is now {ticket.get_status_display().lower()}."
 
 
-@require_POST
-@requires(Can.DESK_WRITE)
-@transaction.atomic
-def change_priority(request: HttpRequest, number: int) -> HttpResponse:
-    ticket = _ticket_for_action(number)
-    form = PriorityForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, ticket, ValidationError("Choose impact and urgency."))
-    services.change_priority(ticket, impact=form.cleaned_data["impact"], urgency=form.cleaned_data["urgency"],
-                             by=request.user)
-    return _after(request, ticket, f"Priority is now {ticket.get_priority_display()}; SLA clocks recomputed.")
+@ticket_action
+def change_priority(request: HttpRequest, ticket: Ticket) -> str:
+    data = _valid(PriorityForm(request.POST), "Choose impact and urgency.")
+    services.change_priority(ticket, impact=data["impact"], urgency=data["urgency"], by=request.user)
+    return f"Priority is now {ticket.get_priority_display()}; SLA clocks recomputed."
 
 
-@require_POST
-@requires(Can.DESK_WRITE)
-@transaction.atomic
-def assign(request: HttpRequest, number: int) -> HttpResponse:
-    ticket = _ticket_for_action(number)
-    form = AssignForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, ticket, ValidationError("Choose a technician and a tier."))
-    services.update_ticket(ticket, assignee=form.cleaned_data["assignee"], tier=form.cleaned_data["tier"],
-                           by=request.user)
-    return _after(request, ticket, "Assignment saved.")
+@ticket_action
+def assign(request: HttpRequest, ticket: Ticket) -> str:
+    data = _valid(AssignForm(request.POST), "Choose a technician and a tier.")
+    services.update_ticket(ticket, assignee=data["assignee"], tier=data["tier"], by=request.user)
+    return "Assignment saved."
 
 
-@require_POST
-@requires(Can.DESK_WRITE)
-@transaction.atomic
-def escalate(request: HttpRequest, number: int) -> HttpResponse:
-    ticket = _ticket_for_action(number)
-    try:
-        services.escalate(ticket, by=request.user)
-    except ValidationError as error:
-        return _refused(request, ticket, error)
-    return _after(request, ticket, f"Escalated to tier {ticket.tier}.")
+@ticket_action
+def escalate(request: HttpRequest, ticket: Ticket) -> str:
+    services.escalate(ticket, by=request.user)
+    return f"Escalated to tier {ticket.tier}."
 
 
-@require_POST
-@requires(Can.DESK_WRITE)
-@transaction.atomic
-def toggle_scope(request: HttpRequest, number: int) -> HttpResponse:
-    ticket = _ticket_for_action(number)
+@ticket_action
+def toggle_scope(request: HttpRequest, ticket: Ticket) -> str:
     services.update_ticket(ticket, in_scope=not ticket.in_scope, by=request.user)
-    return _after(request, ticket, "Marked in scope." if ticket.in_scope else "Marked out of scope (billable extra).")
+    return "Marked in scope." if ticket.in_scope else "Marked out of scope (billable extra)."
 
 
-@require_POST
-@requires(Can.DESK_WRITE)
-@transaction.atomic
-def link_asset(request: HttpRequest, number: int) -> HttpResponse:
-    ticket = _ticket_for_action(number)
-    form = AssetLinkForm(request.POST, client_id=ticket.client_id)
-    if not form.is_valid():
-        return _refused(request, ticket, ValidationError("Choose one of this client's assets."))
-    services.link_asset(ticket, form.cleaned_data["asset"], by=request.user)
-    return _after(request, ticket, "Asset linked." if ticket.asset_id else "Asset unlinked.")
+@ticket_action
+def link_asset(request: HttpRequest, ticket: Ticket) -> str:
+    data = _valid(AssetLinkForm(request.POST, client_id=ticket.client_id), "Choose one of this client's assets.")
+    services.link_asset(ticket, data["asset"], by=request.user)
+    return "Asset linked." if ticket.asset_id else "Asset unlinked."
+
+
+def _after(request: HttpRequest, ticket: Ticket, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("servicedesk:ticket", number=ticket.number)
 
 
 @require_POST
