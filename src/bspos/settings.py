@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the API docs from its bundled static files, not a CDN
     "bspos.core",
     "bspos.people",
     "bspos.clients",

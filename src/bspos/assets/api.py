@@ -1,0 +1,123 @@
+"""REST endpoints for assets (configuration items)."""
+
+from datetime import date, datetime
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from ninja import Path, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+from pydantic import AwareDatetime
+
+from bspos.api.auth import staff_read, staff_write
+from bspos.api.rows import existing, save_validated
+from bspos.api.types import MAX_ID, Id, text
+from bspos.assets.models import Asset, AssetType, Lifecycle
+from bspos.clients.models import Client, Site
+from bspos.core.permissions import Can
+
+router = Router(tags=["assets"])
+PathId = Path(..., ge=1, le=MAX_ID)
+
+
+class AssetOut(Schema):
+    id: int
+    client_id: int
+    site_id: int | None
+    asset_type: AssetType
+    name: str
+    serial_number: str
+    manufacturer: str
+    model: str
+    operating_system: str
+    rmm_id: str | None
+    last_seen: datetime | None
+    purchased_on: date | None
+    warranty_expires: date | None
+    lifecycle: Lifecycle
+    notes: str
+
+
+class AssetIn(Schema):
+    client_id: Id
+    site_id: Id | None = None
+    asset_type: AssetType
+    name: text(200, min_length=1)
+    serial_number: text(100) = ""
+    manufacturer: text(100) = ""
+    model: text(100) = ""
+    operating_system: text(100) = ""
+    rmm_id: text(100, min_length=1) | None = None
+    last_seen: AwareDatetime | None = None
+    purchased_on: date | None = None
+    warranty_expires: date | None = None
+    lifecycle: Lifecycle = Lifecycle.ACTIVE
+    notes: text(20000) = ""
+
+
+class AssetPatch(Schema):
+    site_id: Id | None = None
+    asset_type: AssetType | None = None
+    name: text(200, min_length=1) | None = None
+    serial_number: text(100) | None = None
+    manufacturer: text(100) | None = None
+    model: text(100) | None = None
+    operating_system: text(100) | None = None
+    rmm_id: text(100, min_length=1) | None = None
+    last_seen: AwareDatetime | None = None
+    purchased_on: date | None = None
+    warranty_expires: date | None = None
+    lifecycle: Lifecycle | None = None
+    notes: text(20000) | None = None
+
+
+def _data(payload: Schema, *, partial: bool, client_id: int | None = None) -> dict:
+    data = payload.dict(exclude_unset=partial)
+    if "client_id" in data:
+        data["client"] = existing(Client, data.pop("client_id"), "client_id")
+        client_id = data["client"].pk
+    if "site_id" in data:
+        data["site"] = existing(Site, data.pop("site_id"), "site_id", Site.objects.filter(client_id=client_id))
+    return data
+
+
+@router.get("/assets", response=list[AssetOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_assets(request, client_id: Id | None = None, asset_type: AssetType | None = None,
+                lifecycle: Lifecycle | None = None, q: text(100) | None = None):
+    staff_read(request)
+    assets = Asset.objects.order_by("client_id", "name", "id")
+    if client_id:
+        assets = assets.filter(client_id=client_id)
+    if asset_type:
+        assets = assets.filter(asset_type=asset_type)
+    if lifecycle:
+        assets = assets.filter(lifecycle=lifecycle)
+    if q:
+        assets = assets.filter(Q(name__icontains=q) | Q(serial_number__icontains=q) | Q(rmm_id__icontains=q))
+    return assets
+
+
+@router.post("/assets", response={201: AssetOut})
+def create_asset(request, payload: AssetIn):
+    staff_write(request, Can.CLIENTS_WRITE)
+    return Status(201, save_validated(Asset(), _data(payload, partial=False)))
+
+
+@router.get("/assets/{asset_id}", response=AssetOut)
+def get_asset(request, asset_id: int = PathId):
+    staff_read(request)
+    return get_object_or_404(Asset, pk=asset_id)
+
+
+@router.patch("/assets/{asset_id}", response=AssetOut)
+def update_asset(request, payload: AssetPatch, asset_id: int = PathId):
+    staff_write(request, Can.CLIENTS_WRITE)
+    asset = get_object_or_404(Asset, pk=asset_id)
+    return save_validated(asset, _data(payload, partial=True, client_id=asset.client_id))
+
+
+@router.delete("/assets/{asset_id}", response={204: None})
+def delete_asset(request, asset_id: int = PathId):
+    staff_write(request, Can.CLIENTS_WRITE)
+    get_object_or_404(Asset, pk=asset_id).delete()
+    return Status(204, None)

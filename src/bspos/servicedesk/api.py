@@ -1,0 +1,385 @@
+"""REST endpoints for tickets, their notes, and time entries; writes go through servicedesk.services."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Field, Path, Router, Schema
+from ninja import Status as Reply
+from ninja.pagination import PageNumberPagination, paginate
+from pydantic import AwareDatetime
+
+from bspos.api.auth import require_write, staff_read, staff_write
+from bspos.api.rows import existing
+from bspos.api.types import MAX_ID, Id, text
+from bspos.assets.models import Asset
+from bspos.audit.services import record, snapshot
+from bspos.clients.models import Client, Contact
+from bspos.core.permissions import Can, can, contact_client_id
+from bspos.people.models import User
+from bspos.servicedesk import services
+from bspos.servicedesk.models import (
+    Category,
+    InternalCategory,
+    Level,
+    Note,
+    Source,
+    Status,
+    Ticket,
+    TicketType,
+    TimeEntry,
+)
+from bspos.servicedesk.selectors import with_sla_state
+from bspos.sla.models import Priority
+
+router = Router(tags=["service desk"])
+TierNumber = Annotated[int, Field(ge=1, le=3)]
+PathId = Path(..., ge=1, le=MAX_ID)
+
+
+def visible_tickets(request):
+    """All tickets for desk staff; a client contact's own company's; nothing (404) for anyone else."""
+    if can(request.user, Can.DESK_READ):
+        return Ticket.objects.all()
+    client_id = contact_client_id(request.user)
+    if client_id is None:
+        raise Http404("Not found.")
+    return Ticket.objects.filter(client_id=client_id)
+
+
+class TicketOut(Schema):
+    id: int
+    number: int
+    client_id: int
+    contact_id: int | None
+    agreement_id: int | None
+    asset_id: int | None
+    subject: str
+    description: str
+    source: Source
+    ticket_type: TicketType
+    category: Category
+    impact: Level
+    urgency: Level
+    priority: Priority
+    status: Status
+    tier: int
+    assignee_id: int | None
+    escalation_count: int
+    in_scope: bool
+    created_at: datetime
+    updated_at: datetime
+    first_response_due: datetime | None
+    first_response_at: datetime | None
+    resolution_due: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    sla_state: str
+
+
+class TicketIn(Schema):
+    client_id: Id | None = Field(None, description="Required for MSP staff; a client contact's own company.")
+    subject: text(250, min_length=1)
+    description: text(20000) = ""
+    contact_id: Id | None = None
+    asset_id: Id | None = None
+    source: Source = Source.API
+    ticket_type: TicketType = TicketType.INCIDENT
+    category: Category = Category.OTHER
+    impact: Level = Level.MEDIUM
+    urgency: Level = Level.MEDIUM
+    assignee_id: Id | None = None
+    in_scope: bool = True
+
+
+class TicketPatch(Schema):
+    subject: text(250, min_length=1) | None = None
+    description: text(20000) | None = None
+    contact_id: Id | None = None
+    asset_id: Id | None = None
+    ticket_type: TicketType | None = None
+    category: Category | None = None
+    impact: Level | None = None
+    urgency: Level | None = None
+    status: Status | None = None
+    tier: int | None = Field(None, ge=1, le=3)
+    assignee_id: Id | None = None
+    in_scope: bool | None = None
+
+
+def _ticket(request, number: int) -> Ticket:
+    return get_object_or_404(with_sla_state(visible_tickets(request)), number=number)
+
+
+@router.get("/tickets", response=list[TicketOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_tickets(request, status: Status | None = None, priority: Priority | None = None, client: Id | None = None,
+                 assignee: Id | None = None, tier: TierNumber | None = None, source: Source | None = None,
+                 q: text(200) | None = None):
+    tickets = with_sla_state(visible_tickets(request)).order_by("-number")
+    for name, value in (("status", status), ("priority", priority), ("client_id", client),
+                        ("assignee_id", assignee), ("tier", tier), ("source", source)):
+        if value is not None:
+            tickets = tickets.filter(**{name: value})
+    if q:
+        notes = Note.objects.filter(ticket=OuterRef("pk"), body__icontains=q)
+        if not can(request.user, Can.DESK_READ):
+            notes = notes.filter(is_internal=False)
+        tickets = tickets.filter(Q(subject__icontains=q) | Exists(notes))
+    return tickets
+
+
+@router.post("/tickets", response={201: TicketOut})
+def create_ticket(request, payload: TicketIn):
+    data = payload.dict()
+    if can(request.user, Can.PORTAL):  # a client contact opens tickets for their own company only
+        require_write(request, Can.PORTAL)
+        own = request.user.contact
+        ticket = services.create_ticket(client=own.client, contact=own, subject=data["subject"],
+                                        description=data["description"], source=Source.API,
+                                        created_by=request.user)
+        return Reply(201, _ticket(request, ticket.number))
+    staff_write(request, Can.DESK_WRITE)
+    client = existing(Client, data.pop("client_id"), "client_id")
+    if client is None:
+        raise ValidationError({"client_id": "Choose the client the ticket is for."})
+    ticket = services.create_ticket(
+        client=client, subject=data["subject"], description=data["description"], impact=data["impact"],
+        urgency=data["urgency"], source=data["source"], ticket_type=data["ticket_type"], category=data["category"],
+        in_scope=data["in_scope"], created_by=request.user,
+        contact=existing(Contact, data["contact_id"], "contact_id"),
+        asset=existing(Asset, data["asset_id"], "asset_id"),
+        assignee=existing(User, data["assignee_id"], "assignee_id"))
+    return Reply(201, _ticket(request, ticket.number))
+
+
+@router.get("/tickets/{number}", response=TicketOut)
+def get_ticket(request, number: int = PathId):
+    return _ticket(request, number)
+
+
+@router.patch("/tickets/{number}", response=TicketOut)
+def update_ticket(request, payload: TicketPatch, number: int = PathId):
+    staff_write(request, Can.DESK_WRITE)
+    data = payload.dict(exclude_unset=True)
+    with transaction.atomic():
+        ticket = get_object_or_404(Ticket.objects.select_for_update(of=("self",)).select_related(
+            "sla_plan__calendar"), number=number)
+        status = data.pop("status", None)
+        impact, urgency = data.pop("impact", None), data.pop("urgency", None)
+        for field, model in (("contact_id", Contact), ("asset_id", Asset), ("assignee_id", User)):
+            if field in data:
+                data[field.removesuffix("_id")] = existing(model, data.pop(field), field)
+        if data:
+            services.update_ticket(ticket, by=request.user, **data)
+        if impact is not None or urgency is not None:
+            services.change_priority(ticket, impact=impact, urgency=urgency, by=request.user)
+        if status is not None and status != ticket.status:
+            services.change_status(ticket, status, by=request.user)
+    return _ticket(request, number)
+
+
+@router.delete("/tickets/{number}", response={204: None})
+def delete_ticket(request, number: int = PathId):
+    staff_write(request, Can.DELETE)
+    ticket = get_object_or_404(Ticket, number=number)
+    with transaction.atomic():
+        before, pk = snapshot(ticket), ticket.pk
+        ticket.delete()
+        ticket.pk = pk
+        record(request.user, ticket, before, deleted=True)
+    return Reply(204, None)
+
+
+class NoteOut(Schema):
+    id: int
+    ticket_number: int = Field(..., alias="ticket.number")
+    author_id: int | None
+    body: str
+    is_internal: bool
+    created_at: datetime
+
+
+class NoteIn(Schema):
+    body: text(20000, min_length=1)
+    is_internal: bool = False
+
+
+class NotePatch(Schema):
+    body: text(20000, min_length=1)
+
+
+def _visible_notes(request, ticket: Ticket):
+    notes = ticket.notes.select_related("ticket").order_by("created_at", "id")
+    return notes if can(request.user, Can.DESK_READ) else notes.filter(is_internal=False)
+
+
+@router.get("/tickets/{number}/notes", response=list[NoteOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_notes(request, number: int = PathId):
+    return _visible_notes(request, _ticket(request, number))
+
+
+@router.post("/tickets/{number}/notes", response={201: NoteOut})
+def create_note(request, payload: NoteIn, number: int = PathId):
+    ticket = _ticket(request, number)
+    if can(request.user, Can.PORTAL):
+        require_write(request, Can.PORTAL)
+        if payload.is_internal:
+            raise ValidationError({"is_internal": "Client contacts write public replies only."})
+    else:
+        staff_write(request, Can.DESK_WRITE)
+    note = services.add_note(ticket, author=request.user, body=payload.body, is_internal=payload.is_internal)
+    return Reply(201, note)
+
+
+def _note(request, note_id: int) -> Note:
+    note = get_object_or_404(Note.objects.select_related("ticket"), pk=note_id)
+    visible = _visible_notes(request, _ticket(request, note.ticket.number))
+    return get_object_or_404(visible, pk=note_id)
+
+
+@router.get("/notes/{note_id}", response=NoteOut)
+def get_note(request, note_id: int = PathId):
+    return _note(request, note_id)
+
+
+@router.patch("/notes/{note_id}", response=NoteOut)
+def update_note(request, payload: NotePatch, note_id: int = PathId):
+    staff_write(request, Can.DESK_WRITE)
+    note = _note(request, note_id)
+    if note.author_id != request.user.pk and not can(request.user, Can.DELETE):
+        raise PermissionDenied("Only the author (or a manager) can edit a note.")
+    note.body = payload.body
+    note.save(update_fields=["body"])
+    return note
+
+
+@router.delete("/notes/{note_id}", response={204: None})
+def delete_note(request, note_id: int = PathId):
+    staff_write(request, Can.DELETE)
+    _note(request, note_id).delete()
+    return Reply(204, None)
+
+
+class TimeEntryOut(Schema):
+    id: int
+    technician_id: int
+    ticket_number: int | None
+    internal_category: str
+    started_at: datetime
+    minutes: int
+    billable: bool
+    bill_rate: Decimal
+    cost_rate: Decimal | None = Field(None, description="Only for the finance capability; null otherwise.")
+    notes: str
+
+    @staticmethod
+    def resolve_ticket_number(entry: TimeEntry) -> int | None:
+        return entry.ticket.number if entry.ticket_id else None
+
+    @staticmethod
+    def resolve_cost_rate(entry: TimeEntry, context) -> Decimal | None:
+        return entry.cost_rate if can(context["request"].user, Can.FINANCE) else None  # finance-only
+
+
+class TimeEntryIn(Schema):
+    technician_id: Id | None = Field(None, description="Defaults to the caller; others need time.all.")
+    ticket_number: Id | None = None
+    internal_category: InternalCategory | None = None
+    started_at: AwareDatetime
+    minutes: int = Field(..., ge=1, le=24 * 60)
+    billable: bool | None = None
+    notes: text(2000) = ""
+
+
+class TimeEntryPatch(Schema):
+    started_at: AwareDatetime | None = None
+    minutes: int | None = Field(None, ge=1, le=24 * 60)
+    billable: bool | None = None
+    notes: text(2000) | None = None
+
+
+def _own_or_all(request, technician_id: int) -> None:
+    if technician_id != request.user.pk:
+        require_write(request, Can.TIME_ALL)
+    else:
+        require_write(request, Can.TIME_OWN)
+
+
+@router.get("/time-entries", response=list[TimeEntryOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_time_entries(request, technician: Id | None = None, ticket: Id | None = None, since: date | None = None,
+                      until: date | None = None, billable: bool | None = None):
+    staff_read(request)
+    entries = TimeEntry.objects.select_related("ticket").order_by("-started_at", "-id")
+    if technician:
+        entries = entries.filter(technician_id=technician)
+    if ticket:
+        entries = entries.filter(ticket__number=ticket)
+    if since:
+        entries = entries.filter(started_at__date__gte=since)
+    if until:
+        entries = entries.filter(started_at__date__lte=until)
+    if billable is not None:
+        entries = entries.filter(billable=billable)
+    return entries
+
+
+@router.post("/time-entries", response={201: TimeEntryOut})
+def create_time_entry(request, payload: TimeEntryIn):
+    staff_read(request)
+    technician = existing(User, payload.technician_id, "technician_id") or request.user
+    _own_or_all(request, technician.pk)
+    ticket = None
+    if payload.ticket_number is not None:
+        ticket = Ticket.objects.filter(number=payload.ticket_number).first()
+        if ticket is None:
+            raise ValidationError({"ticket_number": f"No ticket #{payload.ticket_number}."})
+    entry = services.log_time(technician=technician, ticket=ticket, minutes=payload.minutes,
+                              started_at=payload.started_at, internal_category=payload.internal_category or "",
+                              billable=payload.billable, notes=payload.notes, by=request.user)
+    return Reply(201, entry)
+
+
+@router.get("/time-entries/{entry_id}", response=TimeEntryOut)
+def get_time_entry(request, entry_id: int = PathId):
+    staff_read(request)
+    return get_object_or_404(TimeEntry.objects.select_related("ticket"), pk=entry_id)
+
+
+@router.patch("/time-entries/{entry_id}", response=TimeEntryOut)
+def update_time_entry(request, payload: TimeEntryPatch, entry_id: int = PathId):
+    staff_read(request)
+    with transaction.atomic():
+        entry = get_object_or_404(TimeEntry.objects.select_for_update(of=("self",)).select_related("ticket"),
+                                  pk=entry_id)
+        _own_or_all(request, entry.technician_id)
+        before = snapshot(entry)
+        for name, value in payload.dict(exclude_unset=True).items():
+            if value is None:
+                raise ValidationError({name: "This field cannot be empty."})
+            setattr(entry, name, value)
+        entry.full_clean()
+        entry.save()
+        record(request.user, entry, before)
+    return entry
+
+
+@router.delete("/time-entries/{entry_id}", response={204: None})
+def delete_time_entry(request, entry_id: int = PathId):
+    staff_read(request)
+    entry = get_object_or_404(TimeEntry, pk=entry_id)
+    _own_or_all(request, entry.technician_id)
+    with transaction.atomic():
+        before, pk = snapshot(entry), entry.pk
+        entry.delete()
+        entry.pk = pk
+        record(request.user, entry, before, deleted=True)
+    return Reply(204, None)
+
