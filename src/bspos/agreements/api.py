@@ -6,12 +6,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import Path, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bspos.agreements.models import Agreement, AgreementKind
 from bspos.api.auth import staff_read, staff_write
 from bspos.api.rows import existing, save_validated
-from bspos.api.types import MAX_ID, Id, money, text
+from bspos.api.types import MAX_ID, Id, Pages, money, text
 from bspos.audit.services import record, snapshot
 from bspos.catalogue.models import Service
 from bspos.clients.models import Client
@@ -100,7 +100,7 @@ def _save(request, agreement: Agreement, data: dict) -> Agreement:
 
 
 @router.get("/agreements", response=list[AgreementOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages)
 def list_agreements(request, client_id: Id | None = None, kind: AgreementKind | None = None,
                     active_on: date | None = None):
     staff_read(request)

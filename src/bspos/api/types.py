@@ -3,6 +3,8 @@
 from decimal import Decimal
 from typing import Annotated
 
+from ninja import Schema
+from ninja.pagination import PageNumberPagination
 from pydantic import AfterValidator, AwareDatetime, Field
 
 MAX_ID = 2**63 - 1
@@ -10,8 +12,13 @@ MAX_INT = 2**31 - 1
 
 
 def _no_nul(value: str) -> str:
+    """Text the database can store: no NUL bytes, no lone surrogates (not valid UTF-8)."""
     if "\x00" in value:
         raise ValueError("Text cannot contain NUL bytes.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("Text must be valid Unicode.") from None
     return value
 
 
@@ -29,3 +36,15 @@ def money(max_digits: int = 10):
 
 
 Moment = AwareDatetime
+
+
+class Pages(PageNumberPagination):
+    """Page-number pagination, 50 rows a page by default, at most 500; page numbers bounded so a huge one is a
+    clear 422 rather than a database overflow."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=10_000_000)
+        page_size: int | None = Field(None, ge=1, le=500)
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(page_size=50, max_page_size=500, **kwargs)

@@ -5,12 +5,12 @@ from datetime import date, datetime
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from ninja import Path, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import AwareDatetime
 
 from bspos.api.auth import staff_read, staff_write
 from bspos.api.rows import existing, save_validated
-from bspos.api.types import MAX_ID, Id, text
+from bspos.api.types import MAX_ID, Id, Pages, text
 from bspos.assets.models import Asset, AssetType, Lifecycle
 from bspos.clients.models import Client, Site
 from bspos.core.permissions import Can
@@ -81,7 +81,7 @@ def _data(payload: Schema, *, partial: bool, client_id: int | None = None) -> di
 
 
 @router.get("/assets", response=list[AssetOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages)
 def list_assets(request, client_id: Id | None = None, asset_type: AssetType | None = None,
                 lifecycle: Lifecycle | None = None, q: text(100) | None = None):
     staff_read(request)

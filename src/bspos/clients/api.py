@@ -6,11 +6,11 @@ from typing import Literal
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from ninja import Path, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bspos.api.auth import staff_read, staff_write
 from bspos.api.rows import existing, save_validated
-from bspos.api.types import MAX_ID, Id, text
+from bspos.api.types import MAX_ID, Id, Pages, text
 from bspos.clients.models import Client, ClientStatus, Contact, ServiceTier, Site
 from bspos.core.permissions import Can
 from bspos.people.models import User
@@ -72,7 +72,7 @@ def _client_data(payload: Schema, *, partial: bool) -> dict:
 
 
 @router.get("/clients", response=list[ClientOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages)
 def list_clients(request, status: ClientStatus | None = None, tier: ServiceTier | None = None,
                  q: text(100) | None = None):
     staff_read(request)
@@ -161,7 +161,7 @@ def _contact_data(payload: Schema, *, partial: bool, client_id: int | None = Non
 
 
 @router.get("/contacts", response=list[ContactOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages)
 def list_contacts(request, client_id: Id | None = None, q: text(100) | None = None, active: bool | None = None):
     staff_read(request)
     contacts = Contact.objects.order_by("client_id", "last_name", "first_name", "id")
@@ -228,7 +228,7 @@ class SitePatch(Schema):
 
 
 @router.get("/sites", response=list[SiteOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages)
 def list_sites(request, client_id: Id | None = None):
     staff_read(request)
     sites = Site.objects.order_by("client_id", "name")

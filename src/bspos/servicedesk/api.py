@@ -11,12 +11,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Router, Schema
 from ninja import Status as Reply
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import AwareDatetime
 
 from bspos.api.auth import require_write, staff_read, staff_write
 from bspos.api.rows import existing
-from bspos.api.types import MAX_ID, Id, text
+from bspos.api.types import MAX_ID, Id, Pages, text
 from bspos.assets.models import Asset
 from bspos.audit.services import record, snapshot
 from bspos.clients.models import Client, Contact
@@ -117,7 +117,7 @@ def _ticket(request, number: int) -> Ticket:
 
 
 @router.get("/tickets", response=list[TicketOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages)
 def list_tickets(request, status: Status | None = None, priority: Priority | None = None, client: Id | None = None,
                  assignee: Id | None = None, tier: TierNumber | None = None, source: Source | None = None,
                  q: text(200) | None = None):
@@ -220,7 +220,7 @@ def _visible_notes(request, ticket: Ticket):
 
 
 @router.get("/tickets/{number}/notes", response=list[NoteOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages)
 def list_notes(request, number: int = PathId):
     return _visible_notes(request, _ticket(request, number))
 
@@ -313,7 +313,7 @@ def _own_or_all(request, technician_id: int) -> None:
 
 
 @router.get("/time-entries", response=list[TimeEntryOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages)
 def list_time_entries(request, technician: Id | None = None, ticket: Id | None = None, since: date | None = None,
                       until: date | None = None, billable: bool | None = None):
     staff_read(request)

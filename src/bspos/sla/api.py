@@ -4,11 +4,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from bspos.api.auth import staff_read, staff_write
 from bspos.api.rows import existing, save_validated
-from bspos.api.types import MAX_ID, MAX_INT, Id, text
+from bspos.api.types import MAX_ID, MAX_INT, Id, Pages, text
 from bspos.core.permissions import Can
 from bspos.sla.models import BusinessCalendar, Priority, SlaPlan, SlaTarget
 
@@ -65,7 +65,7 @@ def _save(plan: SlaPlan, data: dict) -> SlaPlan:
 
 
 @router.get("/sla-plans", response=list[SlaPlanOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages)
 def list_sla_plans(request):
     staff_read(request)
     return SlaPlan.objects.prefetch_related("targets").order_by("name")
