@@ -17,6 +17,7 @@ urlpatterns = [
     path("clients/", include("bspos.clients.urls")),
     path("assets/", include("bspos.assets.urls")),
     path("portal/", include("bspos.portal.urls")),
+    path("account/", include("bspos.people.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
