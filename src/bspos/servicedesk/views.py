@@ -78,8 +78,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         "priorities": Priority.choices, "sources": Source.choices,
         "sla_states": [("on_track", "On track"), ("at_risk", "At risk"), ("breached", "Breached"),
                        ("paused", "Paused"), ("met", "Met")],
-        "clients": Client.objects.only("pk", "name").order_by("name"),
-        "assignees": staff_choices(), "bulk_form": BulkForm(),
+        "clients": Client.objects.order_by("name").values_list("pk", "name"),
+        "selected_client": int(filters["client"]) if filters["client"] else None,
+        "selected_assignee": int(filters["assignee"]) if filters["assignee"] else None,
+        "assignees": [(u.pk, str(u)) for u in staff_choices()],
         "can_write": can(request.user, Can.DESK_WRITE),
     })
 
