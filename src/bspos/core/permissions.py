@@ -6,7 +6,6 @@ Every view and API endpoint asks here; a client contact only ever reaches their 
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from bspos.people.models import Role, User
@@ -55,25 +54,6 @@ def contact_client_id(user: User) -> int | None:
         return None
     contact = getattr(user, "contact", None)
     return contact.client_id if contact else None
-
-
-def scope(user: User, queryset: QuerySet, *, client_field: str = "client_id") -> QuerySet:
-    """Rows of a client-owned model the user may read: all for MSP staff who read the desk, own company for a
-    contact, none otherwise."""
-    if can(user, Can.DESK_READ):
-        return queryset
-    client_id = contact_client_id(user)
-    if client_id is None:
-        return queryset.none()
-    return queryset.filter(**{client_field: client_id})
-
-
-def get_visible_or_404(user: User, queryset: QuerySet, **lookup) -> Model:
-    """One row the user may see; another company's row answers 404 exactly like a missing one."""
-    try:
-        return queryset.get(**lookup)
-    except queryset.model.DoesNotExist:
-        raise Http404("Not found.") from None
 
 
 def requires(capability: Can):

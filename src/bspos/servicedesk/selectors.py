@@ -45,10 +45,6 @@ def with_sla_state(tickets: QuerySet[Ticket], now: datetime | None = None) -> Qu
     ))
 
 
-def open_tickets() -> QuerySet[Ticket]:
-    return Ticket.objects.filter(status__in=OPEN_STATUSES).select_related("client", "assignee")
-
-
 SORTS = {
     "number": "-number", "oldest": "number", "priority": ("priority", "-number"), "due": ("resolution_due", "number"),
     "updated": "-updated_at", "client": ("client__name", "-number"),
