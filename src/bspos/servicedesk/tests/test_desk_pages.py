@@ -215,3 +215,11 @@ def test_queue_and_dashboard_query_counts_do_not_grow_with_rows(client, demo):
     dashboard = queries_for(client, reverse("servicedesk:dashboard"))
     services.create_ticket(client=company, subject="One more")
     assert queries_for(client, reverse("servicedesk:dashboard")) == dashboard
+
+
+def test_filter_options_escape_client_names_and_keep_the_selection(client, demo):
+    evil = Client.objects.create(name="<script>alert(1)</script> & Co", status="prospect")
+    signed_in(client, "tech1")
+    page = client.get(reverse("servicedesk:queue"), {"client": evil.pk}).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert f'<option value="{evil.pk}" selected>&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co</option>' in page
