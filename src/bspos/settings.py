@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "bspos.servicedesk",
     "bspos.demo",
     "bspos.audit",
+    "bspos.money",
     "bspos.portal",
     "bspos.api",
 ]
@@ -100,6 +101,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
+    # Tests use a file, not shared-cache memory, so concurrent tests meet the same locking as production.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.User"

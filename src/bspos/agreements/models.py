@@ -5,7 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
-from bspos.catalogue.models import Service
+from bspos.catalogue.models import Package, Service
 from bspos.clients.models import Client
 from bspos.sla.models import SlaPlan
 
@@ -43,6 +43,12 @@ class Agreement(models.Model):
                                  related_name="agreements")
     included_services = models.ManyToManyField(Service, blank=True, related_name="agreements",
                                                help_text="The scope boundary: work on anything else is extra.")
+    package = models.ForeignKey(Package, null=True, blank=True, on_delete=models.PROTECT, related_name="agreements",
+                                help_text="The package sold; it sets the app fees and what is included.")
+    monthly_value = models.DecimalField(
+        "value delivered per month", max_digits=12, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="What the client gains each month; the pricing ceiling is one third of it (seed 000).")
     notes = models.TextField(blank=True)
 
     class Meta:

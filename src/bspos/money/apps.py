@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MoneyConfig(AppConfig):
+    name = "bspos.money"
+    verbose_name = "Money: billing, invoices, margins"

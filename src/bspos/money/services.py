@@ -1,0 +1,452 @@
+"""Money rules: the monthly billing run, issuing and crediting invoices, and time-to-billing reconciliation.
+
+All amounts are Decimal and rounded to cents once per line (half up). See docs/billing.md for the rules.
+"""
+
+import calendar
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from bspos.agreements.models import Agreement, AgreementKind
+from bspos.assets.models import Asset, Lifecycle
+from bspos.catalogue.models import AppFee, AppSubscription, QuantityDiscount
+from bspos.clients.models import Client, Contact
+from bspos.core.services import next_numbers
+from bspos.money.models import (
+    BillingRun,
+    BillingSettings,
+    Bucket,
+    Commission,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    InvoiceStatus,
+    LineKind,
+    TimeAllocation,
+)
+from bspos.people.models import User
+from bspos.servicedesk.models import TimeEntry
+
+CENT = Decimal("0.01")
+RECURRING_KINDS = {AgreementKind.PER_USER, AgreementKind.PER_DEVICE, AgreementKind.FLAT, AgreementKind.BLOCK_HOURS}
+
+
+def cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def parse_month(text: str) -> date:
+    """'2026-10' → date(2026, 10, 1); a clear error for anything else."""
+    try:
+        month = datetime.strptime(text.strip(), "%Y-%m").date()
+    except (ValueError, AttributeError):
+        raise ValidationError(f"“{text}” is not a month; write it as YYYY-MM, e.g. 2026-10.") from None
+    if not 2000 <= month.year <= 2100:
+        raise ValidationError(f"{text} is out of range; pick a month between 2000 and 2100.")
+    return month
+
+
+def month_last_day(month: date) -> date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def month_span(month: date) -> tuple[datetime, datetime]:
+    """The month as [start, end) in the installation's time zone."""
+    following = month_last_day(month) + timedelta(days=1)
+    return (timezone.make_aware(datetime.combine(month, time.min)),
+            timezone.make_aware(datetime.combine(following, time.min)))
+
+
+def proration(start: date, end: date | None, month: date) -> tuple[int, int]:
+    """Days an agreement or subscription is active in the month, and the days in the month (0 when inactive)."""
+    last = month_last_day(month)
+    first_day, last_day = max(start, month), min(end or last, last)
+    return max((last_day - first_day).days + 1, 0), last.day
+
+
+def time_amount(minutes: int, rate: Decimal) -> Decimal:
+    return cents(Decimal(minutes) * rate / 60)
+
+
+def hours(minutes: int) -> Decimal:
+    return cents(Decimal(minutes) / 60)
+
+
+class BillingProblem(Exception):
+    """A client's data cannot be billed; the message names the problem for the finance person."""
+
+
+@dataclass
+class DraftLine:
+    kind: str
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    amount: Decimal
+    minutes: int | None = None
+    agreement_id: int | None = None
+    subscription_id: int | None = None
+    ticket_id: int | None = None
+    billed: list[tuple[int, int]] = field(default_factory=list)  # (time entry, minutes)
+
+
+@dataclass
+class DraftInvoice:
+    lines: list[DraftLine] = field(default_factory=list)
+    covered: list[tuple[int, int]] = field(default_factory=list)  # (time entry, minutes) covered by an agreement
+    commissions: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class MonthData:
+    """Everything the run needs about a month, loaded in a handful of queries for all clients."""
+
+    month: date
+    agreements: dict[int, list[Agreement]]
+    users: dict[int, int]
+    devices: dict[int, int]
+    entries: dict[int, list[dict]]
+    subscriptions: dict[int, list[AppSubscription]]
+    fees: dict[tuple[str, int | None], Decimal]
+    discounts: list[QuantityDiscount]
+
+    @classmethod
+    def load(cls, month: date, client_ids: list[int] | None = None) -> "MonthData":
+        last = month_last_day(month)
+        start, end = month_span(month)
+        scope = Q(client_id__in=client_ids) if client_ids is not None else Q()
+        active = Q(start_date__lte=last) & (Q(end_date__isnull=True) | Q(end_date__gte=month))
+        agreements = defaultdict(list)
+        for agreement in Agreement.objects.filter(scope, active).select_related("package").order_by("pk"):
+            agreements[agreement.client_id].append(agreement)
+        users = dict(Contact.objects.filter(scope, is_active=True, is_billable_user=True)
+                     .values_list("client_id").annotate(n=Count("pk")))
+        devices = dict(Asset.objects.filter(scope, lifecycle=Lifecycle.ACTIVE)
+                       .values_list("client_id").annotate(n=Count("pk")))
+        entries = defaultdict(list)
+        entry_scope = Q(ticket__client_id__in=client_ids) if client_ids is not None else Q()
+        for row in (TimeEntry.objects.filter(entry_scope, billable=True, ticket__isnull=False,
+                                             started_at__gte=start, started_at__lt=end)
+                    .order_by("started_at", "pk")
+                    .values("pk", "minutes", "bill_rate", "ticket_id", "ticket__client_id", "ticket__number",
+                            "ticket__subject", "ticket__in_scope", "ticket__agreement_id")):
+            entries[row["ticket__client_id"]].append(row)
+        subscriptions = defaultdict(list)
+        for subscription in (AppSubscription.objects.filter(scope, active).select_related("app")
+                             .order_by("app__name", "pk")):
+            subscriptions[subscription.client_id].append(subscription)
+        fees = {(fee.app_class, fee.package_id): fee.fee_per_user for fee in AppFee.objects.all()}
+        return cls(month, agreements, users, devices, entries, subscriptions, fees,
+                   list(QuantityDiscount.objects.order_by("-min_apps")))
+
+    def client_ids(self) -> set[int]:
+        return set(self.agreements) | set(self.entries) | set(self.subscriptions)
+
+
+def _recurring_line(agreement: Agreement, data: MonthData, days: int, month_days: int) -> DraftLine:
+    kind = agreement.kind
+    if kind not in RECURRING_KINDS:
+        raise BillingProblem(f"Agreement “{agreement.name}” has an unknown unit “{kind}”.")
+    quantity, unit = {
+        AgreementKind.PER_USER: (Decimal(data.users.get(agreement.client_id, 0)), "users"),
+        AgreementKind.PER_DEVICE: (Decimal(data.devices.get(agreement.client_id, 0)), "devices"),
+        AgreementKind.FLAT: (agreement.quantity, "× monthly fee"),
+        AgreementKind.BLOCK_HOURS: (agreement.quantity, f"× block of {agreement.block_hours} h"),
+    }[kind]
+    if quantity < 0:
+        raise BillingProblem(f"Agreement “{agreement.name}” has a negative quantity ({quantity}).")
+    if agreement.unit_price <= 0:
+        raise BillingProblem(f"Agreement “{agreement.name}” has no price: set its unit price.")
+    description = f"{agreement.name} — {quantity.normalize():f} {unit}"
+    if days < month_days:
+        description += f" (prorated {days}/{month_days} days)"
+    amount = cents(quantity * agreement.unit_price * days / month_days)
+    return DraftLine(LineKind.RECURRING, description, quantity, agreement.unit_price, amount,
+                     agreement_id=agreement.pk)
+
+
+def _rate(entry: dict, agreement: Agreement | None) -> Decimal:
+    rate = agreement.hourly_rate if agreement is not None and agreement.hourly_rate > 0 else entry["bill_rate"]
+    if rate <= 0:
+        raise BillingProblem(f"Ticket #{entry['ticket__number']} has billable time with no rate: give the agreement "
+                             "an hourly rate or the technician a bill rate.")
+    return rate
+
+
+def _time_lines(entries: list[dict], agreements: dict[int, Agreement], data: MonthData,
+                draft: DraftInvoice) -> None:
+    """Put every billable minute in one bucket: covered by the agreement, or billed on a time/overage line."""
+    allowance: dict[int, int] = {}
+    for agreement in agreements.values():
+        if agreement.kind == AgreementKind.BLOCK_HOURS:
+            days, month_days = proration(agreement.start_date, agreement.end_date, data.month)
+            block = (agreement.block_hours or 0) * agreement.quantity * 60 * days / month_days
+            allowance[agreement.pk] = int(block)
+    billed: dict[tuple, DraftLine] = {}
+
+    def bill(entry: dict, minutes: int, rate: Decimal, kind: str, label: str, agreement_id: int | None) -> None:
+        key = (entry["ticket_id"], rate, kind)
+        line = billed.get(key)
+        if line is None:
+            line = billed[key] = DraftLine(kind, f"Ticket #{entry['ticket__number']} {entry['ticket__subject']}"
+                                           f" — {label}"[:300], Decimal(0), rate, Decimal(0), minutes=0,
+                                           agreement_id=agreement_id, ticket_id=entry["ticket_id"])
+        line.minutes += minutes
+        line.billed.append((entry["pk"], minutes))
+
+    for entry in entries:
+        agreement = agreements.get(entry["ticket__agreement_id"])
+        minutes = entry["minutes"]
+        if agreement is None:
+            bill(entry, minutes, _rate(entry, None), LineKind.TIME, "no agreement", None)
+        elif not entry["ticket__in_scope"]:
+            bill(entry, minutes, _rate(entry, None), LineKind.TIME, "out of scope", agreement.pk)
+        elif agreement.kind == AgreementKind.TIME_AND_MATERIALS:
+            bill(entry, minutes, _rate(entry, agreement), LineKind.TIME, "time and materials", agreement.pk)
+        elif agreement.kind == AgreementKind.BLOCK_HOURS:
+            left = allowance.get(agreement.pk, 0)
+            covered = min(left, minutes)
+            allowance[agreement.pk] = left - covered
+            if covered:
+                draft.covered.append((entry["pk"], covered))
+            if minutes - covered:
+                bill(entry, minutes - covered, _rate(entry, agreement), LineKind.OVERAGE,
+                     f"beyond the {agreement.block_hours} h block", agreement.pk)
+        else:
+            draft.covered.append((entry["pk"], minutes))
+    for line in billed.values():
+        line.quantity = hours(line.minutes)
+        line.amount = time_amount(line.minutes, line.unit_price)
+        draft.lines.append(line)
+
+
+def _app_lines(client_id: int, agreements: list[Agreement], data: MonthData, draft: DraftInvoice) -> None:
+    subscriptions = data.subscriptions.get(client_id, [])
+    if not subscriptions:
+        return
+    package = next((a.package for a in agreements if a.package_id), None)
+    app_lines = []
+    for subscription in subscriptions:
+        app = subscription.app
+        fee = data.fees.get((app.app_class, package.pk if package else None), data.fees.get((app.app_class, None)))
+        if fee is None:
+            raise BillingProblem(f"No app fee is set for {app.get_app_class_display()} apps"
+                                 f"{f' in the {package} package' if package else ''} (app {app.name}).")
+        days, month_days = proration(subscription.start_date, subscription.end_date, data.month)
+        description = f"{app.name} management ({app.get_app_class_display()}) — {subscription.users} users"
+        if days < month_days:
+            description += f" (prorated {days}/{month_days} days)"
+        quantity = Decimal(subscription.users)
+        line = DraftLine(LineKind.APP, description, quantity, fee, cents(quantity * fee * days / month_days),
+                         subscription_id=subscription.pk)
+        app_lines.append(line)
+        base = cents(quantity * app.licence_price * days / month_days)
+        rate = app.effective_commission_rate
+        draft.commissions.append({"subscription_id": subscription.pk, "base": base, "rate": rate,
+                                  "amount": cents(base * rate / 100)})
+    draft.lines.extend(app_lines)
+    tier = next((d for d in data.discounts if d.min_apps <= len(subscriptions)), None)
+    if tier is not None and tier.percent > 0:
+        gross = sum(line.amount for line in app_lines)
+        draft.lines.append(DraftLine(LineKind.DISCOUNT, f"Quantity discount {tier.percent.normalize():f}% "
+                                     f"({len(subscriptions)} apps managed)", Decimal(1),
+                                     -cents(gross * tier.percent / 100), -cents(gross * tier.percent / 100)))
+
+
+def price_client(client_id: int, data: MonthData) -> DraftInvoice:
+    """The lines of one client's invoice for the month; raises BillingProblem and writes nothing."""
+    draft = DraftInvoice()
+    agreements = data.agreements.get(client_id, [])
+    for agreement in agreements:
+        if agreement.kind == AgreementKind.TIME_AND_MATERIALS:
+            continue
+        days, month_days = proration(agreement.start_date, agreement.end_date, data.month)
+        draft.lines.append(_recurring_line(agreement, data, days, month_days))
+    _app_lines(client_id, agreements, data, draft)
+    _time_lines(data.entries.get(client_id, []), {a.pk: a for a in agreements}, data, draft)
+    return draft
+
+
+@dataclass
+class RunResult:
+    month: date
+    created: int = 0
+    regenerated: int = 0
+    skipped: list[str] = field(default_factory=list)
+    problems: list[dict] = field(default_factory=list)
+    nothing_to_bill: int = 0
+
+    def summary(self) -> str:
+        parts = [f"Billing run {self.month:%Y-%m}: {self.created} invoice(s) created"]
+        if self.regenerated:
+            parts.append(f"{self.regenerated} draft(s) regenerated")
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} client(s) already invoiced for this month, left as they are")
+        if self.problems:
+            parts.append(f"{len(self.problems)} client(s) not billed because of a problem")
+        if not self.created and not self.regenerated and not self.problems:
+            parts.append("nothing new to bill")
+        return "; ".join(parts) + "."
+
+
+def _write(client: Client, month: date, draft: DraftInvoice, settings: BillingSettings, by: User | None) -> None:
+    subtotal = sum((line.amount for line in draft.lines), Decimal(0))
+    tax = cents(subtotal * settings.tax_rate / 100)
+    invoice = Invoice.objects.create(client=client, period_start=month, period_end=month_last_day(month),
+                                     tax_rate=settings.tax_rate, subtotal=subtotal, tax=tax, total=subtotal + tax,
+                                     created_by=by)
+    lines = InvoiceLine.objects.bulk_create([
+        InvoiceLine(invoice=invoice, position=position, kind=line.kind, description=line.description,
+                    quantity=line.quantity, unit_price=line.unit_price, amount=line.amount, minutes=line.minutes,
+                    agreement_id=line.agreement_id, subscription_id=line.subscription_id, ticket_id=line.ticket_id)
+        for position, line in enumerate(draft.lines, start=1)])
+    allocations = [TimeAllocation(time_entry_id=entry, invoice=invoice, bucket=Bucket.COVERED, minutes=minutes)
+                   for entry, minutes in draft.covered]
+    for saved, line in zip(lines, draft.lines, strict=True):
+        allocations += [TimeAllocation(time_entry_id=entry, invoice=invoice, line=saved, bucket=Bucket.BILLED,
+                                       minutes=minutes) for entry, minutes in line.billed]
+    TimeAllocation.objects.bulk_create(_merge(allocations))
+    Commission.objects.bulk_create([Commission(client=client, invoice=invoice, period_start=month, **row)
+                                    for row in draft.commissions])
+
+
+def _merge(allocations: list[TimeAllocation]) -> list[TimeAllocation]:
+    """One allocation per entry and bucket (an entry split over lines never is; this keeps the constraint honest)."""
+    merged: dict[tuple, TimeAllocation] = {}
+    for allocation in allocations:
+        key = (allocation.time_entry_id, allocation.bucket)
+        if key in merged:
+            merged[key].minutes += allocation.minutes
+        else:
+            merged[key] = allocation
+    return list(merged.values())
+
+
+def run_billing(month: date, *, by: User | None = None, regenerate: bool = False,
+                client_ids: list[int] | None = None) -> RunResult:
+    """Bill a month: one draft invoice per client. Idempotent: clients already invoiced are left alone,
+    except that `regenerate` rebuilds drafts. A client whose data cannot be billed gets nothing and a problem;
+    every other client is still billed (each client is its own transaction)."""
+    if month > timezone.localdate().replace(day=1):
+        raise ValidationError(f"{month:%Y-%m} has not started yet; bill a month that has begun or ended.")
+    run = BillingRun.objects.create(month=month, by=by, regenerate=regenerate)
+    result = RunResult(month)
+    data = MonthData.load(month, client_ids)
+    settings = BillingSettings.current()
+    existing = dict(Invoice.objects.filter(kind=InvoiceKind.INVOICE, period_start=month)
+                    .exclude(status=InvoiceStatus.CREDITED).values_list("client_id", "status"))
+    clients = Client.objects.filter(pk__in=data.client_ids()).order_by("name")
+    for client in clients:
+        status = existing.get(client.pk)
+        if status == InvoiceStatus.ISSUED or (status == InvoiceStatus.DRAFT and not regenerate):
+            result.skipped.append(client.name)
+            continue
+        try:
+            with transaction.atomic():
+                if status == InvoiceStatus.DRAFT:
+                    Invoice.objects.filter(client=client, kind=InvoiceKind.INVOICE, period_start=month,
+                                           status=InvoiceStatus.DRAFT).delete()
+                draft = price_client(client.pk, data)
+                if not draft.lines:
+                    result.nothing_to_bill += 1
+                    continue
+                _write(client, month, draft, settings, by)
+        except BillingProblem as problem:
+            result.problems.append({"client_id": client.pk, "client": client.name, "message": str(problem)})
+            continue
+        except IntegrityError:  # a concurrent run invoiced this client first
+            result.skipped.append(client.name)
+            continue
+        if status == InvoiceStatus.DRAFT:
+            result.regenerated += 1
+        else:
+            result.created += 1
+    BillingRun.objects.filter(pk=run.pk).update(
+        finished_at=timezone.now(), created=result.created + result.regenerated, skipped=len(result.skipped),
+        problems=result.problems)
+    return result
+
+
+def issue_invoices(invoices, *, by: User | None = None, today: date | None = None) -> int:
+    """Issue drafts: each takes the next invoice number (gap-free, in client-name order) and is frozen."""
+    today = today or timezone.localdate()
+    terms = BillingSettings.current().payment_terms_days
+    with transaction.atomic():
+        drafts = list(invoices.select_for_update(of=("self",)).filter(status=InvoiceStatus.DRAFT,
+                                                                    kind=InvoiceKind.INVOICE)
+                      .order_by("period_start", "client__name", "pk"))
+        if not drafts:
+            return 0
+        for invoice, number in zip(drafts, next_numbers("invoice", len(drafts)), strict=True):
+            invoice.number, invoice.status = number, InvoiceStatus.ISSUED
+            invoice.issued_on, invoice.due_on = today, today + timedelta(days=terms)
+        Invoice.objects.bulk_update(drafts, ["number", "status", "issued_on", "due_on"])
+    return len(drafts)
+
+
+def credit_invoice(invoice: Invoice, *, reason: str, by: User | None = None, today: date | None = None) -> Invoice:
+    """Reverse an issued invoice in full with a credit note; the month can then be billed again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the invoice is credited; it is printed on the credit note."})
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        original = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if original.kind != InvoiceKind.INVOICE or original.status != InvoiceStatus.ISSUED:
+            raise ValidationError("Only an issued invoice can be credited; a draft can simply be regenerated.")
+        note = Invoice.objects.create(
+            client_id=original.client_id, kind=InvoiceKind.CREDIT_NOTE, status=InvoiceStatus.ISSUED,
+            number=next_numbers("credit_note")[0], period_start=original.period_start,
+            period_end=original.period_end, issued_on=today, due_on=today, tax_rate=original.tax_rate,
+            subtotal=-original.subtotal, tax=-original.tax, total=-original.total, credits=original,
+            reason=reason[:300], created_by=by)
+        InvoiceLine.objects.bulk_create([
+            InvoiceLine(invoice=note, position=line.position, kind=line.kind, description=line.description,
+                        quantity=line.quantity, unit_price=line.unit_price, amount=-line.amount,
+                        agreement_id=line.agreement_id, subscription_id=line.subscription_id,
+                        ticket_id=line.ticket_id)
+            for line in original.lines.all()])
+        Invoice.objects.filter(pk=original.pk).update(status=InvoiceStatus.CREDITED)
+    return note
+
+
+@dataclass
+class Reconciliation:
+    client: Client
+    month: date
+    total: int
+    billed: int
+    covered: int
+    unbilled: int
+    unbilled_entries: list[TimeEntry]
+
+
+def reconciled_entries(client: Client, month: date):
+    """The client's billable time entries of the month, each with the minutes billed, covered and unbilled."""
+    start, end = month_span(month)
+    live = ~Q(allocations__invoice__status=InvoiceStatus.CREDITED)
+    return (TimeEntry.objects.filter(billable=True, ticket__client=client, started_at__gte=start, started_at__lt=end)
+            .annotate(billed_minutes=Coalesce(Sum("allocations__minutes",
+                                                  filter=live & Q(allocations__bucket=Bucket.BILLED)), 0),
+                      covered_minutes=Coalesce(Sum("allocations__minutes",
+                                                   filter=live & Q(allocations__bucket=Bucket.COVERED)), 0))
+            .annotate(unbilled_minutes=F("minutes") - F("billed_minutes") - F("covered_minutes")))
+
+
+def reconcile(client: Client, month: date) -> Reconciliation:
+    """Every billable minute of the month in exactly one bucket: billed, covered or unbilled (listed)."""
+    entries = reconciled_entries(client, month)
+    totals = entries.aggregate(total=Coalesce(Sum("minutes"), 0), billed=Coalesce(Sum("billed_minutes"), 0),
+                               covered=Coalesce(Sum("covered_minutes"), 0))
+    unbilled = list(entries.filter(unbilled_minutes__gt=0).select_related("ticket", "technician")
+                    .order_by("started_at", "pk"))
+    return Reconciliation(client, month, totals["total"], totals["billed"], totals["covered"],
+                          totals["total"] - totals["billed"] - totals["covered"], unbilled)
