@@ -13,7 +13,7 @@ from bspos.api.auth import staff_read, staff_write
 from bspos.api.rows import existing, save_validated
 from bspos.api.types import MAX_ID, Id, Pages, money, text
 from bspos.audit.services import record, snapshot
-from bspos.catalogue.models import Service
+from bspos.catalogue.models import Package, Service
 from bspos.clients.models import Client
 from bspos.core.permissions import Can
 from bspos.sla.models import SlaPlan
@@ -36,6 +36,8 @@ class AgreementOut(Schema):
     term_months: int
     renewal_date: date | None
     sla_plan_id: int | None
+    package_id: int | None
+    monthly_value: Decimal | None
     included_service_ids: list[int]
     notes: str
 
@@ -57,6 +59,8 @@ class AgreementIn(Schema):
     term_months: int = 12
     renewal_date: date | None = None
     sla_plan_id: Id | None = None
+    package_id: Id | None = None
+    monthly_value: money(12) | None = None
     included_service_ids: list[Id] = []
     notes: text(20000) = ""
 
@@ -73,6 +77,8 @@ class AgreementPatch(Schema):
     term_months: int | None = None
     renewal_date: date | None = None
     sla_plan_id: Id | None = None
+    package_id: Id | None = None
+    monthly_value: money(12) | None = None
     included_service_ids: list[Id] | None = None
     notes: text(20000) | None = None
 
@@ -87,6 +93,8 @@ def _save(request, agreement: Agreement, data: dict) -> Agreement:
         data["client"] = existing(Client, data.pop("client_id"), "client_id")
     if "sla_plan_id" in data:
         data["sla_plan"] = existing(SlaPlan, data.pop("sla_plan_id"), "sla_plan_id")
+    if "package_id" in data:
+        data["package"] = existing(Package, data.pop("package_id"), "package_id")
     services = data.pop("included_service_ids", None)
     if services is not None:
         services = [existing(Service, pk, "included_service_ids") for pk in services]

@@ -63,10 +63,11 @@ def _routers() -> None:
     from bspos.agreements.api import router as agreements
     from bspos.assets.api import router as assets
     from bspos.clients.api import router as clients
+    from bspos.money.api import router as money
     from bspos.servicedesk.api import router as servicedesk
     from bspos.sla.api import router as sla
 
-    for router in (clients, agreements, sla, servicedesk, assets):
+    for router in (clients, agreements, sla, servicedesk, assets, money):
         api.add_router("", router)
 
 

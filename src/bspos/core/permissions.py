@@ -76,3 +76,11 @@ def requires(capability: Can):
         return wrapper
 
     return decorator
+
+
+def capabilities(request) -> dict:
+    """Template context: `caps`, the signed-in user's capabilities, so menus show only what the role may open."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"caps": frozenset()}
+    return {"caps": frozenset(c.value for c in ROLE_CAPABILITIES.get(user.role, frozenset()))}

@@ -17,10 +17,24 @@ from faker import Faker
 
 from bspos.agreements.models import Agreement, AgreementKind
 from bspos.assets.models import Asset, AssetType, Lifecycle
-from bspos.catalogue.models import Service, ServiceUnit, SevenCArea
+from bspos.catalogue.models import (
+    App,
+    AppClass,
+    AppFee,
+    AppSubscription,
+    Package,
+    PackageService,
+    QuantityDiscount,
+    Service,
+    ServiceUnit,
+    SevenCArea,
+    VendorKind,
+)
 from bspos.clients.models import Client, ClientStatus, Contact, ServiceTier, Site
 from bspos.core.business_time import BusinessClock
 from bspos.core.services import next_numbers
+from bspos.money.models import BillingSettings, CostBasis, Invoice, ToolCost
+from bspos.money.services import issue_invoices, run_billing
 from bspos.people.models import Rate, Role, User
 from bspos.servicedesk.models import (
     Category,
@@ -52,6 +66,7 @@ class DemoSize:
     months: int = 12
     seed: int = 1
     today: date = field(default_factory=date.today)
+    billed_months: int | None = None  # how many of the last closed months the billing run bills; None: all
 
 
 @dataclass
@@ -116,6 +131,31 @@ TIER_PROFILE = {
     ServiceTier.GOLD: ((20, 50), Decimal("140.00"), "Gold business hours"),
     ServiceTier.PLATINUM: ((35, 80), Decimal("185.00"), "Platinum extended hours"),
 }
+# Which catalogue services (by position) each package includes; the rest are extra.
+PACKAGE_SERVICES = {ServiceTier.SILVER: {0, 2, 4, 5}, ServiceTier.GOLD: {0, 2, 3, 4, 5, 6, 7, 8},
+                    ServiceTier.PLATINUM: {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}}
+PACKAGE_TEXT = {
+    ServiceTier.SILVER: "Remote help desk in business hours, patching, backup and email security.",
+    ServiceTier.GOLD: "Silver plus server monitoring, security training, Microsoft 365 and network management.",
+    ServiceTier.PLATINUM: "Everything but projects: on-site support, vCIO reviews and vendor management included.",
+}
+# Flat fee per app per user by class: (no package, Silver, Gold, Platinum).
+APP_FEES = {AppClass.LIGHT: [Decimal(v) for v in ("3.00", "2.50", "2.00", "1.50")],
+            AppClass.MEDIUM: [Decimal(v) for v in ("6.00", "5.00", "4.50", "4.00")],
+            AppClass.PRO: [Decimal(v) for v in ("12.00", "10.00", "9.00", "8.00")]}
+APPS = [("Microsoft 365 Business Premium", "Microsoft", VendorKind.GENERAL, AppClass.MEDIUM, "22.00"),
+        ("Google Workspace", "Google", VendorKind.GENERAL, AppClass.MEDIUM, "14.00"),
+        ("Salesforce Sales Cloud", "Salesforce", VendorKind.GENERAL, AppClass.PRO, "80.00"),
+        ("Todoist Business", "Doist", VendorKind.NICHE, AppClass.LIGHT, "6.00"),
+        ("Clio Manage", "Clio", VendorKind.NICHE, AppClass.PRO, "89.00"),
+        ("Dropbox Business", "Dropbox", VendorKind.GENERAL, AppClass.LIGHT, "15.00"),
+        ("HubSpot Marketing", "HubSpot", VendorKind.GENERAL, AppClass.PRO, "45.00"),
+        ("Zoom Workplace", "Zoom", VendorKind.GENERAL, AppClass.LIGHT, "13.00"),
+        ("Xero", "Xero", VendorKind.NICHE, AppClass.MEDIUM, "30.00")]
+TOOL_COSTS = [("RMM agent", CostBasis.PER_ASSET, "3.50"), ("Endpoint detection and response", CostBasis.PER_ASSET,
+              "4.25"), ("Email filtering seat", CostBasis.PER_USER, "1.80"), ("Documentation platform", CostBasis.FLAT,
+                                                                              "25.00")]
+
 # Cost and bill rate per hour by tier (1-3), for the owner and for the vCIO; a raise mid-period.
 TECH_RATES = {1: (Decimal("28.00"), Decimal("95.00")), 2: (Decimal("38.00"), Decimal("125.00")),
               3: (Decimal("52.00"), Decimal("165.00"))}
@@ -212,8 +252,30 @@ class DemoBuilder:
             ("Licence and vendor management", ServiceUnit.FLAT, SevenCArea.COST_EFFECTIVE),
             ("Projects and installations", ServiceUnit.PER_HOUR, SevenCArea.CHARGED),
         ]
+        prices = {ServiceUnit.PER_USER: Decimal("25.00"), ServiceUnit.PER_DEVICE: Decimal("12.00"),
+                  ServiceUnit.FLAT: Decimal("450.00"), ServiceUnit.PER_HOUR: Decimal("150.00")}
         self.services = Service.objects.bulk_create(
-            [Service(name=name, unit=unit, area=area) for name, unit, area in rows])
+            [Service(name=name, unit=unit, area=area, price=prices[unit]) for name, unit, area in rows])
+        self.packages = {}
+        for rank, (tier, included) in enumerate(PACKAGE_SERVICES.items(), start=1):
+            package = Package.objects.create(name=tier.label, rank=rank, description=PACKAGE_TEXT[tier])
+            self.packages[tier] = package
+            PackageService.objects.bulk_create([
+                PackageService(package=package, service=service, is_included=index in included,
+                               limits="business hours" if index == 0 and tier == ServiceTier.SILVER else "")
+                for index, service in enumerate(self.services)])
+        for app_class, fees in APP_FEES.items():
+            AppFee.objects.create(app_class=app_class, package=None, fee_per_user=fees[0])
+            for tier, fee in zip(self.packages, fees[1:], strict=True):
+                AppFee.objects.create(app_class=app_class, package=self.packages[tier], fee_per_user=fee)
+        QuantityDiscount.objects.bulk_create([QuantityDiscount(min_apps=3, percent=Decimal("5")),
+                                              QuantityDiscount(min_apps=6, percent=Decimal("10"))])
+        self.apps = App.objects.bulk_create([
+            App(name=name, vendor=vendor, vendor_kind=kind, app_class=app_class, licence_price=Decimal(price))
+            for name, vendor, kind, app_class, price in APPS])
+        BillingSettings.objects.update_or_create(pk=1, defaults={
+            "company_name": "Northwind Business Solutions", "tax_rate": Decimal("8.00"),
+            "company_address": "200 Park Avenue South\nNew York, NY 10003"})
 
     def build_people(self) -> None:
         techs = max(8, math.ceil(8 * self.size.clients / 40))
@@ -318,8 +380,7 @@ class DemoBuilder:
                 contacts.append(Contact(client=client, first_name=first, last_name=last,
                                         email=f"{first}.{last}@{slugify(client.name)[:30]}.example".lower(),
                                         phone=self.faker.phone_number(), job_title=self.faker.job()[:100],
-                                        is_primary=c == 0, is_billable_user=c < users - users // 10,
-                                        is_active=client.status != ClientStatus.CHURNED))
+                                        is_primary=c == 0, is_billable_user=c < users - users // 10))
             if client.status == ClientStatus.PROSPECT:
                 continue
             username = slugify(client.name)[:28] or f"client{index}"
@@ -338,11 +399,16 @@ class DemoBuilder:
                 AgreementKind.BLOCK_HOURS: (Decimal("1900.00"), 1, Decimal("20")),
                 AgreementKind.TIME_AND_MATERIALS: (Decimal("0.00"), 1, None),
             }[kind]
+            monthly = {AgreementKind.PER_USER: price * users, AgreementKind.PER_DEVICE: price * devices,
+                       AgreementKind.TIME_AND_MATERIALS: Decimal("1500")}.get(kind, price * quantity)
             agreements.append(Agreement(
                 client=client, name=f"{client.get_service_tier_display()} {AgreementKind(kind).label} agreement",
                 kind=kind, unit_price=price, quantity=quantity, block_hours=block, hourly_rate=Decimal("150.00"),
                 start_date=client.client_since, end_date=client.churned_on, term_months=12,
                 renewal_date=self._renewal(client.client_since), sla_plan=self.plans[plan_name],
+                package=self.packages[ServiceTier(client.service_tier)],
+                # value delivered: mostly 3-5x the price; some priced above a third of their value
+                monthly_value=(monthly * Decimal(rng.choice([2.5, 3.2, 3.6, 4.0, 4.5, 5.0]))).quantize(Decimal("10")),
             ))
             for a in range(devices + rng.randint(1, 6)):
                 rmm_counter += 1
@@ -616,6 +682,39 @@ class DemoBuilder:
                                        category=InternalCategory.ACCOUNT_MANAGEMENT, billable=False))
         return entries
 
+    # --- money ------------------------------------------------------------------------------------------------
+    def build_marketplace_and_costs(self) -> None:
+        """App subscriptions and per-client tool costs for every client served."""
+        rng = self.rng
+        subscriptions, costs = [], []
+        for client in self.clients:
+            if client.status == ClientStatus.PROSPECT:
+                continue
+            users = self.users_at[client.pk]
+            for app in rng.sample(self.apps, rng.choice([0, 1, 2, 3, 3, 4, 6])):
+                subscriptions.append(AppSubscription(client=client, app=app, users=max(1, int(users * rng.uniform(
+                    0.3, 1.0))), start_date=client.client_since, end_date=client.churned_on))
+            for name, basis, cost in TOOL_COSTS:
+                costs.append(ToolCost(client=client, name=name, basis=basis, unit_cost=Decimal(cost),
+                                      start_date=client.client_since, end_date=client.churned_on))
+        AppSubscription.objects.bulk_create(subscriptions, batch_size=BATCH_SIZE)
+        ToolCost.objects.bulk_create(costs, batch_size=BATCH_SIZE)
+
+    def billed_months(self) -> list[date]:
+        """The closed months of the window (all, or the last `billed_months`), billed by the real billing run;
+        the newest is left in draft for finance to review."""
+        closed = [month for month in self.months() if _month_end(month) < self.size.today]
+        return closed if self.size.billed_months is None else closed[len(closed) - self.size.billed_months:]
+
+    def bill(self, month: date, issue: bool) -> None:
+        run_billing(month)
+        if issue:
+            issue_invoices(Invoice.objects.filter(period_start=month), today=_month_end(month) + timedelta(days=1))
+
+    def retire_churned_contacts(self) -> None:
+        """Contacts of churned clients were users while they were billed; they are inactive now."""
+        Contact.objects.filter(client__status=ClientStatus.CHURNED).update(is_active=False)
+
     # --- the whole run ----------------------------------------------------------------------------------------
     def months(self) -> list[date]:
         return _months(self.window_start, self.size.months)
@@ -625,8 +724,13 @@ class DemoBuilder:
         yield "People and rates", self.build_people
         yield "Clients", self.build_clients
         yield "Contacts, agreements and assets", self.build_client_details
+        yield "Marketplace and tool costs", self.build_marketplace_and_costs
         for month in self.months():
             yield f"Tickets {month:%Y-%m}", lambda month=month: self.build_month(month)
+        billed = self.billed_months()
+        for month in billed:
+            yield f"Billing run {month:%Y-%m}", lambda month=month: self.bill(month, issue=month != billed[-1])
+        yield "Churned clients' contacts retired", self.retire_churned_contacts
 
     def summary(self) -> DemoSummary:
         return DemoSummary(clients=len(self.clients), staff_logins=self.staff_usernames, **self.counts,

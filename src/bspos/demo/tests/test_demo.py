@@ -1,17 +1,19 @@
 import hashlib
 from datetime import date
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models.functions import TruncDate
 
 from bspos.agreements.models import Agreement, AgreementKind
 from bspos.assets.models import Asset
 from bspos.clients.models import Client, ClientStatus, Contact
-from bspos.demo.services import DemoSize, load_demo
+from bspos.demo.services import DEMO_TIME_ZONE, DemoSize, load_demo
 from bspos.people.models import Role, User
 from bspos.servicedesk.models import OPEN_STATUSES, Status, Ticket, TimeEntry
 from bspos.servicedesk.selectors import SlaState, with_sla_state
@@ -96,7 +98,8 @@ def test_demo_delivery_looks_like_a_real_desk(demo):
     assert not tickets.filter(Q(resolution_due__lt=F("created_at")) | Q(first_response_due__lt=F("created_at"))
                               ).exists()
     churned = Client.objects.filter(status=ClientStatus.CHURNED)
-    assert not tickets.filter(client__in=churned, created_at__date__gt=F("client__churned_on")).exists()
+    local_day = TruncDate("created_at", tzinfo=ZoneInfo(DEMO_TIME_ZONE))  # churn dates are the MSP's own days
+    assert not tickets.annotate(day=local_day).filter(client__in=churned, day__gt=F("client__churned_on")).exists()
 
 
 def demo_now():

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.db import close_old_connections
+from django.db import connection
 
 from bspos.agreements.models import Agreement, AgreementKind
 from bspos.catalogue.models import App, AppClass, AppFee, AppSubscription, Package, QuantityDiscount, VendorKind
@@ -220,7 +220,7 @@ def test_concurrent_runs_and_issues_create_one_invoice_per_client_and_gap_free_n
         except Exception as error:  # noqa: BLE001 - surfaced by the assertion below
             errors.append(error)
         finally:
-            close_old_connections()
+            connection.close()  # this thread's own connection; left open it would block the test database's drop
 
     threads = [threading.Thread(target=work) for _ in range(3)]
     for thread in threads:

@@ -28,18 +28,21 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="Random seed; the same seed gives the same data.")
         parser.add_argument("--today", type=date.fromisoformat, default=None,
                             help="Pretend today is this date (YYYY-MM-DD); default: today.")
+        parser.add_argument("--billed-months", type=_positive, default=None,
+                            help="Bill only the last N closed months (default: every closed month).")
         parser.add_argument("--if-empty", action="store_true",
                             help="Do nothing (but print the logins) when the database already holds data.")
 
     def handle(self, *args, clients: int, months: int, seed: int, today: date | None, if_empty: bool,
-               **options) -> None:
+               billed_months: int | None = None, **options) -> None:
         console = Console(file=self.stdout, stderr=False)
         if Client.objects.exists() or User.objects.exists():
             if not if_empty:
                 raise CommandError("The database already holds data; the demo MSP loads only into an empty one.")
             self._print_existing_logins()
             return
-        size = DemoSize(clients=clients, months=months, seed=seed, today=today or date.today())
+        size = DemoSize(clients=clients, months=months, seed=seed, today=today or date.today(),
+                        billed_months=billed_months)
         started = time.monotonic()
         with Progress(TextColumn("{task.description:<34}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=console, transient=False, disable=not console.is_terminal) as bar:

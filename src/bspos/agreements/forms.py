@@ -1,0 +1,24 @@
+from django import forms
+
+from bspos.agreements.models import Agreement
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = ["name", "kind", "package", "unit_price", "quantity", "hourly_rate", "block_hours", "start_date",
+                  "end_date", "term_months", "renewal_date", "sla_plan", "included_services", "monthly_value",
+                  "notes"]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "renewal_date": forms.DateInput(attrs={"type": "date"}),
+            "included_services": forms.CheckboxSelectMultiple,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_term_months(self):
+        term = self.cleaned_data["term_months"]
+        if not 1 <= term <= 600:
+            raise forms.ValidationError("The term must be 1 to 600 months.")
+        return term

@@ -1,0 +1,302 @@
+"""Gross margin per client and per service tier, and the pricing guard, computed in the database.
+
+Gross margin = revenue (invoices net of credit notes, drafts included) + vendor commission − direct cost
+(labour: minutes × the cost rate entered on each time entry; plus the client's tool and licence costs).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection
+from django.db.models import Count, DecimalField, F, Q, Sum
+
+from bspos.agreements.models import Agreement, AgreementKind
+from bspos.assets.models import Asset, Lifecycle
+from bspos.clients.models import Client, Contact
+from bspos.money.models import Commission, CostBasis, Invoice, InvoiceStatus, ToolCost
+from bspos.money.services import month_last_day, month_span
+from bspos.servicedesk.models import Ticket, TimeEntry
+
+FLAG_POINTS = Decimal("15")  # a client more than this many points from its tier's average margin is flagged
+
+
+def window(last: date, months: int) -> list[date]:
+    """The `months` months ending with `last` (first days), oldest first."""
+    firsts = []
+    year, month = last.year, last.month
+    for _ in range(months):
+        firsts.append(date(year, month, 1))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return firsts[::-1]
+
+
+def _money(value) -> Decimal:
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def _tables() -> dict[str, str]:
+    quote = connection.ops.quote_name
+    return {name: quote(model._meta.db_table) for name, model in {
+        "entry": TimeEntry, "ticket": Ticket, "invoice": Invoice, "commission": Commission, "tool": ToolCost,
+        "asset": Asset, "contact": Contact, "client": Client, "agreement": Agreement}.items()}
+
+
+def _grid_sql(months: list[date]) -> tuple[str, list]:
+    """A CTE chain that yields one row per client and month: revenue, commission, labour and tool cost."""
+    ops = connection.ops
+    values, params = [], []
+    for first in months:
+        start, end = month_span(first)
+        values.append("(%s, %s, %s, %s)")
+        params += [ops.adapt_datefield_value(first), ops.adapt_datefield_value(month_last_day(first)),
+                   ops.adapt_datetimefield_value(start), ops.adapt_datetimefield_value(end)]
+    t = _tables()
+    sql = f"""
+    WITH months(m, m_last, m_start, m_end) AS (VALUES {", ".join(values)}),
+    labour AS (
+        SELECT tk.client_id, mo.m, SUM(e.minutes * e.cost_rate) / 60.0 AS amount
+        FROM {t["entry"]} e JOIN {t["ticket"]} tk ON tk.id = e.ticket_id
+        JOIN months mo ON e.started_at >= mo.m_start AND e.started_at < mo.m_end
+        GROUP BY tk.client_id, mo.m),
+    revenue AS (
+        SELECT i.client_id, i.period_start AS m, SUM(i.subtotal) AS amount
+        FROM {t["invoice"]} i WHERE i.period_start >= %s AND i.period_start <= %s
+        GROUP BY i.client_id, i.period_start),
+    commission AS (
+        SELECT c.client_id, c.period_start AS m, SUM(c.amount) AS amount
+        FROM {t["commission"]} c JOIN {t["invoice"]} i ON i.id = c.invoice_id
+        WHERE i.status <> %s AND c.period_start >= %s AND c.period_start <= %s
+        GROUP BY c.client_id, c.period_start),
+    assets AS (SELECT client_id, COUNT(*) AS n FROM {t["asset"]} WHERE lifecycle = %s GROUP BY client_id),
+    users AS (SELECT client_id, COUNT(*) AS n FROM {t["contact"]}
+              WHERE is_active = %s AND is_billable_user = %s GROUP BY client_id),
+    tools AS (
+        SELECT tc.client_id, mo.m, SUM(tc.unit_cost * CASE tc.basis
+                WHEN %s THEN COALESCE(a.n, 0) WHEN %s THEN COALESCE(u.n, 0) ELSE 1 END) AS amount
+        FROM {t["tool"]} tc JOIN months mo ON tc.start_date <= mo.m_last
+             AND (tc.end_date IS NULL OR tc.end_date >= mo.m)
+        LEFT JOIN assets a ON a.client_id = tc.client_id LEFT JOIN users u ON u.client_id = tc.client_id
+        GROUP BY tc.client_id, mo.m),
+    keys AS (SELECT client_id, m FROM labour UNION SELECT client_id, m FROM revenue
+             UNION SELECT client_id, m FROM commission UNION SELECT client_id, m FROM tools),
+    grid AS (
+        SELECT k.client_id, k.m, COALESCE(r.amount, 0) AS revenue, COALESCE(co.amount, 0) AS commission,
+               COALESCE(l.amount, 0) AS labour, COALESCE(tl.amount, 0) AS tools
+        FROM keys k
+        LEFT JOIN revenue r ON r.client_id = k.client_id AND r.m = k.m
+        LEFT JOIN commission co ON co.client_id = k.client_id AND co.m = k.m
+        LEFT JOIN labour l ON l.client_id = k.client_id AND l.m = k.m
+        LEFT JOIN tools tl ON tl.client_id = k.client_id AND tl.m = k.m)
+    """
+    first, last = ops.adapt_datefield_value(months[0]), ops.adapt_datefield_value(months[-1])
+    params += [first, last, InvoiceStatus.CREDITED.value, first, last, Lifecycle.ACTIVE.value, True, True,
+               CostBasis.PER_ASSET.value, CostBasis.PER_USER.value]
+    return sql, params
+
+
+@dataclass
+class ClientMargin:
+    client_id: int
+    name: str
+    tier: str
+    revenue: Decimal
+    commission: Decimal
+    labour: Decimal
+    tools: Decimal
+    margin: Decimal
+    margin_pct: Decimal | None
+    tier_avg: Decimal | None
+    tier_min: Decimal | None
+    tier_max: Decimal | None
+    flagged: bool
+
+    @property
+    def cost(self) -> Decimal:
+        return self.labour + self.tools
+
+
+@dataclass
+class MonthMargin:
+    month: date
+    revenue: Decimal
+    commission: Decimal
+    cost: Decimal
+
+    @property
+    def margin_pct(self) -> Decimal | None:
+        income = self.revenue + self.commission
+        return ((income - self.cost) * 100 / income).quantize(Decimal("0.1")) if income > 0 else None
+
+
+@dataclass
+class TierSpread:
+    tier: str
+    clients: int
+    average: Decimal | None
+    lowest: Decimal | None
+    highest: Decimal | None
+    flagged: int
+
+
+@dataclass
+class MarginReport:
+    months: list[date]
+    clients: list[ClientMargin]
+    series: list[MonthMargin]
+    tiers: list[TierSpread]
+    flag_points: Decimal = FLAG_POINTS
+
+
+def _pct(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def margin_report(months: list[date]) -> MarginReport:
+    """Per client over the window, with each client's tier average and spread by window functions; per month."""
+    grid, params = _grid_sql(months)
+    t = _tables()
+    per_client = f"""{grid},
+    totals AS (
+        SELECT g.client_id, SUM(g.revenue) AS revenue, SUM(g.commission) AS commission,
+               SUM(g.labour) AS labour, SUM(g.tools) AS tools
+        FROM grid g GROUP BY g.client_id),
+    margins AS (
+        SELECT c.id, c.name, c.service_tier, t.revenue, t.commission, t.labour, t.tools,
+               t.revenue + t.commission - t.labour - t.tools AS margin,
+               CASE WHEN t.revenue + t.commission > 0
+                    THEN 100.0 * (t.revenue + t.commission - t.labour - t.tools) / (t.revenue + t.commission)
+               END AS margin_pct
+        FROM totals t JOIN {t["client"]} c ON c.id = t.client_id)
+    SELECT id, name, service_tier, revenue, commission, labour, tools, margin, margin_pct,
+           AVG(margin_pct) OVER (PARTITION BY service_tier) AS tier_avg,
+           MIN(margin_pct) OVER (PARTITION BY service_tier) AS tier_min,
+           MAX(margin_pct) OVER (PARTITION BY service_tier) AS tier_max
+    FROM margins ORDER BY margin_pct IS NULL, margin_pct, name"""
+    series_sql = f"""{grid}
+    SELECT m, SUM(revenue), SUM(commission), SUM(labour) + SUM(tools) FROM grid GROUP BY m ORDER BY m"""
+    with connection.cursor() as cursor:
+        cursor.execute(per_client, params)
+        rows = cursor.fetchall()
+        cursor.execute(series_sql, params)
+        by_month = {_as_date(m): (revenue, commission, cost) for m, revenue, commission, cost in cursor.fetchall()}
+    clients = []
+    for (pk, name, tier, revenue, commission, labour, tools, margin, pct, avg, low, high) in rows:
+        pct, avg = _pct(pct), _pct(avg)
+        flagged = pct is not None and avg is not None and abs(pct - avg) > FLAG_POINTS
+        clients.append(ClientMargin(pk, name, tier or "", _money(revenue), _money(commission), _money(labour),
+                                    _money(tools), _money(margin), pct, avg, _pct(low), _pct(high), flagged))
+    series = [MonthMargin(m, *(_money(v) for v in by_month.get(m, (0, 0, 0)))) for m in months]
+    tiers = {}
+    for row in clients:
+        spread = tiers.setdefault(row.tier, TierSpread(row.tier, 0, row.tier_avg, row.tier_min, row.tier_max, 0))
+        spread.clients += 1
+        spread.flagged += row.flagged
+    return MarginReport(months, clients, series, sorted(tiers.values(), key=lambda s: s.tier))
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def chart(series: list[MonthMargin], width: int = 600, height: int = 160) -> dict:
+    """Bar positions for revenue and cost per month, and the margin % labels, for an inline SVG."""
+    top = max([max(m.revenue + m.commission, m.cost) for m in series] + [Decimal(1)])
+    step = width / max(len(series), 1)
+    bars = []
+    for index, month in enumerate(series):
+        income_h = float((month.revenue + month.commission) / top) * (height - 30)
+        cost_h = float(month.cost / top) * (height - 30)
+        x = index * step
+        bars.append({"month": month, "x": round(x + step * 0.1, 1), "w": round(step * 0.38, 1),
+                     "cost_x": round(x + step * 0.5, 1), "income_y": round(height - 20 - income_h, 1),
+                     "income_h": round(income_h, 1), "cost_y": round(height - 20 - cost_h, 1),
+                     "cost_h": round(cost_h, 1), "label_x": round(x + step / 2, 1)})
+    return {"bars": bars, "width": width, "height": height, "base": height - 20}
+
+
+# --- Pricing guard (seed 000) -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Guard:
+    price: Decimal
+    direct_cost: Decimal
+    floor: Decimal
+    ceiling: Decimal | None
+
+    @property
+    def below_floor(self) -> bool:
+        return self.price < self.floor
+
+    @property
+    def above_ceiling(self) -> bool:
+        return self.ceiling is not None and self.price > self.ceiling
+
+    @property
+    def verdict(self) -> str:
+        if self.below_floor:
+            return "below floor"
+        if self.above_ceiling:
+            return "above ceiling"
+        return "within" if self.ceiling is not None else "no value entered"
+
+
+def guard(price: Decimal, cost_of_three_months: Decimal, monthly_value: Decimal | None) -> Guard:
+    """Floor = 3 × the direct monthly cost (average of the last three months); ceiling = value delivered ÷ 3."""
+    cost = (cost_of_three_months / 3).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    ceiling = (monthly_value / 3).quantize(Decimal("0.01"), ROUND_HALF_UP) if monthly_value is not None else None
+    return Guard(price=price, direct_cost=cost, floor=cost * 3, ceiling=ceiling)
+
+
+def monthly_price(agreement: Agreement, users: int, devices: int, billed_minutes_3m: int) -> Decimal:
+    """What the agreement brings in a month now: its recurring fee, or for T&M the average billed time."""
+    kind = agreement.kind
+    if kind == AgreementKind.PER_USER:
+        amount = agreement.unit_price * users
+    elif kind == AgreementKind.PER_DEVICE:
+        amount = agreement.unit_price * devices
+    elif kind in (AgreementKind.FLAT, AgreementKind.BLOCK_HOURS):
+        amount = agreement.unit_price * agreement.quantity
+    else:
+        amount = agreement.hourly_rate * billed_minutes_3m / 60 / 3
+    return Decimal(amount).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def guards_for(agreements: list[Agreement], today: date) -> dict[int, Guard]:
+    """Pricing guard for each agreement, from the last three complete months of actual cost (in the database).
+
+    Direct cost of an agreement = labour on its tickets + the client's tool costs shared equally among the
+    client's agreements active today.
+    """
+    if not agreements:
+        return {}
+    months = window(today.replace(day=1), 4)[:3]
+    start, end = month_span(months[0])[0], month_span(months[-1])[1]
+    ids = [a.pk for a in agreements]
+    client_ids = {a.client_id for a in agreements}
+    with connection.cursor() as cursor:
+        grid, params = _grid_sql(months)
+        cursor.execute(f"{grid} SELECT client_id, SUM(tools) FROM grid WHERE client_id IN "
+                       f"({', '.join(['%s'] * len(client_ids))}) GROUP BY client_id", params + list(client_ids))
+        tools = {pk: Decimal(str(v or 0)) for pk, v in cursor.fetchall()}
+    cost = Sum(F("minutes") * F("cost_rate"), output_field=DecimalField()) / 60
+    labour = dict(TimeEntry.objects.filter(ticket__agreement_id__in=ids, started_at__gte=start, started_at__lt=end)
+                  .values_list("ticket__agreement_id").annotate(cost=cost))
+    billed = dict(TimeEntry.objects.filter(ticket__agreement_id__in=ids, started_at__gte=start, started_at__lt=end,
+                                           billable=True)
+                  .values_list("ticket__agreement_id").annotate(m=Sum("minutes")))
+    active = Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
+    sharing = dict(Agreement.objects.filter(active, client_id__in=client_ids).values_list("client_id")
+                   .annotate(n=Count("pk")))
+    users = dict(Contact.objects.filter(client_id__in=client_ids, is_active=True, is_billable_user=True)
+                 .values_list("client_id").annotate(n=Count("pk")))
+    devices = dict(Asset.objects.filter(client_id__in=client_ids, lifecycle=Lifecycle.ACTIVE)
+                   .values_list("client_id").annotate(n=Count("pk")))
+    result = {}
+    for agreement in agreements:
+        share = tools.get(agreement.client_id, Decimal(0)) / max(sharing.get(agreement.client_id, 1), 1)
+        cost = Decimal(str(labour.get(agreement.pk) or 0)) + share
+        price = monthly_price(agreement, users.get(agreement.client_id, 0), devices.get(agreement.client_id, 0),
+                              billed.get(agreement.pk) or 0)
+        result[agreement.pk] = guard(price, cost, agreement.monthly_value)
+    return result
