@@ -32,7 +32,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(Client.objects.select_related("account_manager"), pk=pk)
     month_start = timezone.localtime().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    hours = TimeEntry.objects.filter(ticket__client=client, started_at__gte=month_start).aggregate(
+    hours = TimeEntry.objects.filter(client=client, started_at__gte=month_start).aggregate(
         total=Sum("minutes"), billable=Sum("minutes", filter=Q(billable=True)),
         out_of_scope=Sum("minutes", filter=Q(ticket__in_scope=False)))
     tickets = client.tickets.select_related("assignee").order_by("-number")

@@ -633,9 +633,10 @@ class DemoBuilder:
         return notes
 
     def _entry(self, user: User, started: datetime, minutes: int, *, ticket_id: int | None = None,
-               category: str = "", billable: bool = True) -> dict:
+               client_id: int | None = None, category: str = "", billable: bool = True) -> dict:
         cost, bill = self.rate_for(user, started.date())
-        return {"technician_id": user.pk, "ticket_id": ticket_id, "internal_category": category,
+        return {"technician_id": user.pk, "ticket_id": ticket_id, "client_id": client_id,
+                "internal_category": category,
                 "started_at": started, "minutes": minutes, "billable": billable, "cost_rate": cost,
                 "bill_rate": bill, "notes": ""}
 
@@ -648,11 +649,11 @@ class DemoBuilder:
         minutes = max(5, round(rng.lognormvariate(math.log(TIER_MINUTES[first_tier]), 0.6) / 5) * 5)
         billable = rng.random() > 0.05
         entries = [self._entry(ticket["first_assignee"], responded, minutes, ticket_id=ticket["id"],
-                               billable=billable)]
+                               client_id=ticket["client_id"], billable=billable)]
         if ticket["escalation_count"]:
             extra = max(15, round(rng.lognormvariate(math.log(TIER_MINUTES[ticket["tier"]]), 0.6) / 5) * 5)
             entries.append(self._entry(ticket["assignee"], responded + timedelta(minutes=minutes), extra,
-                                       ticket_id=ticket["id"], billable=billable))
+                                       ticket_id=ticket["id"], client_id=ticket["client_id"], billable=billable))
         return [e for e in entries if e["started_at"] <= self.now]
 
     def _internal_time(self, month: date, month_end: date) -> list[TimeEntry]:

@@ -16,7 +16,7 @@ from bspos.assets.models import Asset, Lifecycle
 from bspos.clients.models import Client, Contact
 from bspos.money.models import Commission, CostBasis, Invoice, InvoiceStatus, ToolCost
 from bspos.money.services import month_last_day, month_span
-from bspos.servicedesk.models import Ticket, TimeEntry
+from bspos.servicedesk.models import TimeEntry
 
 FLAG_POINTS = Decimal("15")  # a client more than this many points from its tier's average margin is flagged
 
@@ -38,12 +38,15 @@ def _money(value) -> Decimal:
 def _tables() -> dict[str, str]:
     quote = connection.ops.quote_name
     return {name: quote(model._meta.db_table) for name, model in {
-        "entry": TimeEntry, "ticket": Ticket, "invoice": Invoice, "commission": Commission, "tool": ToolCost,
+        "entry": TimeEntry, "invoice": Invoice, "commission": Commission, "tool": ToolCost,
         "asset": Asset, "contact": Contact, "client": Client, "agreement": Agreement}.items()}
 
 
-def _grid_sql(months: list[date]) -> tuple[str, list]:
-    """A CTE chain that yields one row per client and month: revenue, commission, labour and tool cost."""
+def _grid_sql(months: list[date], client_ids: list[int] | None = None) -> tuple[str, list]:
+    """A CTE chain that yields one row per client and month: revenue, commission, labour and tool cost.
+
+    With `client_ids`, every part is restricted to those clients (the planner then reads only their rows).
+    """
     ops = connection.ops
     values, params = [], []
     for first in months:
@@ -51,32 +54,54 @@ def _grid_sql(months: list[date]) -> tuple[str, list]:
         values.append("(%s, %s, %s, %s)")
         params += [ops.adapt_datefield_value(first), ops.adapt_datefield_value(month_last_day(first)),
                    ops.adapt_datetimefield_value(start), ops.adapt_datetimefield_value(end)]
+    ids = list(client_ids) if client_ids is not None else None
+
+    def only(column: str) -> str:
+        """A client filter on `column`; its parameters are added in the order the filters appear."""
+        if ids is None:
+            return ""
+        params.extend(ids)
+        return f" AND {column} IN ({', '.join(['%s'] * len(ids))})" if ids else " AND 1 = 0"
+
     t = _tables()
+    first, last = ops.adapt_datefield_value(months[0]), ops.adapt_datefield_value(months[-1])
     sql = f"""
     WITH months(m, m_last, m_start, m_end) AS (VALUES {", ".join(values)}),
     labour AS (
-        SELECT tk.client_id, mo.m, SUM(e.minutes * e.cost_rate) / 60.0 AS amount
-        FROM {t["entry"]} e JOIN {t["ticket"]} tk ON tk.id = e.ticket_id
-        JOIN months mo ON e.started_at >= mo.m_start AND e.started_at < mo.m_end
-        GROUP BY tk.client_id, mo.m),
+        SELECT e.client_id, mo.m, SUM(e.minutes * e.cost_rate) / 60.0 AS amount
+        FROM {t["entry"]} e JOIN months mo ON e.started_at >= mo.m_start AND e.started_at < mo.m_end
+        WHERE e.client_id IS NOT NULL{only("e.client_id")}
+        GROUP BY e.client_id, mo.m),"""
+    params += [first, last]
+    sql += f"""
     revenue AS (
         SELECT i.client_id, i.period_start AS m, SUM(i.subtotal) AS amount
-        FROM {t["invoice"]} i WHERE i.period_start >= %s AND i.period_start <= %s
-        GROUP BY i.client_id, i.period_start),
+        FROM {t["invoice"]} i WHERE i.period_start >= %s AND i.period_start <= %s{only("i.client_id")}
+        GROUP BY i.client_id, i.period_start),"""
+    params += [InvoiceStatus.CREDITED.value, first, last]
+    sql += f"""
     commission AS (
         SELECT c.client_id, c.period_start AS m, SUM(c.amount) AS amount
         FROM {t["commission"]} c JOIN {t["invoice"]} i ON i.id = c.invoice_id
-        WHERE i.status <> %s AND c.period_start >= %s AND c.period_start <= %s
-        GROUP BY c.client_id, c.period_start),
-    assets AS (SELECT client_id, COUNT(*) AS n FROM {t["asset"]} WHERE lifecycle = %s GROUP BY client_id),
+        WHERE i.status <> %s AND c.period_start >= %s AND c.period_start <= %s{only("c.client_id")}
+        GROUP BY c.client_id, c.period_start),"""
+    params += [Lifecycle.ACTIVE.value]
+    sql += f"""
+    assets AS (SELECT client_id, COUNT(*) AS n FROM {t["asset"]} WHERE lifecycle = %s{only("client_id")}
+               GROUP BY client_id),"""
+    params += [True, True]
+    sql += f"""
     users AS (SELECT client_id, COUNT(*) AS n FROM {t["contact"]}
-              WHERE is_active = %s AND is_billable_user = %s GROUP BY client_id),
+              WHERE is_active = %s AND is_billable_user = %s{only("client_id")} GROUP BY client_id),"""
+    params += [CostBasis.PER_ASSET.value, CostBasis.PER_USER.value]
+    sql += f"""
     tools AS (
         SELECT tc.client_id, mo.m, SUM(tc.unit_cost * CASE tc.basis
                 WHEN %s THEN COALESCE(a.n, 0) WHEN %s THEN COALESCE(u.n, 0) ELSE 1 END) AS amount
         FROM {t["tool"]} tc JOIN months mo ON tc.start_date <= mo.m_last
              AND (tc.end_date IS NULL OR tc.end_date >= mo.m)
         LEFT JOIN assets a ON a.client_id = tc.client_id LEFT JOIN users u ON u.client_id = tc.client_id
+        WHERE 1 = 1{only("tc.client_id")}
         GROUP BY tc.client_id, mo.m),
     keys AS (SELECT client_id, m FROM labour UNION SELECT client_id, m FROM revenue
              UNION SELECT client_id, m FROM commission UNION SELECT client_id, m FROM tools),
@@ -89,9 +114,6 @@ def _grid_sql(months: list[date]) -> tuple[str, list]:
         LEFT JOIN labour l ON l.client_id = k.client_id AND l.m = k.m
         LEFT JOIN tools tl ON tl.client_id = k.client_id AND tl.m = k.m)
     """
-    first, last = ops.adapt_datefield_value(months[0]), ops.adapt_datefield_value(months[-1])
-    params += [first, last, InvoiceStatus.CREDITED.value, first, last, Lifecycle.ACTIVE.value, True, True,
-               CostBasis.PER_ASSET.value, CostBasis.PER_USER.value]
     return sql, params
 
 
@@ -156,7 +178,7 @@ def margin_report(months: list[date]) -> MarginReport:
     """Per client over the window, with each client's tier average and spread by window functions; per month."""
     grid, params = _grid_sql(months)
     t = _tables()
-    per_client = f"""{grid},
+    sql = f"""{grid},
     totals AS (
         SELECT g.client_id, SUM(g.revenue) AS revenue, SUM(g.commission) AS commission,
                SUM(g.labour) AS labour, SUM(g.tools) AS tools
@@ -167,32 +189,53 @@ def margin_report(months: list[date]) -> MarginReport:
                CASE WHEN t.revenue + t.commission > 0
                     THEN 100.0 * (t.revenue + t.commission - t.labour - t.tools) / (t.revenue + t.commission)
                END AS margin_pct
-        FROM totals t JOIN {t["client"]} c ON c.id = t.client_id)
-    SELECT id, name, service_tier, revenue, commission, labour, tools, margin, margin_pct,
-           AVG(margin_pct) OVER (PARTITION BY service_tier) AS tier_avg,
-           MIN(margin_pct) OVER (PARTITION BY service_tier) AS tier_min,
-           MAX(margin_pct) OVER (PARTITION BY service_tier) AS tier_max
-    FROM margins ORDER BY margin_pct IS NULL, margin_pct, name"""
-    series_sql = f"""{grid}
-    SELECT m, SUM(revenue), SUM(commission), SUM(labour) + SUM(tools) FROM grid GROUP BY m ORDER BY m"""
+        FROM totals t JOIN {t["client"]} c ON c.id = t.client_id),
+    spread AS (
+        SELECT margins.*, AVG(margin_pct) OVER (PARTITION BY service_tier) AS tier_avg,
+               MIN(margin_pct) OVER (PARTITION BY service_tier) AS tier_min,
+               MAX(margin_pct) OVER (PARTITION BY service_tier) AS tier_max
+        FROM margins),
+    flags AS (
+        SELECT spread.*, CASE WHEN margin_pct IS NOT NULL AND ABS(margin_pct - tier_avg) > %s THEN 1 ELSE 0 END
+               AS flagged FROM spread),
+    per_month AS (
+        SELECT m, SUM(revenue) AS revenue, SUM(commission) AS commission, SUM(labour) + SUM(tools) AS cost
+        FROM grid GROUP BY m)
+    SELECT 'client' AS row_kind, id, name, service_tier, revenue, commission, labour, tools, margin, margin_pct,
+           tier_avg, tier_min, tier_max, flagged, COUNT(*) OVER (PARTITION BY service_tier) AS tier_clients,
+           SUM(flagged) OVER (PARTITION BY service_tier) AS tier_flagged, NULL AS m
+    FROM flags
+    UNION ALL
+    SELECT 'month', NULL, NULL, NULL, revenue, commission, cost, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+           NULL, m
+    FROM per_month"""
+    # One statement: the grid is computed once for the per-client rows and the per-month series.
     with connection.cursor() as cursor:
-        cursor.execute(per_client, params)
+        cursor.execute(sql, [*params, float(FLAG_POINTS)])  # a number, not text, on SQLite too
         rows = cursor.fetchall()
-        cursor.execute(series_sql, params)
-        by_month = {_as_date(m): (revenue, commission, cost) for m, revenue, commission, cost in cursor.fetchall()}
-    clients = []
-    for (pk, name, tier, revenue, commission, labour, tools, margin, pct, avg, low, high) in rows:
-        pct, avg = _pct(pct), _pct(avg)
-        flagged = pct is not None and avg is not None and abs(pct - avg) > FLAG_POINTS
+    clients, tiers, by_month = [], {}, {}
+    for (kind, pk, name, tier, revenue, commission, labour, tools, margin, pct, avg, low, high, flagged, tier_clients,
+         tier_flagged, m) in rows:
+        if kind == "month":
+            by_month[_as_date(m)] = (revenue, commission, labour)
+            continue
         clients.append(ClientMargin(pk, name, tier or "", _money(revenue), _money(commission), _money(labour),
-                                    _money(tools), _money(margin), pct, avg, _pct(low), _pct(high), flagged))
+                                    _money(tools), _money(margin), _pct(pct), _pct(avg), _pct(low), _pct(high),
+                                    bool(flagged)))
+        tiers[tier or ""] = TierSpread(tier or "", tier_clients, _pct(avg), _pct(low), _pct(high), int(tier_flagged))
     series = [MonthMargin(m, *(_money(v) for v in by_month.get(m, (0, 0, 0)))) for m in months]
-    tiers = {}
-    for row in clients:
-        spread = tiers.setdefault(row.tier, TierSpread(row.tier, 0, row.tier_avg, row.tier_min, row.tier_max, 0))
-        spread.clients += 1
-        spread.flagged += row.flagged
-    return MarginReport(months, clients, series, sorted(tiers.values(), key=lambda s: s.tier))
+    clients.sort(key=lambda row: (row.margin_pct is None, row.margin_pct or 0, row.name))  # lowest margin first
+    return MarginReport(months, clients, series, sorted(tiers.values(), key=lambda t: t.tier))
+
+
+def client_months(client_id: int, months: list[date]) -> list[MonthMargin]:
+    """One client's revenue, commission and direct cost per month (the gross margin per client per month)."""
+    grid, params = _grid_sql(months, [client_id])
+    with connection.cursor() as cursor:
+        cursor.execute(f"{grid} SELECT m, SUM(revenue), SUM(commission), SUM(labour) + SUM(tools) FROM grid "
+                       "GROUP BY m", params)
+        by_month = {_as_date(m): (revenue, commission, cost) for m, revenue, commission, cost in cursor.fetchall()}
+    return [MonthMargin(m, *(_money(v) for v in by_month.get(m, (0, 0, 0)))) for m in months]
 
 
 def _as_date(value) -> date:
@@ -275,16 +318,16 @@ def guards_for(agreements: list[Agreement], today: date) -> dict[int, Guard]:
     ids = [a.pk for a in agreements]
     client_ids = {a.client_id for a in agreements}
     with connection.cursor() as cursor:
-        grid, params = _grid_sql(months)
-        cursor.execute(f"{grid} SELECT client_id, SUM(tools) FROM grid WHERE client_id IN "
-                       f"({', '.join(['%s'] * len(client_ids))}) GROUP BY client_id", params + list(client_ids))
+        grid, params = _grid_sql(months, sorted(client_ids))
+        cursor.execute(f"{grid} SELECT client_id, SUM(tools) FROM grid GROUP BY client_id", params)
         tools = {pk: Decimal(str(v or 0)) for pk, v in cursor.fetchall()}
     cost = Sum(F("minutes") * F("cost_rate"), output_field=DecimalField()) / 60
-    labour = dict(TimeEntry.objects.filter(ticket__agreement_id__in=ids, started_at__gte=start, started_at__lt=end)
-                  .values_list("ticket__agreement_id").annotate(cost=cost))
-    billed = dict(TimeEntry.objects.filter(ticket__agreement_id__in=ids, started_at__gte=start, started_at__lt=end,
-                                           billable=True)
-                  .values_list("ticket__agreement_id").annotate(m=Sum("minutes")))
+    rows = list(TimeEntry.objects.filter(client_id__in=client_ids, ticket__agreement_id__in=ids, started_at__gte=start,
+                                     started_at__lt=end)
+                .values_list("ticket__agreement_id")
+                .annotate(cost=cost, billed=Sum("minutes", filter=Q(billable=True))))
+    labour = {pk: labour for pk, labour, _ in rows}
+    billed = {pk: minutes for pk, _, minutes in rows}
     active = Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
     sharing = dict(Agreement.objects.filter(active, client_id__in=client_ids).values_list("client_id")
                    .annotate(n=Count("pk")))

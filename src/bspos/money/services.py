@@ -132,13 +132,13 @@ class MonthData:
         devices = dict(Asset.objects.filter(scope, lifecycle=Lifecycle.ACTIVE)
                        .values_list("client_id").annotate(n=Count("pk")))
         entries = defaultdict(list)
-        entry_scope = Q(ticket__client_id__in=client_ids) if client_ids is not None else Q()
+        entry_scope = Q(client_id__in=client_ids) if client_ids is not None else Q()
         for row in (TimeEntry.objects.filter(entry_scope, billable=True, ticket__isnull=False,
                                              started_at__gte=start, started_at__lt=end)
                     .order_by("started_at", "pk")
-                    .values("pk", "minutes", "bill_rate", "ticket_id", "ticket__client_id", "ticket__number",
+                    .values("pk", "minutes", "bill_rate", "ticket_id", "client_id", "ticket__number",
                             "ticket__subject", "ticket__in_scope", "ticket__agreement_id")):
-            entries[row["ticket__client_id"]].append(row)
+            entries[row["client_id"]].append(row)
         subscriptions = defaultdict(list)
         for subscription in (AppSubscription.objects.filter(scope, active).select_related("app")
                              .order_by("app__name", "pk")):
@@ -433,7 +433,7 @@ def reconciled_entries(client: Client, month: date):
     """The client's billable time entries of the month, each with the minutes billed, covered and unbilled."""
     start, end = month_span(month)
     live = ~Q(allocations__invoice__status=InvoiceStatus.CREDITED)
-    return (TimeEntry.objects.filter(billable=True, ticket__client=client, started_at__gte=start, started_at__lt=end)
+    return (TimeEntry.objects.filter(billable=True, client=client, started_at__gte=start, started_at__lt=end)
             .annotate(billed_minutes=Coalesce(Sum("allocations__minutes",
                                                   filter=live & Q(allocations__bucket=Bucket.BILLED)), 0),
                       covered_minutes=Coalesce(Sum("allocations__minutes",

@@ -203,6 +203,13 @@ def margins(request: HttpRequest) -> HttpResponse:
         months = min(max(int(request.GET.get("months", 12)), 1), 36)
     except ValueError:
         months = 12
-    report = reports.margin_report(reports.window(last_month(), months))
+    window = reports.window(last_month(), months)
+    client_id = request.GET.get("client", "")
+    client = Client.objects.filter(pk=int(client_id)).first() if client_id.isdigit() else None
+    if client is not None:
+        series = reports.client_months(client.pk, window)
+        return render(request, "money/client_margin.html", {"client": client, "series": series, "months": months,
+                                                            "chart": reports.chart(series)})
+    report = reports.margin_report(window)
     return render(request, "money/margins.html", {"report": report, "months": months,
                                                   "chart": reports.chart(report.series)})

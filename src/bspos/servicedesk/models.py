@@ -170,6 +170,9 @@ class TimeEntry(models.Model):
 
     technician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="time_entries")
     ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.PROTECT, related_name="time_entries")
+    client = models.ForeignKey(Client, null=True, blank=True, editable=False, on_delete=models.PROTECT,
+                               related_name="time_entries", help_text="The ticket's client, kept here for money "
+                                                                      "queries; empty for internal time.")
     internal_category = models.CharField(max_length=20, choices=InternalCategory.choices, blank=True)
     started_at = models.DateTimeField(db_index=True)
     minutes = models.PositiveIntegerField()
@@ -181,7 +184,7 @@ class TimeEntry(models.Model):
     class Meta:
         ordering = ["-started_at"]
         verbose_name_plural = "time entries"
-        indexes = [models.Index(fields=["technician", "started_at"])]
+        indexes = [models.Index(fields=["technician", "started_at"]), models.Index(fields=["client", "started_at"])]
         constraints = [
             models.CheckConstraint(condition=Q(minutes__gt=0), name="time_entry_minutes_positive"),
             models.CheckConstraint(condition=Q(cost_rate__gte=0) & Q(bill_rate__gte=0),
@@ -203,6 +206,13 @@ class TimeEntry(models.Model):
             errors["internal_category"] = "Choose a ticket or an internal category."
         if errors:
             raise ValidationError(errors)
+
+    def save(self, *args, **kwargs) -> None:
+        # A ticket never changes client (servicedesk.services refuses it), so copying it here keeps it right.
+        self.client_id = self.ticket.client_id if self.ticket_id else None
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "client"}
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return f"{self.technician} {self.minutes} min on {self.started_at:%Y-%m-%d}"

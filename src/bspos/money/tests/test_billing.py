@@ -12,6 +12,7 @@ from bspos.catalogue.models import App, AppClass, AppFee, AppSubscription, Packa
 from bspos.money.models import BillingRun, BillingSettings, Commission, Invoice, InvoiceKind, InvoiceStatus, LineKind
 from bspos.money.services import credit_invoice, issue_invoices, parse_month, reconcile, run_billing
 from bspos.money.tests.builders import OCTOBER, client_with, log, ticket
+from bspos.servicedesk.models import TimeEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -231,3 +232,17 @@ def test_concurrent_runs_and_issues_create_one_invoice_per_client_and_gap_free_n
     assert errors == []
     assert Invoice.objects.count() == 6
     assert sorted(Invoice.objects.values_list("number", flat=True)) == [1, 2, 3, 4, 5, 6]
+
+
+def test_a_time_entry_carries_its_tickets_client_for_money_queries_and_internal_time_has_none():
+    agreement = client_with()
+    entry = log(ticket(agreement), 30)
+    assert entry.client_id == agreement.client_id
+    other = client_with()
+    entry.ticket = ticket(other)
+    entry.save(update_fields=["ticket"])
+    entry.refresh_from_db()
+    assert entry.client_id == other.client_id  # moved to another client's ticket: follows it
+    internal = TimeEntry.objects.create(technician=entry.technician, internal_category="training",
+                                        started_at=entry.started_at, minutes=60, cost_rate=1, bill_rate=1)
+    assert internal.client_id is None

@@ -129,6 +129,10 @@ def test_margins_page_states_the_rule_and_lists_clients(client, demo):
     page = client.get(reverse("money:margins") + "?months=3").content.decode()
     assert "percentage points away from the average of its service tier" in page
     assert "<svg" in page and demo.clients > 0
+    invoice = Invoice.objects.filter(period_start=date(2026, 10, 1)).first()
+    one = client.get(reverse("money:margins") + f"?months=3&client={invoice.client_id}").content.decode()
+    assert "month by month" in one and "October 2026" in one
+    assert f"{invoice.subtotal:,.2f}" in one  # the client's October revenue is its October invoice
 
 
 def test_agreement_list_shows_the_guard_to_price_setters_only_and_the_edit_form_saves_the_value(client, demo):

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from bspos.agreements.models import Agreement, AgreementKind
 from bspos.catalogue.models import App, AppFee, AppSubscription
 from bspos.money.models import CostBasis, ToolCost
-from bspos.money.reports import FLAG_POINTS, guard, guards_for, margin_report, window
+from bspos.money.reports import FLAG_POINTS, client_months, guard, guards_for, margin_report, window
 from bspos.money.services import credit_invoice, issue_invoices, run_billing
 from bspos.money.tests.builders import OCTOBER, client_with, log, ticket
 
@@ -69,6 +69,10 @@ def test_margin_per_client_from_invoices_commission_labour_and_tools_with_tier_f
     assert rows["Steady"].flagged and rows["Costly"].flagged  # both 20 points from the average > 15
     assert FLAG_POINTS == 15
     assert report.series[0].revenue == Decimal("2000.00")
+    september, october = client_months(steady.client_id, [date(2026, 9, 1), OCTOBER])
+    assert (september.revenue, september.cost, september.margin_pct) == (Decimal("0.00"), Decimal("100.00"), None)
+    assert (october.revenue, october.commission, october.cost) == (Decimal("1000.00"), Decimal("10.00"),
+                                                                    Decimal("400.00"))
 
     invoice = steady.client.invoices.get()
     issue_invoices(steady.client.invoices.all())
