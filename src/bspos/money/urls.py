@@ -13,4 +13,6 @@ urlpatterns = [
     path("billing/issue/", views.issue_month, name="issue-month"),
     path("reconciliation/", views.reconciliation, name="reconciliation"),
     path("margins/", views.margins, name="margins"),
+    path("clients/<int:pk>/<str:action>/", views.client_costs, name="client-costs"),
+    path("settings/", views.billing_settings, name="settings"),
 ]

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from bspos.clients.models import Client
 from bspos.core.permissions import Can, requires
 from bspos.money import reports
+from bspos.money.forms import BillingSettingsForm, SubscriptionForm, ToolCostForm
 from bspos.money.models import BillingRun, BillingSettings, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
 from bspos.money.services import credit_invoice, issue_invoices, parse_month, reconcile, run_billing
 
@@ -208,8 +209,54 @@ def margins(request: HttpRequest) -> HttpResponse:
     client = Client.objects.filter(pk=int(client_id)).first() if client_id.isdigit() else None
     if client is not None:
         series = reports.client_months(client.pk, window)
-        return render(request, "money/client_margin.html", {"client": client, "series": series, "months": months,
-                                                            "chart": reports.chart(series)})
+        return render(request, "money/client_margin.html", {
+            "client": client, "series": series, "months": months, "chart": reports.chart(series),
+            "tool_costs": client.tool_costs.all(), "subscriptions": client.app_subscriptions.select_related("app"),
+            "tool_form": ToolCostForm(initial={"start_date": timezone.localdate()}),
+            "subscription_form": SubscriptionForm(initial={"start_date": timezone.localdate()})})
     report = reports.margin_report(window)
     return render(request, "money/margins.html", {"report": report, "months": months,
                                                   "chart": reports.chart(report.series)})
+
+
+@requires(Can.FINANCE)
+@require_POST
+def client_costs(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Add or remove a client's tool costs and app subscriptions (what the client costs and what it uses)."""
+    client = get_object_or_404(Client, pk=pk)
+    back = f"{reverse('money:margins')}?client={client.pk}"
+    if action in ("add-tool", "add-app"):
+        form = (ToolCostForm if action == "add-tool" else SubscriptionForm)(request.POST)
+        if form.is_valid():
+            row = form.save(commit=False)
+            row.client = client
+            row.save()
+            messages.success(request, f"Added {row}.")
+        else:
+            for field, errors in form.errors.items():
+                messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: "
+                                        f"{' '.join(errors)}".lstrip(": "))
+    elif action == "remove-tool":
+        deleted, _ = client.tool_costs.filter(pk=request.POST.get("id") or 0).delete()
+        messages.success(request, "Tool cost removed." if deleted else "Nothing removed: no such tool cost.")
+    elif action == "end-app":
+        subscription = client.app_subscriptions.filter(pk=request.POST.get("id") or 0, end_date__isnull=True).first()
+        if subscription is None:
+            messages.error(request, "No open subscription with that id.")
+        else:
+            subscription.end_date = max(timezone.localdate(), subscription.start_date)
+            subscription.save(update_fields=["end_date"])
+            messages.success(request, f"{subscription.app.name} ends on {subscription.end_date}.")
+    else:
+        messages.error(request, "Unknown action.")
+    return redirect(back)
+
+
+@requires(Can.FINANCE)
+def billing_settings(request: HttpRequest) -> HttpResponse:
+    form = BillingSettingsForm(request.POST or None, instance=BillingSettings.current())
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Billing settings saved; they apply to invoices generated from now on.")
+        return redirect("money:settings")
+    return render(request, "money/settings.html", {"form": form})

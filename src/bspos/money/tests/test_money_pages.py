@@ -3,7 +3,7 @@
 import csv
 import io
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.db import connection
@@ -192,3 +192,52 @@ def test_invoice_api_lists_reads_runs_issues_and_credits(client, demo):
     assert api(client, "get", "/margins?months=3", "finance").json()["clients"]
     assert api(client, "get", "/invoices", "tech1").status_code == 403
     assert api(client, "post", "/billing-runs", "manager", {"month": "2026-10"}).status_code == 403
+
+
+def test_finance_sets_tool_costs_and_apps_per_client_and_bad_input_changes_nothing(client, demo):
+    from bspos.catalogue.models import App, AppSubscription
+    from bspos.clients.models import Client
+    from bspos.money.models import ToolCost
+
+    company = Client.objects.filter(status="active").first()
+    signed_in(client, "finance")
+
+    def url(action: str) -> str:
+        return reverse("money:client-costs", args=[company.pk, action])
+
+    before = ToolCost.objects.filter(client=company).count()
+    bad = client.post(url("add-tool"), {"name": "EDR", "basis": "per_asset", "unit_cost": "-1",
+                                        "start_date": "2026-01-01"}, follow=True)
+    assert "greater than or equal to 0" in bad.content.decode()
+    assert ToolCost.objects.filter(client=company).count() == before
+    client.post(url("add-tool"), {"name": "EDR", "basis": "per_asset", "unit_cost": "4.00",
+                                  "start_date": "2026-01-01"})
+    added = ToolCost.objects.get(client=company, name="EDR")
+    client.post(url("remove-tool"), {"id": added.pk})
+    assert not ToolCost.objects.filter(pk=added.pk).exists()
+
+    app = App.objects.first()
+    client.post(url("add-app"), {"app": app.pk, "users": "7", "start_date": "2026-11-01"})
+    subscription = AppSubscription.objects.get(client=company, app=app, users=7)
+    client.post(url("end-app"), {"id": subscription.pk})
+    subscription.refresh_from_db()
+    assert subscription.end_date is not None
+    signed_in(client, "tech1")
+    assert client.post(url("add-tool"), {"name": "x"}).status_code == 403
+
+
+def test_finance_changes_the_tax_rate_for_invoices_generated_afterwards(client, demo):
+    from bspos.money.models import BillingSettings
+
+    signed_in(client, "finance")
+    refused = client.post(reverse("money:settings"), {"company_name": "X", "tax_rate": "120", "currency": "US",
+                                                      "payment_terms_days": "30"})
+    assert refused.status_code == 200 and BillingSettings.current().tax_rate == Decimal("8.00")
+    client.post(reverse("money:settings"), {"company_name": "Northwind", "tax_rate": "10", "currency": "eur",
+                                            "payment_terms_days": "14"})
+    saved = BillingSettings.current()
+    assert (saved.tax_rate, saved.currency, saved.payment_terms_days) == (Decimal("10.00"), "EUR", 14)
+    draft = Invoice.objects.filter(status=InvoiceStatus.DRAFT).first()
+    client.post(reverse("money:invoice-action", args=[draft.pk, "regenerate"]))
+    fresh = Invoice.objects.get(client=draft.client, period_start=draft.period_start, kind=InvoiceKind.INVOICE)
+    assert fresh.tax_rate == Decimal("10.00") and fresh.tax == (fresh.subtotal / 10).quantize(Decimal("0.01"), ROUND_HALF_UP)
