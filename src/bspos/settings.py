@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "bspos.demo",
     "bspos.audit",
     "bspos.money",
+    "bspos.scorecard",
     "bspos.portal",
     "bspos.api",
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("assets/", include("bspos.assets.urls")),
     path("portal/", include("bspos.portal.urls")),
     path("money/", include("bspos.money.urls")),
+    path("owner/", include("bspos.scorecard.urls")),
     path("agreements/", include("bspos.agreements.urls")),
     path("catalogue/", include("bspos.catalogue.urls")),
     path("account/", include("bspos.people.urls")),

@@ -20,12 +20,13 @@ class Can(StrEnum):
     AGREEMENTS_READ = "agreements.read"
     AGREEMENTS_WRITE = "agreements.write"  # agreements and SLA plans
     FINANCE = "finance"  # cost rates, margins, invoices, billing runs
+    BUSINESS = "business"  # the owner's view: scorecard, health, funnel, readiness assessment
     DELETE = "delete"  # delete clients, agreements, tickets (destructive)
     PORTAL = "portal"  # a client contact: own company's tickets, public replies only
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
-    Role.OWNER: frozenset(Can) - {Can.PORTAL},
+    Role.OWNER: frozenset(Can) - {Can.PORTAL},  # the only role with `business`
     Role.SERVICE_MANAGER: frozenset({Can.DESK_READ, Can.DESK_WRITE, Can.TIME_OWN, Can.TIME_ALL, Can.CLIENTS_WRITE,
                                      Can.AGREEMENTS_READ, Can.AGREEMENTS_WRITE, Can.DELETE}),
     Role.TECHNICIAN: frozenset({Can.DESK_READ, Can.DESK_WRITE, Can.TIME_OWN, Can.AGREEMENTS_READ}),

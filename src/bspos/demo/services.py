@@ -36,6 +36,7 @@ from bspos.core.services import next_numbers
 from bspos.money.models import BillingSettings, CostBasis, Invoice, ToolCost
 from bspos.money.services import issue_invoices, run_billing
 from bspos.people.models import Rate, Role, User
+from bspos.scorecard.models import Opportunity
 from bspos.servicedesk.models import (
     Category,
     InternalCategory,
@@ -712,6 +713,44 @@ class DemoBuilder:
         if issue:
             issue_invoices(Invoice.objects.filter(period_start=month), today=_month_end(month) + timedelta(days=1))
 
+    def build_funnel(self) -> None:
+        """A year of leads through the six steps: won ones became the clients won in the window, prospects are
+        open leads, and about three lost leads for every win (seed 000: most sales come from nurture)."""
+        rng = self.rng
+        start = max(self.window_start, self.size.today - timedelta(days=365))
+        sources = ["referral", "webinar", "lead magnet", "networking event", "website", "partner"]
+        rows = []
+
+        def dates(first: date, steps: int, span_days: int) -> dict:
+            keys = ["awareness_on", "engagement_on", "subscription_on", "conversion_on", "excitement_on",
+                    "ascension_on"]
+            days = sorted(rng.sample(range(1, span_days), steps - 1)) if steps > 1 else []
+            return {keys[0]: first, **{keys[i + 1]: first + timedelta(days=d) for i, d in enumerate(days)}}
+
+        for client in self.clients:
+            if client.status == ClientStatus.PROSPECT:
+                first = self.size.today - timedelta(days=rng.randrange(20, 300))
+                rows.append(Opportunity(name=client.name, client=client, source=rng.choice(sources),
+                                        **dates(first, rng.randint(1, 4), 60)))
+            elif client.client_since and client.client_since >= start:
+                cycle = rng.randrange(42, 130)  # six weeks to four months from first contact to signing
+                first = client.client_since - timedelta(days=cycle)
+                steps = dates(first, 4, max(cycle - 7, 5))
+                won = Opportunity(name=client.name, client=client, source=rng.choice(sources),
+                                  excitement_on=client.client_since, **steps)
+                if rng.random() < 0.3 and client.client_since + timedelta(days=60) < self.size.today:
+                    won.ascension_on = client.client_since + timedelta(days=rng.randrange(30, 60))
+                rows.append(won)
+                for _ in range(3):
+                    first = start + timedelta(days=rng.randrange(0, max((self.size.today - start).days - 30, 1)))
+                    reached = rng.choice([1, 1, 2, 2, 3, 4])
+                    lead = Opportunity(name=self.faker.company()[:200], source=rng.choice(sources),
+                                       **dates(first, reached, 40))
+                    if rng.random() < 0.7:
+                        lead.lost_on = first + timedelta(days=45)
+                    rows.append(lead)
+        Opportunity.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+
     def retire_churned_contacts(self) -> None:
         """Contacts of churned clients were users while they were billed; they are inactive now."""
         Contact.objects.filter(client__status=ClientStatus.CHURNED).update(is_active=False)
@@ -726,6 +765,7 @@ class DemoBuilder:
         yield "Clients", self.build_clients
         yield "Contacts, agreements and assets", self.build_client_details
         yield "Marketplace and tool costs", self.build_marketplace_and_costs
+        yield "Sales funnel", self.build_funnel
         for month in self.months():
             yield f"Tickets {month:%Y-%m}", lambda month=month: self.build_month(month)
         billed = self.billed_months()

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ScorecardConfig(AppConfig):
+    name = "bspos.scorecard"
+    verbose_name = "Owner's view: scorecard, health, funnel, readiness"
