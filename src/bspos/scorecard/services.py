@@ -166,7 +166,12 @@ def monthly_series(months: list[date], work: list[dict] | None = None,
     tickets = tickets if tickets is not None else tickets_by_month(months)
     series: dict[str, dict[date, Decimal | None]] = {key: {} for key in (
         "revenue_per_client", "escalation_rate", "scope_creep", "founder_hours", "utilisation", "logo_churn",
-        "revenue_churn")}
+        "revenue_churn", "tenure", "sales_cycle")}
+    cycles = {_month_key(row["month"]): row["days"] for row in Opportunity.objects.filter(
+        excitement_on__gte=months[0], excitement_on__lte=month_last_day(months[-1]), engagement_on__isnull=False)
+        .annotate(month=TruncMonth("excitement_on")).values("month").annotate(days=Avg(ExpressionWrapper(
+            F("excitement_on") - F("engagement_on"), output_field=DurationField())))}
+    tenure = _tenure_at(months)
     revenue = {row["period_start"]: row for row in Invoice.objects.filter(
         period_start__gte=_previous(months[0]), period_start__lte=months[-1]).values("period_start").annotate(
         amount=Sum("subtotal"), clients=Count("client", distinct=True, filter=Q(kind=InvoiceKind.INVOICE)))}
@@ -210,7 +215,19 @@ def monthly_series(months: list[date], work: list[dict] | None = None,
         prior = revenue.get(_previous(m))
         series["revenue_churn"][m] = _d(Decimal(lost.get(m) or 0) * 100 / prior["amount"]) \
             if prior and prior["amount"] else None
+        series["tenure"][m] = _d(tenure[m].days / Decimal("365.25")) if tenure.get(m) else None
+        series["sales_cycle"][m] = _d(cycles[m].days / Decimal(7)) if cycles.get(m) else None
     return series
+
+
+def _tenure_at(months: list[date]) -> dict[date, timedelta | None]:
+    """Average tenure of the clients served at each month's end (to that day, or to their churn), one query."""
+    ends = {m: month_last_day(m) for m in months}
+    averages = Client.objects.filter(client_since__isnull=False).aggregate(**{
+        f"m{index}": Avg(ExpressionWrapper(Value(ends[m]) - F("client_since"), output_field=DurationField()),
+                         filter=Q(client_since__lte=ends[m]) & (Q(churned_on__isnull=True) | Q(churned_on__gt=ends[m])))
+        for index, m in enumerate(months)})
+    return {m: averages[f"m{index}"] for index, m in enumerate(months)}
 
 
 def _previous(month: date) -> date:

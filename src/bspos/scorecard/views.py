@@ -21,6 +21,7 @@ from bspos.scorecard.questions import ANSWERS, PHASES
 
 WINDOWS = (3, 6, 12)
 TREND_LABELS = {"revenue_per_client": "Revenue per client per month ($)", "gross_margin": "Gross margin (%)",
+                "tenure": "Client tenure (years)", "sales_cycle": "Sales cycle of clients won (weeks)",
                 "founder_hours": "Founder hours per week", "utilisation": "Technician utilisation (%)",
                 "escalation_rate": "Escalation rate (%)", "scope_creep": "Out-of-scope share of ticket time (%)",
                 "logo_churn": "Logo churn (% of clients)", "revenue_churn": "Revenue churn (% of revenue)"}
