@@ -139,24 +139,26 @@ def scorecard(months: list[date], margin: reports.MarginReport, today: date) -> 
 def work_by_person_month(months: list[date]) -> list[dict]:
     """Time per person and month in one pass over the window: all, on tickets, out of scope, account work."""
     start, end = _span(months)
-    return [{**row, "month": _month_key(row["month"])} for row in (
-        TimeEntry.objects.filter(started_at__gte=start, started_at__lt=end)
-        .annotate(month=TruncMonth("started_at"))
-        .values("technician_id", "technician__role", "technician__tier", "month")
-        .annotate(total=Sum("minutes"), ticket_minutes=Sum("minutes", filter=Q(ticket__isnull=False)),
-                  out_of_scope=Sum("minutes", filter=Q(ticket__in_scope=False)),
-                  account=Sum("minutes", filter=Q(internal_category__in=[InternalCategory.ACCOUNT_MANAGEMENT,
-                                                                         InternalCategory.SALES]))))]
+    window = TimeEntry.objects.filter(started_at__gte=start, started_at__lt=end).annotate(
+        month=TruncMonth("started_at")).values("technician_id", "technician__role", "technician__tier", "month")
+    # Out-of-scope time is summed apart: joining every entry to its ticket costs more than the rest together.
+    out_of_scope = {(row["technician_id"], row["month"]): row["minutes"] for row in window.filter(
+        ticket__in_scope=False).annotate(minutes=Sum("minutes"))}
+    return [{**row, "month": _month_key(row["month"]),
+             "out_of_scope": out_of_scope.get((row["technician_id"], row["month"]), 0)} for row in window.annotate(
+        total=Sum("minutes"), ticket_minutes=Sum("minutes", filter=Q(ticket__isnull=False)),
+        account=Sum("minutes", filter=Q(internal_category__in=[InternalCategory.ACCOUNT_MANAGEMENT,
+                                                               InternalCategory.SALES])))]
 
 
 def tickets_by_month(months: list[date]) -> dict[date, dict]:
     start, end = _span(months)
     escalated = Q(escalation_count__gt=0)
+    owners = Q(assignee_id__in=list(User.objects.filter(role=Role.OWNER).values_list("pk", flat=True)))  # no join
     return {_month_key(row["month"]): row for row in Ticket.objects.filter(
         created_at__gte=start, created_at__lt=end).annotate(month=TruncMonth("created_at")).values("month").annotate(
-        total=Count("pk"), escalated=Count("pk", filter=escalated),
-        owner=Count("pk", filter=Q(assignee__role=Role.OWNER)),
-        owner_escalated=Count("pk", filter=escalated & Q(assignee__role=Role.OWNER)))}
+        total=Count("pk"), escalated=Count("pk", filter=escalated), owner=Count("pk", filter=owners),
+        owner_escalated=Count("pk", filter=escalated & owners))}
 
 
 def monthly_series(months: list[date], work: list[dict] | None = None,
