@@ -289,6 +289,13 @@ def resolution_consistency(months: list[date]) -> list[dict]:
     return result
 
 
+def tracked_share(months: list[date]) -> dict:
+    """Tickets resolved in the window's last month, and how many of them have time logged."""
+    start, end = _span(months[-1:])
+    return Ticket.objects.filter(resolved_at__gte=start, resolved_at__lt=end).aggregate(
+        total=Count("pk"), timed=Count("pk", filter=Q(Exists(TimeEntry.objects.filter(ticket=OuterRef("pk"))))))
+
+
 # --- the five diagnostic signals (seed 003) ----------------------------------------------------------------------
 
 @dataclass
@@ -383,10 +390,10 @@ def maturity(months: list[date], gross: Decimal | None, signals: dict, consisten
              utilisation: list[dict], commission_share: Decimal | None) -> dict:
     start, end = _span(months[-3:])  # delivery discipline now: the last quarter of the window
     resolved = Ticket.objects.filter(resolved_at__gte=start, resolved_at__lt=end).aggregate(
-        total=Count("pk"), timed=Count("pk", filter=Q(Exists(TimeEntry.objects.filter(ticket=OuterRef("pk"))))),
         met=Count("pk", filter=Q(resolution_due__isnull=False, resolved_at__lte=F("resolution_due"))),
         with_sla=Count("pk", filter=Q(resolution_due__isnull=False)))
-    tracked = resolved["timed"] * 100 / resolved["total"] if resolved["total"] else 0
+    resolved.update(tracked_share(months))
+    tracked = resolved["timed"] * 100 / resolved["total"] if resolved["total"] else 0  # last month
     sla_met = resolved["met"] * 100 / resolved["with_sla"] if resolved["with_sla"] else 0
     averages = [p["average"] for p in utilisation if p["average"] is not None]
     team_util = sum(averages) / len(averages) if averages else Decimal(0)
@@ -395,7 +402,7 @@ def maturity(months: list[date], gross: Decimal | None, signals: dict, consisten
     margin = gross or Decimal(-100)
     levels = [
         Level(1, "Beginning", [("Time is tracked (always true once work is logged here)", True)]),
-        Level(2, "Emerging", [(f"Time tracked on 90%+ of tickets resolved last quarter ({tracked:.0f}%)",
+        Level(2, "Emerging", [(f"Time tracked on 90%+ of tickets resolved last month ({tracked:.0f}%)",
                                tracked >= 90),
                               (f"Gross margin 35%+ ({_d(gross)}%)", margin >= 35)]),
         Level(3, "Scaling", [(f"Gross margin 45%+ ({_d(gross)}%)", margin >= 45),
@@ -509,7 +516,7 @@ def readiness_suggestions(context: dict) -> dict[str, tuple[int, str]]:
                                  f"{figure.band.label}: {figure.value} {figure.band.unit} ({figure.place} band).")
     if context["tracked_share"] is not None:
         suggestions["l5"] = (scale(context["tracked_share"]), f"{context['tracked_share']:.0%} of tickets resolved "
-                                                              "last quarter have time logged.")
+                                                              "last month have time logged.")
     creep = [v for v in context["series"]["scope_creep"].values() if v is not None]
     if creep:
         average = sum(creep) / len(creep)
@@ -548,9 +555,7 @@ def readiness_context(today: date) -> dict:
     view = owner_view(months, today)
     active = Agreement.objects.filter(start_date__lte=today).exclude(end_date__lt=today)
     agreements = list(active)
-    start, end = _span(months[-3:])
-    resolved = Ticket.objects.filter(resolved_at__gte=start, resolved_at__lt=end).aggregate(
-        total=Count("pk"), timed=Count("pk", filter=Q(Exists(TimeEntry.objects.filter(ticket=OuterRef("pk"))))))
+    resolved = tracked_share(months)
     with_sla = active.aggregate(n=Count("pk"), sla=Count("pk", filter=Q(sla_plan__isnull=False)))
     return {**view, "guards": list(reports.guards_for(agreements, today).values()),
             "funnel": funnel(months[0], month_last_day(months[-1])),
