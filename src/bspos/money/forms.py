@@ -8,30 +8,28 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class ToolCostForm(forms.ModelForm):
+class PeriodForm(forms.ModelForm):
+    """A row that runs from a start date to an optional end date."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("end_date") and data.get("start_date") and data["end_date"] < data["start_date"]:
+            self.add_error("end_date", "The end date cannot be before the start date.")
+        return data
+
+
+class ToolCostForm(PeriodForm):
     class Meta:
         model = ToolCost
         fields = ["name", "basis", "unit_cost", "start_date", "end_date"]
         widgets = {"start_date": DateInput, "end_date": DateInput}
 
-    def clean(self):
-        data = super().clean()
-        if data.get("end_date") and data.get("start_date") and data["end_date"] < data["start_date"]:
-            self.add_error("end_date", "The end date cannot be before the start date.")
-        return data
 
-
-class SubscriptionForm(forms.ModelForm):
+class SubscriptionForm(PeriodForm):
     class Meta:
         model = AppSubscription
         fields = ["app", "users", "start_date", "end_date"]
         widgets = {"start_date": DateInput, "end_date": DateInput}
-
-    def clean(self):
-        data = super().clean()
-        if data.get("end_date") and data.get("start_date") and data["end_date"] < data["start_date"]:
-            self.add_error("end_date", "The end date cannot be before the start date.")
-        return data
 
 
 class BillingSettingsForm(forms.ModelForm):
