@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "bspos.audit",
     "bspos.money",
     "bspos.scorecard",
+    "bspos.vcio",
     "bspos.portal",
     "bspos.api",
 ]

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from bspos.api.urls import api
 from bspos.core import views as core_views
+from bspos.vcio import views as vcio_views
 
 admin.site.site_header = "bspos back office"
 admin.site.site_title = "bspos"
@@ -19,6 +20,8 @@ urlpatterns = [
     path("portal/", include("bspos.portal.urls")),
     path("money/", include("bspos.money.urls")),
     path("owner/", include("bspos.scorecard.urls")),
+    path("vcio/", include("bspos.vcio.urls")),
+    path("q/<str:token>/", vcio_views.questionnaire, name="questionnaire"),
     path("agreements/", include("bspos.agreements.urls")),
     path("catalogue/", include("bspos.catalogue.urls")),
     path("account/", include("bspos.people.urls")),

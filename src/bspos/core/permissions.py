@@ -21,6 +21,7 @@ class Can(StrEnum):
     AGREEMENTS_WRITE = "agreements.write"  # agreements and SLA plans
     FINANCE = "finance"  # cost rates, margins, invoices, billing runs
     BUSINESS = "business"  # the owner's view: scorecard, health, funnel, readiness assessment
+    VCIO = "vcio"  # run assessments, set targets, send CEO questionnaire links
     DELETE = "delete"  # delete clients, agreements, tickets (destructive)
     PORTAL = "portal"  # a client contact: own company's tickets, public replies only
 
@@ -31,7 +32,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
                                      Can.AGREEMENTS_READ, Can.AGREEMENTS_WRITE, Can.DELETE}),
     Role.TECHNICIAN: frozenset({Can.DESK_READ, Can.DESK_WRITE, Can.TIME_OWN, Can.AGREEMENTS_READ}),
     Role.VCIO: frozenset({Can.DESK_READ, Can.DESK_WRITE, Can.TIME_OWN, Can.CLIENTS_WRITE, Can.AGREEMENTS_READ,
-                          Can.AGREEMENTS_WRITE}),
+                          Can.AGREEMENTS_WRITE, Can.VCIO}),
     Role.FINANCE: frozenset({Can.DESK_READ, Can.TIME_OWN, Can.TIME_ALL, Can.AGREEMENTS_READ, Can.AGREEMENTS_WRITE,
                              Can.FINANCE}),
     Role.CLIENT_CONTACT: frozenset({Can.PORTAL}),

@@ -1,0 +1,107 @@
+"""vCIO assessments (C5): templates as versioned data, assessments of a client, answers, targets, CEO links."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from bspos.clients.models import Client
+
+
+class AssessmentTemplate(models.Model):
+    """A framework as data: {scale: [{value, label, score}], areas: [{code, name, questions: [{code, text, weight,
+    guidance, action}]}]}. A new version is a new row; assessments keep the version they were made with."""
+
+    class Kind(models.TextChoices):
+        MATURITY = "maturity", "IT management maturity"
+        SECURITY = "security", "Security framework"
+
+    key = models.SlugField(max_length=50)
+    version = models.PositiveIntegerField(default=1)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.MATURITY)
+    description = models.TextField(blank=True)
+    data = models.JSONField()
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["key", "-version"]
+        constraints = [models.UniqueConstraint(fields=["key", "version"], name="one_template_per_key_and_version")]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+
+class Assessment(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="assessments")
+    template = models.ForeignKey(AssessmentTemplate, on_delete=models.PROTECT, related_name="assessments")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.template.name} — {self.client} ({self.created_at:%Y-%m-%d})"
+
+
+class Answer(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    question = models.CharField(max_length=50)
+    value = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty with not_applicable.")
+    not_applicable = models.BooleanField(default=False)
+    evidence = models.TextField(blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", help_text="Empty when answered through the CEO's link.")
+    answered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "question"], name="one_answer_per_question"),
+            models.CheckConstraint(condition=Q(not_applicable=True, value__isnull=True)
+                                   | Q(not_applicable=False, value__isnull=False), name="answer_value_or_na"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question}: {'n/a' if self.not_applicable else self.value}"
+
+
+class Target(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="targets")
+    area = models.CharField(max_length=50)
+    score = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "area"], name="one_target_per_area"),
+            models.CheckConstraint(condition=Q(score__lte=100), name="target_at_most_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area}: {self.score}"
+
+
+class QuestionnaireLink(models.Model):
+    """A no-login link for the client's CEO to answer one assessment; only a hash of the token is stored."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    sent_to = models.EmailField(blank=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Link for {self.assessment} to {self.sent_to or 'the CEO'}"

@@ -1,0 +1,98 @@
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from bspos.clients.models import Client
+from bspos.demo.services import DemoSize, load_demo
+from bspos.people.models import Role, User
+from bspos.vcio.models import Answer, Assessment, AssessmentTemplate, QuestionnaireLink, Target
+from bspos.vcio.services import create_link
+
+
+@pytest.fixture
+def demo(db):
+    return load_demo(DemoSize(clients=3, months=1, seed=6, today=date(2026, 11, 20)))
+
+
+def signed_in(client, username):
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def start(client, company: Client, key: str = "7c") -> Assessment:
+    template = AssessmentTemplate.objects.get(key=key)
+    client.post(reverse("vcio:new"), {"client": company.pk, "template": template.pk})
+    return Assessment.objects.filter(client=company, template=template).latest("created_at")
+
+
+def test_vcio_runs_a_workshop_sets_targets_and_sees_scores(client, demo):
+    company = Client.objects.filter(status="active").first()
+    signed_in(client, "vcio")
+    assessment = start(client, company)
+    url = reverse("vcio:action", args=[assessment.pk, "answers"])
+    client.post(url, {"cont-backup": "4", "evidence-cont-backup": "Veeam offsite, tested", "cont-restore": "na"})
+    assert Answer.objects.get(assessment=assessment, question="cont-backup").evidence == "Veeam offsite, tested"
+    assert Answer.objects.get(assessment=assessment, question="cont-restore").not_applicable
+    bad = client.post(url, {"cont-backup": "9"}, follow=True)
+    assert "not an answer" in bad.content.decode()
+    assert Answer.objects.get(assessment=assessment, question="cont-backup").value == 4  # unchanged
+    refused = client.post(reverse("vcio:action", args=[assessment.pk, "targets"]), {"target-continuous": "140"},
+                          follow=True)
+    assert "0 to 100" in refused.content.decode() and not Target.objects.exists()
+    client.post(reverse("vcio:action", args=[assessment.pk, "targets"]), {"target-continuous": "80"})
+    page = client.get(reverse("vcio:assessment", args=[assessment.pk])).content.decode()
+    assert "<polygon" in page and "ITCq" in page
+    # Continuous: backup (weight 2) fully in place, restore n/a, 4 others unanswered (weights 2, 2, 1, 1): 200/800
+    assert "25.0" in page and "55.0" in page  # score and the gap to the 80 target
+
+
+def test_the_ceo_answers_through_the_link_saves_and_comes_back(client, demo):
+    company = Client.objects.filter(status="active").first()
+    signed_in(client, "vcio")
+    assessment = start(client, company)
+    client.post(reverse("vcio:action", args=[assessment.pk, "link"]), {"sent_to": "ceo@example.com"})
+    page = client.get(reverse("vcio:assessment", args=[assessment.pk])).content.decode()
+    url = page.split('<code class="secret">')[1].split("</code>")[0]
+    path = url.removeprefix("http://testserver")
+    assert QuestionnaireLink.objects.get().token_hash not in url  # only the hash is stored
+    client.logout()
+    form = client.get(path)
+    assert form.status_code == 200 and company.name in form.content.decode()
+    client.post(path, {"comp-rmm": "3"})
+    again = client.get(path).content.decode()
+    assert "1 of" in again and Answer.objects.get(question="comp-rmm").answered_by is None
+
+
+def test_a_link_reaches_only_its_assessment_and_expired_or_withdrawn_links_are_refused(client, demo):
+    first, second = Client.objects.order_by("pk")[:2]
+    signed_in(client, "vcio")
+    mine, other = start(client, first), start(client, second)
+    _, token = create_link(mine)
+    client.logout()
+    client.post(reverse("questionnaire", args=[token]), {"cont-backup": "2", "assessment": other.pk})
+    assert other.answers.count() == 0 and mine.answers.count() == 1
+    assert client.get(reverse("questionnaire", args=["guess" + token[5:]])).status_code == 410
+    link, expired = create_link(mine)
+    QuestionnaireLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    response = client.get(reverse("questionnaire", args=[expired]))
+    assert response.status_code == 410 and "expired" in response.content.decode()
+    link, withdrawn = create_link(mine)
+    QuestionnaireLink.objects.filter(pk=link.pk).update(revoked_at=timezone.now())
+    assert "withdrawn" in client.get(reverse("questionnaire", args=[withdrawn])).content.decode()
+    Assessment.objects.filter(pk=mine.pk).update(status=Assessment.Status.CLOSED)
+    assert "closed" in client.get(reverse("questionnaire", args=[token])).content.decode()
+
+
+def test_roles_technicians_read_only_contacts_never(client, demo):
+    company = Client.objects.filter(status="active").first()
+    signed_in(client, "vcio")
+    assessment = start(client, company)
+    signed_in(client, "tech1")
+    assert client.get(reverse("vcio:assessment", args=[assessment.pk])).status_code == 200
+    assert client.post(reverse("vcio:action", args=[assessment.pk, "answers"]), {"cont-backup": "4"}).status_code == 403
+    assert client.post(reverse("vcio:new"), {"client": company.pk}).status_code == 403
+    signed_in(client, User.objects.filter(role=Role.CLIENT_CONTACT).first().username)
+    assert client.get(reverse("vcio:list")).status_code == 404
+    assert client.get(reverse("vcio:assessment", args=[assessment.pk])).status_code == 404

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from bspos.vcio import views
+
+app_name = "vcio"
+urlpatterns = [
+    path("", views.assessment_list, name="list"),
+    path("new/", views.assessment_new, name="new"),
+    path("assessments/<int:pk>/", views.assessment_detail, name="assessment"),
+    path("assessments/<int:pk>/<str:action>/", views.assessment_action, name="action"),
+]

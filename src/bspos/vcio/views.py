@@ -1,0 +1,137 @@
+"""vCIO pages: assessments (workshop answers, targets, radar, history), and the CEO's no-login questionnaire."""
+
+import math
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from bspos.clients.models import Client
+from bspos.core.permissions import Can, can, requires
+from bspos.vcio import services
+from bspos.vcio.models import Assessment, AssessmentTemplate
+
+
+def radar(areas: list[services.AreaScore], size: int = 320) -> dict:
+    """Polygon points for current and target scores on one axis per area."""
+    centre, radius = size / 2, size / 2 - 48
+    axes, current, target = [], [], []
+    for index, area in enumerate(areas):
+        angle = -math.pi / 2 + 2 * math.pi * index / max(len(areas), 1)
+        dx, dy = math.cos(angle), math.sin(angle)
+        axes.append({"x": round(centre + dx * radius, 1), "y": round(centre + dy * radius, 1),
+                     "lx": round(centre + dx * (radius + 22), 1), "ly": round(centre + dy * (radius + 22), 1),
+                     "label": area.name})
+        current.append(f"{centre + dx * radius * float(area.score or 0) / 100:.1f},"
+                       f"{centre + dy * radius * float(area.score or 0) / 100:.1f}")
+        target.append(f"{centre + dx * radius * float(area.target or 0) / 100:.1f},"
+                      f"{centre + dy * radius * float(area.target or 0) / 100:.1f}")
+    rings = [{"r": round(radius * step / 4, 1)} for step in range(1, 5)]
+    return {"size": size, "centre": centre, "axes": axes, "current": " ".join(current),
+            "target": " ".join(target) if any(a.target for a in areas) else "", "rings": rings}
+
+
+@requires(Can.DESK_READ)
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    assessments = Assessment.objects.select_related("client", "template", "started_by")
+    client_id = request.GET.get("client", "")
+    if client_id.isdigit():
+        assessments = assessments.filter(client_id=int(client_id))
+    page = Paginator(assessments, 50).get_page(request.GET.get("page"))
+    return render(request, "vcio/list.html", {
+        "page": page, "client_id": client_id, "can_edit": can(request.user, Can.VCIO),
+        "clients": Client.objects.exclude(status="churned").order_by("name").values_list("pk", "name"),
+        "templates": AssessmentTemplate.objects.order_by("key", "-version")})
+
+
+@requires(Can.VCIO)
+@require_POST
+def assessment_new(request: HttpRequest) -> HttpResponse:
+    client = Client.objects.filter(pk=request.POST.get("client") or 0).first()
+    template = AssessmentTemplate.objects.filter(pk=request.POST.get("template") or 0).first()
+    if client is None or template is None:
+        messages.error(request, "Choose a client and a framework.")
+        return redirect("vcio:list")
+    assessment = Assessment.objects.create(client=client, template=template, started_by=request.user)
+    messages.success(request, f"{template.name} started for {client.name}.")
+    return redirect("vcio:assessment", pk=assessment.pk)
+
+
+@requires(Can.DESK_READ)
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_object_or_404(Assessment.objects.select_related("client", "template"), pk=pk)
+    areas, overall = services.assessment_scores(assessment)
+    answers = {a.question: a for a in assessment.answers.all()}
+    sections = [{"area": area, "score": score, "questions": [
+        {"q": q, "answer": answers.get(q["code"])} for q in area["questions"]]}
+        for area, score in zip(assessment.template.data["areas"], areas, strict=True)]
+    history = []
+    for earlier in (Assessment.objects.filter(client=assessment.client, template__key=assessment.template.key)
+                    .select_related("template").prefetch_related("answers").order_by("created_at")):
+        history.append({"assessment": earlier, "overall": services.score(
+            earlier.template.data, {a.question: None if a.not_applicable else a.value
+                                    for a in earlier.answers.all()})[1]})
+    return render(request, "vcio/assessment.html", {
+        "assessment": assessment, "areas": areas, "overall": overall, "sections": sections,
+        "scale": assessment.template.data["scale"], "radar": radar(areas), "history": history,
+        "links": assessment.links.all(), "can_edit": can(request.user, Can.VCIO),
+        "new_link": request.session.pop(f"vcio-link-{assessment.pk}", None)})
+
+
+@requires(Can.VCIO)
+@require_POST
+def assessment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    assessment = get_object_or_404(Assessment, pk=pk)
+    try:
+        if action == "answers":
+            saved = services.save_answers(assessment, request.POST, by=request.user)
+            messages.success(request, f"{saved} answer(s) saved.")
+        elif action == "targets":
+            services.set_targets(assessment, request.POST)
+            messages.success(request, "Targets saved.")
+        elif action == "link":
+            link, token = services.create_link(assessment, sent_to=request.POST.get("sent_to", "")[:254],
+                                               by=request.user)
+            request.session[f"vcio-link-{assessment.pk}"] = request.build_absolute_uri(
+                reverse("questionnaire", args=[token]))
+            messages.success(request, f"Link created; it works until {timezone.localtime(link.expires_at):%d %b %Y}.")
+        elif action == "revoke":
+            revoked = assessment.links.filter(pk=request.POST.get("link") or 0, revoked_at__isnull=True).update(
+                revoked_at=timezone.now())
+            messages.success(request, "Link withdrawn." if revoked else "No such open link.")
+        elif action == "close":
+            assessment.status, assessment.closed_at = Assessment.Status.CLOSED, timezone.now()
+            assessment.save(update_fields=["status", "closed_at"])
+            messages.success(request, "Assessment closed; its links no longer open.")
+        else:
+            raise ValidationError("Unknown action.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("vcio:assessment", pk=pk)
+
+
+def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
+    """The CEO's form: no login, one assessment, save and come back until the link expires."""
+    try:
+        link = services.open_link(token)
+    except services.LinkRefused as refused:
+        return render(request, "vcio/link_refused.html", {"message": str(refused)}, status=410)
+    assessment = link.assessment
+    saved = None
+    if request.method == "POST":
+        try:
+            saved = services.save_answers(assessment, request.POST)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    answers = {a.question: a for a in assessment.answers.all()}
+    sections = [{"area": area, "questions": [{"q": q, "answer": answers.get(q["code"])} for q in area["questions"]]}
+                for area in assessment.template.data["areas"]]
+    return render(request, "vcio/questionnaire.html", {
+        "assessment": assessment, "sections": sections, "scale": assessment.template.data["scale"],
+        "link": link, "saved": saved, "answered": len(answers),
+        "total": sum(len(area["questions"]) for area in assessment.template.data["areas"])})
