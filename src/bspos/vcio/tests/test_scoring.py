@@ -67,3 +67,19 @@ def test_import_is_versioned_idempotent_and_refuses_malformed_templates():
     with pytest.raises(ValidationError, match="repeated"):
         import_template(broken)
     assert not AssessmentTemplate.objects.filter(key="7c", version=3).exists()
+
+
+@pytest.mark.django_db
+def test_template_command_exports_and_imports_json(tmp_path, capsys):
+    from django.core.management import CommandError, call_command
+
+    call_command("assessment-template", "export", "nist-csf-2")
+    data = json.loads(capsys.readouterr().out)
+    assert data["key"] == "nist-csf-2" and len(data["areas"]) == 6
+    path = tmp_path / "custom.json"
+    path.write_text(json.dumps({**data, "key": "custom", "name": "Our own", "version": 1}))
+    call_command("assessment-template", "import", str(path))
+    assert "Imported" in capsys.readouterr().out and AssessmentTemplate.objects.filter(key="custom").exists()
+    path.write_text("{not json")
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("assessment-template", "import", str(path))
