@@ -105,3 +105,42 @@ class QuestionnaireLink(models.Model):
 
     def __str__(self) -> str:
         return f"Link for {self.assessment} to {self.sent_to or 'the CEO'}"
+
+
+class RoadmapItem(models.Model):
+    """An action plan item for a client: from an assessment's weak answer or added by hand."""
+
+    class Priority(models.IntegerChoices):
+        HIGH = 1, "High"
+        MEDIUM = 2, "Medium"
+        LOW = 3, "Low"
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        PLANNED = "planned", "Planned"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        CANCELLED = "cancelled", "Cancelled"
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="roadmap")
+    assessment = models.ForeignKey(Assessment, null=True, blank=True, on_delete=models.SET_NULL, related_name="items")
+    question = models.CharField(max_length=50, blank=True)
+    area = models.CharField(max_length=100)
+    title = models.CharField(max_length=300)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.MEDIUM)
+    quarter = models.DateField(help_text="First day of the quarter it is planned for.")
+    one_time = models.DecimalField("one-time investment", max_digits=12, decimal_places=2, default=0)
+    monthly = models.DecimalField("monthly investment", max_digits=12, decimal_places=2, default=0)
+    owner = models.CharField(max_length=100, blank=True, help_text="The party that carries it out.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+
+    class Meta:
+        ordering = ["quarter", "priority", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(one_time__gte=0) & Q(monthly__gte=0), name="roadmap_not_negative"),
+            models.CheckConstraint(condition=Q(quarter__day=1) & Q(quarter__month__in=[1, 4, 7, 10]),
+                                   name="roadmap_quarter_starts_a_quarter"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client}: {self.title} ({self.quarter:%Y}-Q{(self.quarter.month - 1) // 3 + 1})"

@@ -4,15 +4,17 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Case, DecimalField, ExpressionWrapper, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
-from bspos.vcio.models import Answer, Assessment, AssessmentTemplate, QuestionnaireLink, Target
+from bspos.vcio.models import Answer, Assessment, AssessmentTemplate, QuestionnaireLink, RoadmapItem, Target
 
 FRAMEWORKS = Path(__file__).parent / "frameworks"
 LINK_DAYS = 14
@@ -189,3 +191,59 @@ def open_link(token: str) -> QuestionnaireLink:
         raise LinkRefused("This assessment is closed. Thank you for your answers.")
     QuestionnaireLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
     return link
+
+
+def quarter_start(day: date) -> date:
+    return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+
+
+def next_quarter(day: date) -> date:
+    start = quarter_start(day)
+    return start.replace(year=start.year + 1, month=1) if start.month == 10 else start.replace(month=start.month + 3)
+
+
+def suggest_roadmap(assessment: Assessment, *, threshold: int = 1) -> int:
+    """Proposed items from the weakest answers (at or below `threshold`, or unanswered): the template's action,
+    high priority for weighted questions; a question that already has an open item is not proposed twice."""
+    answers = answers_of(assessment)
+    open_items = set(RoadmapItem.objects.filter(client=assessment.client).exclude(
+        status__in=[RoadmapItem.Status.DONE, RoadmapItem.Status.CANCELLED]).values_list("question", flat=True))
+    start = next_quarter(timezone.localdate())
+    rows = []
+    for area in assessment.template.data["areas"]:
+        for question in area["questions"]:
+            code = question["code"]
+            if code in answers and answers[code] is None:
+                continue  # not applicable
+            if answers.get(code, 0) > threshold or code in open_items or not question.get("action"):
+                continue
+            rows.append(RoadmapItem(client=assessment.client, assessment=assessment, question=code, area=area["name"],
+                                    title=question["action"][:300], quarter=start,
+                                    priority=RoadmapItem.Priority.HIGH if question.get("weight", 1) > 1
+                                    else RoadmapItem.Priority.MEDIUM))
+    RoadmapItem.objects.bulk_create(rows)
+    return len(rows)
+
+
+def budget_by_year(client, years: list[int]) -> list[dict]:
+    """IT budget per year from the roadmap (cancelled items left out): one-time investments in the year they are
+    planned, monthly ones from their quarter on (12 months a year after that). Summed in the database."""
+    items = RoadmapItem.objects.filter(client=client).exclude(status=RoadmapItem.Status.CANCELLED).annotate(
+        year=ExtractYear("quarter"), month=ExtractMonth("quarter"))
+    sums = {}
+    for year in years:
+        months = Case(When(year=year, then=Value(13) - F("month")), When(year__lt=year, then=Value(12)),
+                      default=Value(0), output_field=IntegerField())
+        sums[f"one_{year}"] = Sum("one_time", filter=Q(year=year))
+        sums[f"monthly_{year}"] = Sum(ExpressionWrapper(F("monthly") * months, output_field=DecimalField()))
+    totals = items.aggregate(**sums)
+    rows = []
+    for year in years:
+        one, monthly = totals[f"one_{year}"] or Decimal(0), totals[f"monthly_{year}"] or Decimal(0)
+        rows.append({"year": year, "one_time": _money(one), "recurring": _money(monthly),
+                     "total": _money(one + monthly)})
+    return rows
+
+
+def _money(value) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP)

@@ -7,5 +7,7 @@ urlpatterns = [
     path("", views.assessment_list, name="list"),
     path("new/", views.assessment_new, name="new"),
     path("assessments/<int:pk>/", views.assessment_detail, name="assessment"),
+    path("assessments/<int:pk>/suggest/", views.suggest, name="suggest"),
     path("assessments/<int:pk>/<str:action>/", views.assessment_action, name="action"),
+    path("clients/<int:client_id>/roadmap/", views.roadmap, name="roadmap"),
 ]

@@ -3,7 +3,7 @@
 import math
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 from bspos.clients.models import Client
 from bspos.core.permissions import Can, can, requires
 from bspos.vcio import services
-from bspos.vcio.models import Assessment, AssessmentTemplate
+from bspos.vcio.forms import RoadmapItemForm
+from bspos.vcio.models import Assessment, AssessmentTemplate, RoadmapItem
 
 
 def radar(areas: list[services.AreaScore], size: int = 320) -> dict:
@@ -135,3 +136,42 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
         "assessment": assessment, "sections": sections, "scale": assessment.template.data["scale"],
         "link": link, "saved": saved, "answered": len(answers),
         "total": sum(len(area["questions"]) for area in assessment.template.data["areas"])})
+
+
+@requires(Can.DESK_READ)
+def roadmap(request: HttpRequest, client_id: int) -> HttpResponse:
+    company = get_object_or_404(Client, pk=client_id)
+    editing = can(request.user, Can.VCIO)
+    form = RoadmapItemForm(initial={"quarter": services.next_quarter(timezone.localdate())})
+    if request.method == "POST":
+        if not editing:
+            raise PermissionDenied("Your role cannot change the roadmap.")
+        item = company.roadmap.filter(pk=request.POST.get("item") or 0).first() if request.POST.get("item") else None
+        form = RoadmapItemForm(request.POST, instance=item)
+        if form.is_valid():
+            saved = form.save(commit=False)
+            saved.client = company
+            saved.save()
+            messages.success(request, f"Saved “{saved.title}”.")
+            return redirect("vcio:roadmap", client_id=company.pk)
+        messages.error(request, "Nothing saved: " + "; ".join(
+            f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()))
+    items = list(company.roadmap.all())
+    quarters: dict = {}
+    for item in items:
+        quarters.setdefault(item.quarter, []).append(item)
+    year = timezone.localdate().year
+    return render(request, "vcio/roadmap.html", {
+        "client": company, "quarters": sorted(quarters.items()), "form": form, "editing": editing,
+        "budget": services.budget_by_year(company, [year, year + 1, year + 2]),
+        "statuses": RoadmapItem.Status.choices, "priorities": RoadmapItem.Priority.choices})
+
+
+@requires(Can.VCIO)
+@require_POST
+def suggest(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_object_or_404(Assessment, pk=pk)
+    created = services.suggest_roadmap(assessment)
+    messages.success(request, f"{created} item(s) proposed from the weakest answers." if created
+                     else "Nothing new to propose: weak answers already have open roadmap items.")
+    return redirect("vcio:roadmap", client_id=assessment.client_id)

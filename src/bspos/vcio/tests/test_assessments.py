@@ -96,3 +96,41 @@ def test_roles_technicians_read_only_contacts_never(client, demo):
     signed_in(client, User.objects.filter(role=Role.CLIENT_CONTACT).first().username)
     assert client.get(reverse("vcio:list")).status_code == 404
     assert client.get(reverse("vcio:assessment", args=[assessment.pk])).status_code == 404
+
+
+def test_weak_answers_become_a_roadmap_with_a_yearly_budget(client, demo):
+    from decimal import Decimal
+
+    from bspos.vcio.models import RoadmapItem
+
+    company = Client.objects.filter(status="active").first()
+    signed_in(client, "vcio")
+    assessment = start(client, company)
+    answers = {q["code"]: "4" for area in assessment.template.data["areas"] for q in area["questions"]}
+    answers.update({"cont-backup": "0", "comp-kb": "1", "clear-docs": "na"})
+    client.post(reverse("vcio:action", args=[assessment.pk, "answers"]), answers)
+    client.post(reverse("vcio:suggest", args=[assessment.pk]))
+    items = {item.question: item for item in RoadmapItem.objects.filter(client=company)}
+    assert set(items) == {"cont-backup", "comp-kb"}
+    assert items["cont-backup"].priority == RoadmapItem.Priority.HIGH  # weighted question
+    again = client.post(reverse("vcio:suggest", args=[assessment.pk]), follow=True)
+    assert "Nothing new to propose" in again.content.decode() and RoadmapItem.objects.count() == 2
+
+    url = reverse("vcio:roadmap", args=[company.pk])
+    backup = items["cont-backup"]
+    client.post(url, {"item": backup.pk, "area": backup.area, "title": backup.title, "priority": 1,
+                      "quarter": "2027-05-20", "one_time": "1200", "monthly": "50", "owner": "MSP",
+                      "status": "planned"})
+    backup.refresh_from_db()
+    assert backup.quarter == date(2027, 4, 1) and backup.one_time == Decimal("1200")
+    refused = client.post(url, {"area": "x", "title": "Bad", "priority": 2, "quarter": "2027-01-01",
+                                "one_time": "-5", "monthly": "0", "status": "proposed"}, follow=True)
+    assert "Nothing saved" in refused.content.decode() and not RoadmapItem.objects.filter(title="Bad").exists()
+    page = client.get(url)
+    budget = {row["year"]: row for row in page.context["budget"]}
+    assert budget[2027]["one_time"] == Decimal("1200.00")
+    assert budget[2027]["recurring"] == Decimal("450.00")  # 50 a month from April: 9 months
+    assert budget[2028]["recurring"] == Decimal("600.00") and budget[2028]["one_time"] == 0
+    signed_in(client, "tech1")
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"title": "x"}).status_code == 403

@@ -1,0 +1,22 @@
+from django import forms
+
+from bspos.vcio.models import RoadmapItem
+from bspos.vcio.services import quarter_start
+
+
+class RoadmapItemForm(forms.ModelForm):
+    class Meta:
+        model = RoadmapItem
+        fields = ["area", "title", "priority", "quarter", "one_time", "monthly", "owner", "status"]
+        widgets = {"quarter": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {"quarter": "Any day of the quarter; it is stored as the quarter's first day."}
+
+    def clean_quarter(self):
+        return quarter_start(self.cleaned_data["quarter"])
+
+    def clean(self):
+        data = super().clean()
+        for name in ("one_time", "monthly"):
+            if data.get(name) is not None and data[name] < 0:
+                self.add_error(name, "An investment cannot be negative.")
+        return data
