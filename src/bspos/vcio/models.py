@@ -144,3 +144,49 @@ class RoadmapItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client}: {self.title} ({self.quarter:%Y}-Q{(self.quarter.month - 1) // 3 + 1})"
+
+
+class Party(models.Model):
+    """Someone in the client's virtual IT department: a client role, the MSP, or a vendor (seed 002: about 15)."""
+
+    class Kind(models.TextChoices):
+        CLIENT = "client", "Client role"
+        MSP = "msp", "MSP"
+        VENDOR = "vendor", "Vendor"
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="parties")
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CLIENT)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["client", "position", "name"]
+        constraints = [models.UniqueConstraint(fields=["client", "name"], name="one_party_name_per_client")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Responsibility(models.Model):
+    """One RACI cell of a client's responsibility matrix: an area of the library × a party."""
+
+    class Role(models.TextChoices):
+        RESPONSIBLE = "R", "Responsible"
+        ACCOUNTABLE = "A", "Accountable"
+        CONSULTED = "C", "Consulted"
+        INFORMED = "I", "Informed"
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="responsibilities")
+    area = models.CharField(max_length=50, help_text="Code of an area in the responsibility library.")
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="responsibilities")
+    role = models.CharField(max_length=1, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "area", "party"], name="one_role_per_party_and_area"),
+            models.UniqueConstraint(fields=["client", "area"], condition=Q(role="A"),
+                                    name="exactly_one_accountable_per_area"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area}: {self.party} {self.role}"

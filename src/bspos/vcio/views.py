@@ -1,19 +1,22 @@
 """vCIO pages: assessments (workshop answers, targets, radar, history), and the CEO's no-login questionnaire."""
 
+import csv
 import math
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bspos.catalogue.models import Service, SevenCArea
 from bspos.clients.models import Client
 from bspos.core.permissions import Can, can, requires
-from bspos.vcio import services
+from bspos.vcio import matrix, services
 from bspos.vcio.forms import RoadmapItemForm
 from bspos.vcio.models import Assessment, AssessmentTemplate, RoadmapItem
 
@@ -175,3 +178,66 @@ def suggest(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(request, f"{created} item(s) proposed from the weakest answers." if created
                      else "Nothing new to propose: weak answers already have open roadmap items.")
     return redirect("vcio:roadmap", client_id=assessment.client_id)
+
+
+def _matrix_rows(company: Client, parties: list) -> list[dict]:
+    cells = matrix.grid(company)
+    rows = []
+    for group, areas in matrix.LIBRARY:
+        for code, name in areas:
+            roles = [cells.get((code, party.pk), "") for party in parties]
+            rows.append({"group": group, "code": code, "name": name,
+                         "cells": [{"party": party, "role": role} for party, role in zip(parties, roles, strict=True)],
+                         "no_accountable": "A" not in roles})
+    return rows
+
+
+@requires(Can.DESK_READ)
+def responsibility_matrix(request: HttpRequest, client_id: int) -> HttpResponse:
+    company = get_object_or_404(Client, pk=client_id)
+    editing = can(request.user, Can.VCIO)
+    if request.method == "POST":
+        if not editing:
+            raise PermissionDenied("Your role cannot change the matrix.")
+        try:
+            saved = matrix.save_grid(company, request.POST)
+            messages.success(request, f"Matrix saved ({saved} assignments).")
+            return redirect("vcio:matrix", client_id=company.pk)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages) + " Nothing was changed.")
+    parties = matrix.parties_of(company)
+    rows = _matrix_rows(company, parties)
+    return render(request, "vcio/matrix.html", {
+        "client": company, "parties": parties, "rows": rows, "editing": editing, "roles": ["", "R", "A", "C", "I"],
+        "unowned": sum(row["no_accountable"] for row in rows)})
+
+
+@requires(Can.DESK_READ)
+def matrix_csv(request: HttpRequest, client_id: int) -> HttpResponse:
+    company = get_object_or_404(Client, pk=client_id)
+    parties = matrix.parties_of(company)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="responsibility-matrix-{company.pk}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["7C area", "responsibility area", "accountable", *[p.name for p in parties]])
+    for row in _matrix_rows(company, parties):
+        accountable = next((c["party"].name for c in row["cells"] if c["role"] == "A"), "CEO (no one else)")
+        writer.writerow([row["group"], row["name"], accountable, *[c["role"] for c in row["cells"]]])
+    return response
+
+
+@requires(Can.DESK_READ)
+def service_map(request: HttpRequest) -> HttpResponse:
+    """Every catalogue service under its 7C area; areas the MSP's own offering covers thinly are flagged."""
+    counts = {row["area"]: row for row in Service.objects.filter(is_active=True).values("area").annotate(
+        n=Count("pk"))}
+    services_by_area = {}
+    for service in Service.objects.filter(is_active=True).order_by("name"):
+        services_by_area.setdefault(service.area, []).append(service)
+    areas = [{"code": code, "name": label, "services": services_by_area.get(code, []),
+              "count": counts.get(code, {}).get("n", 0)} for code, label in SevenCArea.choices]
+    unmapped = services_by_area.get("", [])
+    return render(request, "vcio/service_map.html", {"areas": areas, "unmapped": unmapped, "thin": THIN_COVERAGE})
+
+
+THIN_COVERAGE = 2  # an area with fewer active services than this is covered thinly

@@ -7,6 +7,7 @@ from django.utils import timezone
 from bspos.clients.models import Client
 from bspos.demo.services import DemoSize, load_demo
 from bspos.people.models import Role, User
+from bspos.vcio.matrix import AREAS
 from bspos.vcio.models import Answer, Assessment, AssessmentTemplate, QuestionnaireLink, Target
 from bspos.vcio.services import create_link
 
@@ -134,3 +135,35 @@ def test_weak_answers_become_a_roadmap_with_a_yearly_budget(client, demo):
     signed_in(client, "tech1")
     assert client.get(url).status_code == 200
     assert client.post(url, {"title": "x"}).status_code == 403
+
+
+def test_responsibility_matrix_enforces_one_accountable_and_shows_the_rest_falling_to_the_ceo(client, demo):
+    import csv
+    import io
+
+    from bspos.vcio.models import Party, Responsibility
+
+    company = Client.objects.filter(status="active").first()
+    signed_in(client, "vcio")
+    url = reverse("vcio:matrix", args=[company.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and Party.objects.filter(client=company).count() == 15
+    ceo, vcio = Party.objects.get(client=company, name="CEO"), Party.objects.get(client=company, name="MSP vCIO")
+    double = client.post(url, {f"cell-backup-{ceo.pk}": "A", f"cell-backup-{vcio.pk}": "A"}, follow=True)
+    assert "Exactly one party can be Accountable" in double.content.decode()
+    assert not Responsibility.objects.exists()
+    client.post(url, {f"cell-backup-{vcio.pk}": "A", f"cell-backup-{ceo.pk}": "I", f"cell-strategy-{ceo.pk}": "R"})
+    assert Responsibility.objects.filter(client=company).count() == 3
+    page = client.get(url).content.decode()
+    assert page.count("falls to the CEO") == len(AREAS) - 1
+    rows = list(csv.reader(io.StringIO(client.get(reverse("vcio:matrix-csv", args=[company.pk])).content.decode())))
+    backup = next(row for row in rows if row[1] == "Backups run and are checked")
+    assert backup[2] == "MSP vCIO"
+    signed_in(client, "tech1")
+    assert client.post(url, {f"cell-backup-{ceo.pk}": "A"}).status_code == 403
+
+
+def test_service_map_flags_thinly_covered_areas(client, demo):
+    signed_in(client, "tech1")
+    page = client.get(reverse("vcio:service-map")).content.decode()
+    assert "Continuous" in page and "Cost effective" in page and "thin" in page
