@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from bspos.catalogue.models import Service, SevenCArea
 from bspos.clients.models import Client
-from bspos.core.permissions import Can, can, requires
+from bspos.core.permissions import Can, can, contact_client_id, requires
 from bspos.vcio import matrix, services
 from bspos.vcio.forms import RoadmapItemForm
 from bspos.vcio.models import Assessment, AssessmentTemplate, RoadmapItem
@@ -241,3 +241,19 @@ def service_map(request: HttpRequest) -> HttpResponse:
 
 
 THIN_COVERAGE = 2  # an area with fewer active services than this is covered thinly
+
+
+@requires(Can.PORTAL)
+def portal_plan(request: HttpRequest) -> HttpResponse:
+    """A client contact's read-only view of their own company's assessments, roadmap, budget and matrix."""
+    company = get_object_or_404(Client, pk=contact_client_id(request.user) or 0)
+    assessments = []
+    for assessment in company.assessments.select_related("template").prefetch_related("answers", "targets"):
+        areas, overall = services.assessment_scores(assessment)
+        assessments.append({"assessment": assessment, "areas": areas, "overall": overall})
+    parties = list(company.parties.all())
+    year = timezone.localdate().year
+    return render(request, "vcio/portal_plan.html", {
+        "client": company, "assessments": assessments, "items": company.roadmap.exclude(
+            status=RoadmapItem.Status.CANCELLED), "budget": services.budget_by_year(company, [year, year + 1]),
+        "parties": parties, "rows": _matrix_rows(company, parties) if parties else []})

@@ -167,3 +167,20 @@ def test_service_map_flags_thinly_covered_areas(client, demo):
     signed_in(client, "tech1")
     page = client.get(reverse("vcio:service-map")).content.decode()
     assert "Continuous" in page and "Cost effective" in page and "thin" in page
+
+
+def test_a_contact_sees_only_their_own_companys_plan_read_only(client, demo):
+    from bspos.vcio.models import RoadmapItem
+
+    contact = User.objects.filter(role=Role.CLIENT_CONTACT).select_related("contact").first()
+    mine = contact.contact.client
+    other = Client.objects.exclude(pk=mine.pk).first()
+    signed_in(client, "vcio")
+    start(client, mine)
+    RoadmapItem.objects.create(client=mine, area="Continuous", title="Offsite backup", quarter=date(2027, 1, 1))
+    RoadmapItem.objects.create(client=other, area="Clear", title="Secret plan of another company",
+                               quarter=date(2027, 1, 1))
+    signed_in(client, contact.username)
+    page = client.get(reverse("portal:it-plan")).content.decode()
+    assert "Offsite backup" in page and "Secret plan" not in page and 'type="radio"' not in page
+    assert "<select" not in page
