@@ -66,8 +66,9 @@ def _routers() -> None:
     from bspos.money.api import router as money
     from bspos.servicedesk.api import router as servicedesk
     from bspos.sla.api import router as sla
+    from bspos.vcio.api import router as vcio
 
-    for router in (clients, agreements, sla, servicedesk, assets, money):
+    for router in (clients, agreements, sla, servicedesk, assets, money, vcio):
         api.add_router("", router)
 
 

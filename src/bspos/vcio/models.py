@@ -107,6 +107,14 @@ class QuestionnaireLink(models.Model):
         return f"Link for {self.assessment} to {self.sent_to or 'the CEO'}"
 
 
+class RoadmapStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
 class RoadmapItem(models.Model):
     """An action plan item for a client: from an assessment's weak answer or added by hand."""
 
@@ -115,12 +123,7 @@ class RoadmapItem(models.Model):
         MEDIUM = 2, "Medium"
         LOW = 3, "Low"
 
-    class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        PLANNED = "planned", "Planned"
-        IN_PROGRESS = "in_progress", "In progress"
-        DONE = "done", "Done"
-        CANCELLED = "cancelled", "Cancelled"
+    Status = RoadmapStatus  # its own name in the OpenAPI document (tickets have a Status too)
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="roadmap")
     assessment = models.ForeignKey(Assessment, null=True, blank=True, on_delete=models.SET_NULL, related_name="items")

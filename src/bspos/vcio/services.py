@@ -115,7 +115,7 @@ def answers_of(assessment: Assessment) -> dict[str, int | None]:
 
 def assessment_scores(assessment: Assessment) -> tuple[list[AreaScore], Decimal | None]:
     areas, overall = score(assessment.template.data, answers_of(assessment))
-    targets = dict(assessment.targets.values_list("area", "score"))
+    targets = {target.area: target.score for target in assessment.targets.all()}  # prefetched in lists
     for area in areas:
         area.target = targets.get(area.code)
     return areas, overall

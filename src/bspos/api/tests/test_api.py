@@ -110,7 +110,7 @@ def test_invalid_transitions_and_bad_input_are_422_with_field_messages(client, d
 
 @pytest.mark.parametrize("path", [
     "/clients", "/contacts", "/sites", "/agreements", "/sla-plans", "/assets", "/time-entries", "/invoices",
-    "/margins", "/reconciliation"])
+    "/margins", "/reconciliation", "/assessments", "/assessment-templates", "/roadmap-items"])
 def test_a_client_contact_gets_404_on_msp_wide_resources(client, demo, path):
     contact = User.objects.filter(role=Role.CLIENT_CONTACT).first()
     assert api(client, "get", path, bearer(contact.username)).status_code == 404
@@ -215,7 +215,7 @@ def queries(client, path: str, headers: dict) -> int:
 
 
 @pytest.mark.parametrize("path", ["/tickets", "/clients", "/contacts", "/assets", "/agreements", "/sla-plans",
-                                  "/time-entries", "/sites", "/invoices"])
+                                  "/time-entries", "/sites", "/invoices", "/assessments", "/roadmap-items"])
 def test_list_endpoints_make_the_same_number_of_queries_for_3_and_30_rows(client, demo, path):
     headers = bearer("finance")
     few = queries(client, f"{path}?page_size=3", headers)
@@ -246,7 +246,7 @@ def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(cli
            "agreement_id": Agreement.objects.filter(client=other.contact.client).first().pk,
            "plan_id": SlaPlan.objects.first().pk, "asset_id": Asset.objects.filter(client=other.contact.client)
            .first().pk, "entry_id": TimeEntry.objects.filter(ticket__client=other.contact.client).first().pk,
-           "invoice_id": 1}
+           "invoice_id": 1, "assessment_id": 1, "template_id": 1, "link_id": 1, "item_id": 1}
     headers = bearer(mine.username)
     checked = 0
     for path, operations in client.get("/api/v1/openapi.json").json()["paths"].items():
@@ -258,7 +258,7 @@ def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(cli
                 url = url.replace("{" + name + "}", str(value))
             if url in ("/tickets",):
                 continue  # their own company's list
-            body = {"body": "x", "reason": "x"} if method in ("post", "patch") else None
+            body = {"body": "x", "reason": "x"} if method in ("post", "patch", "put") else None
             response = api(client, method, url, headers, body)
             assert response.status_code == 404, (method, url, response.status_code)
             checked += 1

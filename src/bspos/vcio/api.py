@@ -1,0 +1,347 @@
+"""REST endpoints for the vCIO: templates, assessments (answers, targets, CEO links), roadmap and budget,
+responsibility matrix. Staff read; owner and vCIO write; a client contact meets 404 as everywhere else."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Path, Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import Field
+
+from bspos.api.auth import staff_read, staff_write
+from bspos.api.rows import existing, save_validated
+from bspos.api.types import MAX_ID, Id, Pages, money, text
+from bspos.clients.models import Client
+from bspos.core.permissions import Can
+from bspos.vcio import matrix, services
+from bspos.vcio.models import Assessment, AssessmentTemplate, QuestionnaireLink, RoadmapItem
+
+router = Router(tags=["vcio"])
+PathId = Path(..., ge=1, le=MAX_ID)
+Code = text(50, min_length=1)
+
+
+class TemplateOut(Schema):
+    id: int
+    key: str
+    version: int
+    name: str
+    kind: str
+    description: str
+
+
+class TemplateDetailOut(TemplateOut):
+    data: dict
+
+
+@router.get("/assessment-templates", response=list[TemplateOut])
+def list_templates(request):
+    staff_read(request)
+    return list(AssessmentTemplate.objects.order_by("key", "-version"))
+
+
+@router.get("/assessment-templates/{template_id}", response=TemplateDetailOut)
+def get_template(request, template_id: int = PathId):
+    staff_read(request)
+    return get_object_or_404(AssessmentTemplate, pk=template_id)
+
+
+class AreaOut(Schema):
+    code: str
+    name: str
+    score: Decimal | None
+    answered: int
+    questions: int
+    target: int | None
+    gap: Decimal | None
+
+
+class AnswerOut(Schema):
+    question: str
+    value: int | None
+    not_applicable: bool
+    evidence: str
+
+
+class AssessmentOut(Schema):
+    id: int
+    client_id: int
+    template_id: int
+    status: str
+    created_at: str
+    overall: Decimal | None
+
+
+class AssessmentDetailOut(AssessmentOut):
+    areas: list[AreaOut]
+    answers: list[AnswerOut]
+
+
+def _summary(assessment: Assessment, detail: bool = False) -> dict:
+    areas, overall = services.assessment_scores(assessment)
+    row = {"id": assessment.pk, "client_id": assessment.client_id, "template_id": assessment.template_id,
+           "status": assessment.status, "created_at": assessment.created_at.isoformat(), "overall": overall}
+    if detail:
+        row["areas"] = [{**vars(a), "gap": a.gap} for a in areas]
+        row["answers"] = list(assessment.answers.all())
+    return row
+
+
+@router.get("/assessments", response=list[AssessmentOut])
+@paginate(Pages)
+def list_assessments(request, client_id: Id | None = None):
+    staff_read(request)
+    assessments = Assessment.objects.select_related("template").prefetch_related("answers", "targets").order_by(
+        "-created_at", "-id")
+    if client_id:
+        assessments = assessments.filter(client_id=client_id)
+    return [_summary(a) for a in assessments]
+
+
+class AssessmentIn(Schema):
+    client_id: Id
+    template_id: Id
+
+
+@router.post("/assessments", response={201: AssessmentDetailOut})
+def create_assessment(request, payload: AssessmentIn):
+    staff_write(request, Can.VCIO)
+    client = existing(Client, payload.client_id, "client_id")
+    template = existing(AssessmentTemplate, payload.template_id, "template_id")
+    return Status(201, _summary(Assessment.objects.create(client=client, template=template,
+                                                          started_by=request.user), detail=True))
+
+
+@router.get("/assessments/{assessment_id}", response=AssessmentDetailOut)
+def get_assessment(request, assessment_id: int = PathId):
+    staff_read(request)
+    return _summary(get_object_or_404(Assessment.objects.select_related("template"), pk=assessment_id), detail=True)
+
+
+class AnswerIn(Schema):
+    question: Code
+    value: Annotated[int, Field(ge=0, le=100)] | None = None
+    not_applicable: bool = False
+    evidence: text(5000) = ""
+
+
+class AnswersIn(Schema):
+    answers: Annotated[list[AnswerIn], Field(max_length=500)] = []
+
+
+@router.put("/assessments/{assessment_id}/answers", response=AssessmentDetailOut)
+def put_answers(request, payload: AnswersIn, assessment_id: int = PathId):
+    """Set answers (a value from the template's scale, or not_applicable), with evidence; all or nothing."""
+    staff_write(request, Can.VCIO)
+    assessment = get_object_or_404(Assessment.objects.select_related("template"), pk=assessment_id)
+    codes = {q["code"] for area in assessment.template.data["areas"] for q in area["questions"]}
+    posted = {}
+    for answer in payload.answers:
+        if answer.question not in codes:
+            raise ValidationError({"answers": f"No question “{answer.question}” in this template."})
+        if answer.not_applicable == (answer.value is not None):
+            raise ValidationError({"answers": f"{answer.question}: give a value or not_applicable, not both."})
+        posted[answer.question] = "na" if answer.not_applicable else str(answer.value)
+        posted[f"evidence-{answer.question}"] = answer.evidence
+    services.save_answers(assessment, posted, by=request.user)
+    return _summary(assessment, detail=True)
+
+
+class TargetsIn(Schema):
+    targets: dict[Code, Annotated[int, Field(ge=0, le=100)]] = {}
+
+
+@router.put("/assessments/{assessment_id}/targets", response=AssessmentDetailOut)
+def put_targets(request, payload: TargetsIn, assessment_id: int = PathId):
+    staff_write(request, Can.VCIO)
+    assessment = get_object_or_404(Assessment.objects.select_related("template"), pk=assessment_id)
+    areas = {area["code"] for area in assessment.template.data["areas"]}
+    unknown = sorted(set(payload.targets) - areas)
+    if unknown:
+        raise ValidationError({"targets": f"No area {', '.join(unknown)} in this template."})
+    services.set_targets(assessment, {f"target-{code}": str(value) for code, value in payload.targets.items()})
+    return _summary(assessment, detail=True)
+
+
+class LinkIn(Schema):
+    sent_to: text(254) = ""
+    days: Annotated[int, Field(ge=1, le=90)] = services.LINK_DAYS
+
+
+class LinkOut(Schema):
+    id: int
+    url: str
+    expires_at: str
+
+
+@router.post("/assessments/{assessment_id}/links", response={201: LinkOut})
+def create_link(request, payload: LinkIn, assessment_id: int = PathId):
+    """A questionnaire link for the CEO; the URL (with its token) is in this response only."""
+    staff_write(request, Can.VCIO)
+    assessment = get_object_or_404(Assessment, pk=assessment_id)
+    if assessment.status != Assessment.Status.OPEN:
+        raise ValidationError("The assessment is closed.")
+    link, token = services.create_link(assessment, sent_to=payload.sent_to, by=request.user, days=payload.days)
+    return Status(201, {"id": link.pk, "url": request.build_absolute_uri(reverse("questionnaire", args=[token])),
+                        "expires_at": link.expires_at.isoformat()})
+
+
+@router.delete("/questionnaire-links/{link_id}", response={204: None})
+def revoke_link(request, link_id: int = PathId):
+    staff_write(request, Can.VCIO)
+    link = get_object_or_404(QuestionnaireLink, pk=link_id)
+    if link.revoked_at is None:
+        QuestionnaireLink.objects.filter(pk=link.pk).update(revoked_at=timezone.now())
+    return Status(204, None)
+
+
+class RoadmapOut(Schema):
+    id: int
+    client_id: int
+    assessment_id: int | None
+    question: str
+    area: str
+    title: str
+    priority: int
+    quarter: date
+    one_time: Decimal
+    monthly: Decimal
+    owner: str
+    status: RoadmapItem.Status
+
+
+class RoadmapIn(Schema):
+    client_id: Id
+    area: text(100, min_length=1)
+    title: text(300, min_length=1)
+    priority: Annotated[int, Field(ge=1, le=3)] = 2
+    quarter: date
+    one_time: money(12) = Decimal(0)
+    monthly: money(12) = Decimal(0)
+    owner: text(100) = ""
+    status: RoadmapItem.Status = RoadmapItem.Status.PROPOSED
+
+
+class RoadmapPatch(Schema):
+    area: text(100, min_length=1) | None = None
+    title: text(300, min_length=1) | None = None
+    priority: Annotated[int, Field(ge=1, le=3)] | None = None
+    quarter: date | None = None
+    one_time: money(12) | None = None
+    monthly: money(12) | None = None
+    owner: text(100) | None = None
+    status: RoadmapItem.Status | None = None
+
+
+def _save_item(item: RoadmapItem, data: dict) -> RoadmapItem:
+    if data.get("quarter"):
+        data["quarter"] = services.quarter_start(data["quarter"])
+    if "client_id" in data:
+        data["client"] = existing(Client, data.pop("client_id"), "client_id")
+    return save_validated(item, data)
+
+
+@router.get("/roadmap-items", response=list[RoadmapOut])
+@paginate(Pages)
+def list_roadmap(request, client_id: Id | None = None, status: RoadmapItem.Status | None = None):
+    staff_read(request)
+    items = RoadmapItem.objects.order_by("quarter", "priority", "id")
+    if client_id:
+        items = items.filter(client_id=client_id)
+    if status:
+        items = items.filter(status=status)
+    return items
+
+
+@router.post("/roadmap-items", response={201: RoadmapOut})
+def create_roadmap_item(request, payload: RoadmapIn):
+    staff_write(request, Can.VCIO)
+    return Status(201, _save_item(RoadmapItem(), payload.dict()))
+
+
+@router.patch("/roadmap-items/{item_id}", response=RoadmapOut)
+def update_roadmap_item(request, payload: RoadmapPatch, item_id: int = PathId):
+    staff_write(request, Can.VCIO)
+    return _save_item(get_object_or_404(RoadmapItem, pk=item_id),
+                      {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None})
+
+
+@router.delete("/roadmap-items/{item_id}", response={204: None})
+def delete_roadmap_item(request, item_id: int = PathId):
+    staff_write(request, Can.VCIO)
+    get_object_or_404(RoadmapItem, pk=item_id).delete()
+    return Status(204, None)
+
+
+class BudgetOut(Schema):
+    year: int
+    one_time: Decimal
+    recurring: Decimal
+    total: Decimal
+
+
+@router.get("/clients/{client_id}/it-budget", response=list[BudgetOut])
+def it_budget(request, client_id: int = PathId, first_year: Annotated[int, Field(ge=2000, le=2100)] | None = None,
+              years: Annotated[int, Field(ge=1, le=10)] = 3):
+    staff_read(request)
+    client = get_object_or_404(Client, pk=client_id)
+    start = first_year or timezone.localdate().year
+    return services.budget_by_year(client, list(range(start, start + years)))
+
+
+class CellOut(Schema):
+    area: str
+    party_id: int
+    role: str
+
+
+class PartyOut(Schema):
+    id: int
+    name: str
+    kind: str
+
+
+class MatrixOut(Schema):
+    parties: list[PartyOut]
+    cells: list[CellOut]
+    areas_without_accountable: list[str]
+
+
+class CellIn(Schema):
+    area: Code
+    party_id: Id
+    role: Annotated[str, Field(pattern="^[RACI]$")]
+
+
+class MatrixIn(Schema):
+    cells: Annotated[list[CellIn], Field(max_length=5000)] = []
+
+
+def _matrix(client: Client) -> dict:
+    parties = matrix.parties_of(client)
+    cells = matrix.grid(client)
+    with_a = {area for (area, _), role in cells.items() if role == "A"}
+    return {"parties": parties, "cells": [{"area": a, "party_id": p, "role": r} for (a, p), r in cells.items()],
+            "areas_without_accountable": [code for code in matrix.AREAS if code not in with_a]}
+
+
+@router.get("/clients/{client_id}/responsibility-matrix", response=MatrixOut)
+def get_matrix(request, client_id: int = PathId):
+    staff_read(request)
+    return _matrix(get_object_or_404(Client, pk=client_id))
+
+
+@router.put("/clients/{client_id}/responsibility-matrix", response=MatrixOut)
+def put_matrix(request, payload: MatrixIn, client_id: int = PathId):
+    """Replace the matrix; at most one Accountable per area, or nothing changes (422 naming the areas)."""
+    staff_write(request, Can.VCIO)
+    client = get_object_or_404(Client, pk=client_id)
+    with transaction.atomic():
+        matrix.save_grid(client, {f"cell-{c.area}-{c.party_id}": c.role for c in payload.cells})
+    return _matrix(client)
