@@ -1,11 +1,8 @@
 """Journeys in a real browser: Playwright driving Debian's chromium (never a downloaded browser)."""
 
-import os
-import shutil
 from datetime import date
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from bspos.clients.models import Client
 from bspos.demo.services import DemoSize, load_demo
@@ -13,21 +10,7 @@ from bspos.people.models import Role, User
 from bspos.servicedesk import services
 from bspos.servicedesk.models import Status, Ticket, TimeEntry
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-
-
-@pytest.fixture
-def browser():
-    if CHROMIUM is None:
-        pytest.fail("Debian's chromium is not installed: `make test` installs it (apt-get install chromium).")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the ORM checks run beside Playwright's event loop
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        yield chromium
-        chromium.close()
 
 
 def sign_in(page, base: str, username: str) -> None:
