@@ -296,7 +296,10 @@ class DemoBuilder:
             person.email = f"{person.username}@demo-msp.example"
         User.objects.bulk_create(people)
         self.staff_usernames = [p.username for p in people]
-        self.staff = {u.username: u for u in User.objects.filter(username__in=[p.username for p in people])}
+        # Ordered: the technicians' order feeds rng.choice, so an unordered query would make the demo depend on
+        # the database's plan (seen on PostgreSQL once statistics existed).
+        self.staff = {u.username: u for u in User.objects.filter(
+            username__in=[p.username for p in people]).order_by("pk")}
         self.technicians = [u for u in self.staff.values() if u.role == Role.TECHNICIAN]
         self.by_tier = {tier: [u for u in self.technicians if u.tier == tier] for tier in (1, 2, 3)}
         # Rate history: the rate at the start of the window, then a raise halfway through.

@@ -10,6 +10,7 @@ urlpatterns = [
     path("assessments/<int:pk>/suggest/", views.suggest, name="suggest"),
     path("assessments/<int:pk>/<str:action>/", views.assessment_action, name="action"),
     path("clients/<int:client_id>/roadmap/", views.roadmap, name="roadmap"),
+    path("clients/<int:client_id>/roadmap.pdf", views.roadmap_pdf, name="roadmap-pdf"),
     path("clients/<int:client_id>/matrix/", views.responsibility_matrix, name="matrix"),
     path("clients/<int:client_id>/matrix.csv", views.matrix_csv, name="matrix-csv"),
     path("service-map/", views.service_map, name="service-map"),

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -257,3 +258,20 @@ def portal_plan(request: HttpRequest) -> HttpResponse:
         "client": company, "assessments": assessments, "items": company.roadmap.exclude(
             status=RoadmapItem.Status.CANCELLED), "budget": services.budget_by_year(company, [year, year + 1]),
         "parties": parties, "rows": _matrix_rows(company, parties) if parties else []})
+
+
+@requires(Can.DESK_READ)
+def roadmap_pdf(request: HttpRequest, client_id: int) -> HttpResponse:
+    from weasyprint import HTML  # loads Pango only when a PDF is asked for
+
+    company = get_object_or_404(Client, pk=client_id)
+    year = timezone.localdate().year
+    html = render_to_string("vcio/roadmap_pdf.html", {
+        "client": company, "items": company.roadmap.exclude(status=RoadmapItem.Status.CANCELLED),
+        "budget": services.budget_by_year(company, [year, year + 1, year + 2]),
+        "assessments": [{"assessment": a, "overall": services.assessment_scores(a)[1]}
+                        for a in company.assessments.select_related("template")[:5]],
+        "today": timezone.localdate()})
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="it-roadmap-{company.pk}.pdf"'
+    return response

@@ -184,3 +184,14 @@ def test_a_contact_sees_only_their_own_companys_plan_read_only(client, demo):
     page = client.get(reverse("portal:it-plan")).content.decode()
     assert "Offsite backup" in page and "Secret plan" not in page and 'type="radio"' not in page
     assert "<select" not in page
+
+
+def test_roadmap_pdf_is_a_real_pdf(client, demo):
+    from bspos.vcio.models import RoadmapItem
+
+    company = Client.objects.first()
+    RoadmapItem.objects.create(client=company, area="Continuous", title="Offsite backup", quarter=date(2027, 1, 1))
+    signed_in(client, "vcio")
+    response = client.get(reverse("vcio:roadmap-pdf", args=[company.pk]))
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    assert len(response.content) > 3000
