@@ -20,7 +20,7 @@ from bspos.api.types import MAX_ID, Id, Pages, money, text
 from bspos.clients.models import Client
 from bspos.core.permissions import Can
 from bspos.vcio import matrix, services
-from bspos.vcio.models import Assessment, AssessmentTemplate, QuestionnaireLink, RoadmapItem
+from bspos.vcio.models import Assessment, AssessmentTemplate, Party, QuestionnaireLink, RoadmapItem
 
 router = Router(tags=["vcio"])
 PathId = Path(..., ge=1, le=MAX_ID)
@@ -212,7 +212,7 @@ class RoadmapOut(Schema):
     quarter: date
     one_time: Decimal
     monthly: Decimal
-    owner: str
+    owner_id: int | None
     status: RoadmapItem.Status
 
 
@@ -224,7 +224,7 @@ class RoadmapIn(Schema):
     quarter: date
     one_time: money(12) = Decimal(0)
     monthly: money(12) = Decimal(0)
-    owner: text(100) = ""
+    owner_id: Id | None = None
     status: RoadmapItem.Status = RoadmapItem.Status.PROPOSED
 
 
@@ -235,7 +235,7 @@ class RoadmapPatch(Schema):
     quarter: date | None = None
     one_time: money(12) | None = None
     monthly: money(12) | None = None
-    owner: text(100) | None = None
+    owner_id: Id | None = None
     status: RoadmapItem.Status | None = None
 
 
@@ -244,6 +244,9 @@ def _save_item(item: RoadmapItem, data: dict) -> RoadmapItem:
         data["quarter"] = services.quarter_start(data["quarter"])
     if "client_id" in data:
         data["client"] = existing(Client, data.pop("client_id"), "client_id")
+    if "owner_id" in data:
+        client = data.get("client") or item.client
+        data["owner"] = existing(Party, data.pop("owner_id"), "owner_id", queryset=client.parties.all())
     return save_validated(item, data)
 
 

@@ -1,6 +1,7 @@
 from django import forms
 
-from bspos.vcio.models import RoadmapItem
+from bspos.vcio.matrix import parties_of
+from bspos.vcio.models import Party, RoadmapItem
 from bspos.vcio.services import quarter_start
 
 
@@ -10,6 +11,11 @@ class RoadmapItemForm(forms.ModelForm):
         fields = ["area", "title", "priority", "quarter", "one_time", "monthly", "owner", "status"]
         widgets = {"quarter": forms.DateInput(attrs={"type": "date"})}
         help_texts = {"quarter": "Any day of the quarter; it is stored as the quarter's first day."}
+
+    def __init__(self, *args, client=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = Party.objects.filter(pk__in=[p.pk for p in parties_of(client)]) \
+            if client is not None else Party.objects.none()
 
     def clean_quarter(self):
         return quarter_start(self.cleaned_data["quarter"])

@@ -134,7 +134,8 @@ class RoadmapItem(models.Model):
     quarter = models.DateField(help_text="First day of the quarter it is planned for.")
     one_time = models.DecimalField("one-time investment", max_digits=12, decimal_places=2, default=0)
     monthly = models.DecimalField("monthly investment", max_digits=12, decimal_places=2, default=0)
-    owner = models.CharField(max_length=100, blank=True, help_text="The party that carries it out.")
+    owner = models.ForeignKey("Party", null=True, blank=True, on_delete=models.SET_NULL, related_name="roadmap",
+                              help_text="The party of the client's virtual IT department that carries it out.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
 
     class Meta:

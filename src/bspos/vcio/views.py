@@ -146,12 +146,12 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
 def roadmap(request: HttpRequest, client_id: int) -> HttpResponse:
     company = get_object_or_404(Client, pk=client_id)
     editing = can(request.user, Can.VCIO)
-    form = RoadmapItemForm(initial={"quarter": services.next_quarter(timezone.localdate())})
+    form = RoadmapItemForm(initial={"quarter": services.next_quarter(timezone.localdate())}, client=company)
     if request.method == "POST":
         if not editing:
             raise PermissionDenied("Your role cannot change the roadmap.")
         item = company.roadmap.filter(pk=request.POST.get("item") or 0).first() if request.POST.get("item") else None
-        form = RoadmapItemForm(request.POST, instance=item)
+        form = RoadmapItemForm(request.POST, instance=item, client=company)
         if form.is_valid():
             saved = form.save(commit=False)
             saved.client = company
@@ -160,7 +160,7 @@ def roadmap(request: HttpRequest, client_id: int) -> HttpResponse:
             return redirect("vcio:roadmap", client_id=company.pk)
         messages.error(request, "Nothing saved: " + "; ".join(
             f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()))
-    items = list(company.roadmap.all())
+    items = list(company.roadmap.select_related("owner"))
     quarters: dict = {}
     for item in items:
         quarters.setdefault(item.quarter, []).append(item)
@@ -168,7 +168,8 @@ def roadmap(request: HttpRequest, client_id: int) -> HttpResponse:
     return render(request, "vcio/roadmap.html", {
         "client": company, "quarters": sorted(quarters.items()), "form": form, "editing": editing,
         "budget": services.budget_by_year(company, [year, year + 1, year + 2]),
-        "statuses": RoadmapItem.Status.choices, "priorities": RoadmapItem.Priority.choices})
+        "statuses": RoadmapItem.Status.choices, "priorities": RoadmapItem.Priority.choices,
+        "parties": matrix.parties_of(company)})
 
 
 @requires(Can.VCIO)

@@ -120,10 +120,21 @@ def test_weak_answers_become_a_roadmap_with_a_yearly_budget(client, demo):
     url = reverse("vcio:roadmap", args=[company.pk])
     backup = items["cont-backup"]
     client.post(url, {"item": backup.pk, "area": backup.area, "title": backup.title, "priority": 1,
-                      "quarter": "2027-05-20", "one_time": "1200", "monthly": "50", "owner": "MSP",
+                      "quarter": "2027-05-20", "one_time": "1200", "monthly": "50",
+                      "owner": company.parties.get(name="MSP vCIO").pk,
                       "status": "planned"})
     backup.refresh_from_db()
     assert backup.quarter == date(2027, 4, 1) and backup.one_time == Decimal("1200")
+    assert backup.owner.name == "MSP vCIO"
+    other_party = Client.objects.exclude(pk=company.pk).first()
+    from bspos.vcio.matrix import parties_of
+
+    foreign = parties_of(other_party)[0]
+    client.post(url, {"item": backup.pk, "area": backup.area, "title": backup.title, "priority": 1,
+                      "quarter": "2027-05-20", "one_time": "1200", "monthly": "50", "owner": foreign.pk,
+                      "status": "planned"})
+    backup.refresh_from_db()
+    assert backup.owner.name == "MSP vCIO"  # another company's party is refused
     refused = client.post(url, {"area": "x", "title": "Bad", "priority": 2, "quarter": "2027-01-01",
                                 "one_time": "-5", "monthly": "0", "status": "proposed"}, follow=True)
     assert "Nothing saved" in refused.content.decode() and not RoadmapItem.objects.filter(title="Bad").exists()
