@@ -51,6 +51,8 @@ from bspos.servicedesk.models import (
 from bspos.servicedesk.services import TICKET_SEQUENCE, priority_for
 from bspos.sla.models import BusinessCalendar, SlaPlan, SlaTarget, WorkingHours
 from bspos.sla.services import business_clock, compute_clocks
+from bspos.vcio.models import Answer, Assessment, AssessmentTemplate, Target
+from bspos.vcio.services import import_built_in, suggest_roadmap
 
 DEMO_PASSWORD = "demo"  # demo data only: a real install creates its owner with `bspos createsuperuser`
 DEMO_TIME_ZONE = "America/New_York"
@@ -754,6 +756,24 @@ class DemoBuilder:
                     rows.append(lead)
         Opportunity.objects.bulk_create(rows, batch_size=BATCH_SIZE)
 
+    def build_assessments(self) -> None:
+        """A 7C assessment (ITCq) with targets and a proposed roadmap for up to 20 clients, as a vCIO would leave
+        them after a workshop; the rest of the clients have none yet."""
+        template = AssessmentTemplate.objects.filter(key="7c").order_by("-version").first() or import_built_in()[0]
+        rng, vcio = self.rng, self.staff["vcio"]
+        served = [c for c in self.clients if c.status == ClientStatus.ACTIVE][:20]
+        for client in served:
+            assessment = Assessment.objects.create(client=client, template=template, started_by=vcio)
+            strength = {ServiceTier.SILVER: 1.4, ServiceTier.GOLD: 2.2, ServiceTier.PLATINUM: 2.9}[
+                ServiceTier(client.service_tier)]
+            Answer.objects.bulk_create([
+                Answer(assessment=assessment, question=q["code"], answered_by=vcio,
+                       value=max(0, min(4, round(rng.gauss(strength, 1.0)))))
+                for area in template.data["areas"] for q in area["questions"]])
+            Target.objects.bulk_create([Target(assessment=assessment, area=area["code"], score=rng.choice([70, 75, 80]))
+                                        for area in template.data["areas"]])
+            suggest_roadmap(assessment)
+
     def retire_churned_contacts(self) -> None:
         """Contacts of churned clients were users while they were billed; they are inactive now."""
         Contact.objects.filter(client__status=ClientStatus.CHURNED).update(is_active=False)
@@ -769,6 +789,7 @@ class DemoBuilder:
         yield "Contacts, agreements and assets", self.build_client_details
         yield "Marketplace and tool costs", self.build_marketplace_and_costs
         yield "Sales funnel", self.build_funnel
+        yield "vCIO assessments", self.build_assessments
         for month in self.months():
             yield f"Tickets {month:%Y-%m}", lambda month=month: self.build_month(month)
         billed = self.billed_months()

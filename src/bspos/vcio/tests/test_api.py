@@ -6,12 +6,15 @@ from bspos.api.services import create_token
 from bspos.clients.models import Client
 from bspos.demo.services import DemoSize, load_demo
 from bspos.people.models import User
-from bspos.vcio.models import Answer, AssessmentTemplate, QuestionnaireLink, Responsibility
+from bspos.vcio.models import Answer, Assessment, AssessmentTemplate, QuestionnaireLink, Responsibility, RoadmapItem
 
 
 @pytest.fixture
 def demo(db):
-    return load_demo(DemoSize(clients=3, months=1, seed=7, today=date(2026, 11, 20)))
+    summary = load_demo(DemoSize(clients=3, months=1, seed=7, today=date(2026, 11, 20)))
+    Assessment.objects.all().delete()  # the demo's own assessments and roadmaps: these tests start clean
+    RoadmapItem.objects.all().delete()
+    return summary
 
 
 def call(client, method, path, user="vcio", payload=None):

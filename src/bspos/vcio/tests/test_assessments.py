@@ -8,13 +8,16 @@ from bspos.clients.models import Client
 from bspos.demo.services import DemoSize, load_demo
 from bspos.people.models import Role, User
 from bspos.vcio.matrix import AREAS
-from bspos.vcio.models import Answer, Assessment, AssessmentTemplate, QuestionnaireLink, Target
+from bspos.vcio.models import Answer, Assessment, AssessmentTemplate, QuestionnaireLink, RoadmapItem, Target
 from bspos.vcio.services import create_link
 
 
 @pytest.fixture
 def demo(db):
-    return load_demo(DemoSize(clients=3, months=1, seed=6, today=date(2026, 11, 20)))
+    summary = load_demo(DemoSize(clients=3, months=1, seed=6, today=date(2026, 11, 20)))
+    Assessment.objects.all().delete()  # the demo's own assessments and roadmaps: these tests start clean
+    RoadmapItem.objects.all().delete()
+    return summary
 
 
 def signed_in(client, username):
@@ -206,3 +209,14 @@ def test_roadmap_pdf_is_a_real_pdf(client, demo):
     response = client.get(reverse("vcio:roadmap-pdf", args=[company.pk]))
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
     assert len(response.content) > 3000
+
+
+def test_the_demo_leaves_a_7c_assessment_with_targets_and_a_proposed_roadmap(db):
+    from bspos.vcio.services import assessment_scores
+
+    load_demo(DemoSize(clients=3, months=1, seed=9, today=date(2026, 11, 20)))
+    assessment = Assessment.objects.select_related("template").first()
+    areas, overall = assessment_scores(assessment)
+    assert assessment.template.key == "7c" and overall is not None
+    assert all(area.target for area in areas)
+    assert RoadmapItem.objects.filter(client=assessment.client, status="proposed").exists()
