@@ -19,7 +19,7 @@ from bspos.clients.models import Client
 from bspos.core.permissions import Can, can, contact_client_id, requires
 from bspos.vcio import matrix, services
 from bspos.vcio.forms import RoadmapItemForm
-from bspos.vcio.models import Assessment, AssessmentTemplate, RoadmapItem
+from bspos.vcio.models import Assessment, AssessmentTemplate, Party, RoadmapItem
 
 
 def radar(areas: list[services.AreaScore], size: int = 320) -> dict:
@@ -201,6 +201,9 @@ def responsibility_matrix(request: HttpRequest, client_id: int) -> HttpResponse:
     if request.method == "POST":
         if not editing:
             raise PermissionDenied("Your role cannot change the matrix.")
+        if request.POST.get("action") in ("add-party", "remove-party"):
+            _change_party(request, company)
+            return redirect("vcio:matrix", client_id=company.pk)
         try:
             saved = matrix.save_grid(company, request.POST)
             messages.success(request, f"Matrix saved ({saved} assignments).")
@@ -211,6 +214,7 @@ def responsibility_matrix(request: HttpRequest, client_id: int) -> HttpResponse:
     rows = _matrix_rows(company, parties)
     return render(request, "vcio/matrix.html", {
         "client": company, "parties": parties, "rows": rows, "editing": editing, "roles": ["", "R", "A", "C", "I"],
+        "kinds": Party.Kind.choices,
         "unowned": sum(row["no_accountable"] for row in rows)})
 
 
@@ -276,3 +280,24 @@ def roadmap_pdf(request: HttpRequest, client_id: int) -> HttpResponse:
     response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="it-roadmap-{company.pk}.pdf"'
     return response
+
+
+def _change_party(request: HttpRequest, company: Client) -> None:
+    """Add a party to the client's virtual IT department, or remove one (its RACI letters go with it)."""
+    if request.POST["action"] == "add-party":
+        name = (request.POST.get("name") or "").strip()[:100]
+        kind = request.POST.get("kind", "")
+        if not name or kind not in Party.Kind.values:
+            messages.error(request, "Give the party a name and a kind.")
+        elif company.parties.filter(name__iexact=name).exists():
+            messages.error(request, f"{name} is already a party.")
+        else:
+            Party.objects.create(client=company, name=name, kind=kind, position=company.parties.count())
+            messages.success(request, f"{name} added.")
+        return
+    party = company.parties.filter(pk=request.POST.get("party") or 0).first()
+    if party is None:
+        messages.error(request, "No such party.")
+    else:
+        party.delete()
+        messages.success(request, f"{party.name} removed with its responsibilities.")

@@ -220,3 +220,18 @@ def test_the_demo_leaves_a_7c_assessment_with_targets_and_a_proposed_roadmap(db)
     assert assessment.template.key == "7c" and overall is not None
     assert all(area.target for area in areas)
     assert RoadmapItem.objects.filter(client=assessment.client, status="proposed").exists()
+
+
+def test_parties_can_be_added_and_removed_on_the_matrix_page(client, demo):
+    from bspos.vcio.models import Party
+
+    company = Client.objects.first()
+    signed_in(client, "vcio")
+    url = reverse("vcio:matrix", args=[company.pk])
+    client.get(url)
+    client.post(url, {"action": "add-party", "name": "Accounting firm", "kind": "vendor"})
+    party = Party.objects.get(client=company, name="Accounting firm")
+    duplicate = client.post(url, {"action": "add-party", "name": "accounting FIRM", "kind": "vendor"}, follow=True)
+    assert "already a party" in duplicate.content.decode()
+    client.post(url, {"action": "remove-party", "party": party.pk})
+    assert not Party.objects.filter(pk=party.pk).exists()
