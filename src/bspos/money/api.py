@@ -17,8 +17,7 @@ from bspos.clients.models import Client
 from bspos.core.permissions import Can, require
 from bspos.money import reports
 from bspos.money.models import Invoice, InvoiceKind, InvoiceStatus
-from bspos.money.services import credit_invoice, issue_invoices, parse_month, reconcile, run_billing
-from bspos.money.views import last_month
+from bspos.money.services import credit_invoice, issue_invoices, last_month, parse_month, reconcile, run_billing
 
 router = Router(tags=["money"])
 PathId = Path(..., ge=1, le=MAX_ID)

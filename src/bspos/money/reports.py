@@ -11,11 +11,19 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection
 from django.db.models import Count, DecimalField, F, Q, Sum
 
-from bspos.agreements.models import Agreement, AgreementKind
+from bspos.agreements.models import Agreement
 from bspos.assets.models import Asset, Lifecycle
 from bspos.clients.models import Client, Contact
 from bspos.money.models import Commission, CostBasis, Invoice, InvoiceStatus, ToolCost
-from bspos.money.services import month_last_day, month_span
+from bspos.money.services import (
+    RECURRING_KINDS,
+    active_devices,
+    billable_users,
+    month_last_day,
+    month_span,
+    previous_month,
+    recurring_quantity,
+)
 from bspos.servicedesk.models import TimeEntry
 
 FLAG_POINTS = Decimal("15")  # a client more than this many points from its tier's average margin is flagged
@@ -23,11 +31,9 @@ FLAG_POINTS = Decimal("15")  # a client more than this many points from its tier
 
 def window(last: date, months: int) -> list[date]:
     """The `months` months ending with `last` (first days), oldest first."""
-    firsts = []
-    year, month = last.year, last.month
-    for _ in range(months):
-        firsts.append(date(year, month, 1))
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    firsts = [last.replace(day=1)]
+    for _ in range(months - 1):
+        firsts.append(previous_month(firsts[-1]))
     return firsts[::-1]
 
 
@@ -39,7 +45,7 @@ def _tables() -> dict[str, str]:
     quote = connection.ops.quote_name
     return {name: quote(model._meta.db_table) for name, model in {
         "entry": TimeEntry, "invoice": Invoice, "commission": Commission, "tool": ToolCost,
-        "asset": Asset, "contact": Contact, "client": Client, "agreement": Agreement}.items()}
+        "asset": Asset, "contact": Contact, "client": Client}.items()}
 
 
 def _grid_sql(months: list[date], client_ids: list[int] | None = None) -> tuple[str, list]:
@@ -149,6 +155,17 @@ class MonthMargin:
     def margin_pct(self) -> Decimal | None:
         income = self.revenue + self.commission
         return ((income - self.cost) * 100 / income).quantize(Decimal("0.1")) if income > 0 else None
+
+
+def gross_percent(income: Decimal, cost: Decimal) -> Decimal | None:
+    """Gross margin as a percentage of income, unrounded; None without income."""
+    return (income - cost) * 100 / income if income else None
+
+
+def combined(series: list[MonthMargin]) -> MonthMargin:
+    """Several months' revenue, commission and cost added up (labelled with the first month)."""
+    return MonthMargin(series[0].month if series else None, sum((m.revenue for m in series), Decimal(0)),
+                       sum((m.commission for m in series), Decimal(0)), sum((m.cost for m in series), Decimal(0)))
 
 
 @dataclass
@@ -293,13 +310,8 @@ def guard(price: Decimal, cost_of_three_months: Decimal, monthly_value: Decimal 
 
 def monthly_price(agreement: Agreement, users: int, devices: int, billed_minutes_3m: int) -> Decimal:
     """What the agreement brings in a month now: its recurring fee, or for T&M the average billed time."""
-    kind = agreement.kind
-    if kind == AgreementKind.PER_USER:
-        amount = agreement.unit_price * users
-    elif kind == AgreementKind.PER_DEVICE:
-        amount = agreement.unit_price * devices
-    elif kind in (AgreementKind.FLAT, AgreementKind.BLOCK_HOURS):
-        amount = agreement.unit_price * agreement.quantity
+    if agreement.kind in RECURRING_KINDS:
+        amount = agreement.unit_price * recurring_quantity(agreement, users, devices)
     else:
         amount = agreement.hourly_rate * billed_minutes_3m / 60 / 3
     return Decimal(amount).quantize(Decimal("0.01"), ROUND_HALF_UP)
@@ -331,10 +343,7 @@ def guards_for(agreements: list[Agreement], today: date) -> dict[int, Guard]:
     active = Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
     sharing = dict(Agreement.objects.filter(active, client_id__in=client_ids).values_list("client_id")
                    .annotate(n=Count("pk")))
-    users = dict(Contact.objects.filter(client_id__in=client_ids, is_active=True, is_billable_user=True)
-                 .values_list("client_id").annotate(n=Count("pk")))
-    devices = dict(Asset.objects.filter(client_id__in=client_ids, lifecycle=Lifecycle.ACTIVE)
-                   .values_list("client_id").annotate(n=Count("pk")))
+    users, devices = billable_users(Q(client_id__in=client_ids)), active_devices(Q(client_id__in=client_ids))
     result = {}
     for agreement in agreements:
         share = tools.get(agreement.client_id, Decimal(0)) / max(sharing.get(agreement.client_id, 1), 1)

@@ -58,6 +58,34 @@ def month_last_day(month: date) -> date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
+def previous_month(month: date) -> date:
+    """The first day of the month before `month`."""
+    return (month.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def last_month() -> date:
+    """The first day of the last complete month in the installation's time zone."""
+    return previous_month(timezone.localdate())
+
+
+def billable_users(scope: Q) -> dict[int, int]:
+    """Active, billable contacts per client: what a per-user agreement counts."""
+    return dict(Contact.objects.filter(scope, is_active=True, is_billable_user=True)
+                .values_list("client_id").annotate(n=Count("pk")))
+
+
+def active_devices(scope: Q) -> dict[int, int]:
+    """Active assets per client: what a per-device agreement counts."""
+    return dict(Asset.objects.filter(scope, lifecycle=Lifecycle.ACTIVE)
+                .values_list("client_id").annotate(n=Count("pk")))
+
+
+def recurring_quantity(agreement: Agreement, users: int, devices: int) -> Decimal:
+    """How many units a recurring agreement bills: users, devices, or its own quantity (flat, blocks)."""
+    return {AgreementKind.PER_USER: Decimal(users), AgreementKind.PER_DEVICE: Decimal(devices),
+            AgreementKind.FLAT: agreement.quantity, AgreementKind.BLOCK_HOURS: agreement.quantity}[agreement.kind]
+
+
 def month_span(month: date) -> tuple[datetime, datetime]:
     """The month as [start, end) in the installation's time zone."""
     following = month_last_day(month) + timedelta(days=1)
@@ -127,10 +155,7 @@ class MonthData:
         agreements = defaultdict(list)
         for agreement in Agreement.objects.filter(scope, active).select_related("package").order_by("pk"):
             agreements[agreement.client_id].append(agreement)
-        users = dict(Contact.objects.filter(scope, is_active=True, is_billable_user=True)
-                     .values_list("client_id").annotate(n=Count("pk")))
-        devices = dict(Asset.objects.filter(scope, lifecycle=Lifecycle.ACTIVE)
-                       .values_list("client_id").annotate(n=Count("pk")))
+        users, devices = billable_users(scope), active_devices(scope)
         entries = defaultdict(list)
         entry_scope = Q(client_id__in=client_ids) if client_ids is not None else Q()
         for row in (TimeEntry.objects.filter(entry_scope, billable=True, ticket__isnull=False,
@@ -155,12 +180,10 @@ def _recurring_line(agreement: Agreement, data: MonthData, days: int, month_days
     kind = agreement.kind
     if kind not in RECURRING_KINDS:
         raise BillingProblem(f"Agreement “{agreement.name}” has an unknown unit “{kind}”.")
-    quantity, unit = {
-        AgreementKind.PER_USER: (Decimal(data.users.get(agreement.client_id, 0)), "users"),
-        AgreementKind.PER_DEVICE: (Decimal(data.devices.get(agreement.client_id, 0)), "devices"),
-        AgreementKind.FLAT: (agreement.quantity, "× monthly fee"),
-        AgreementKind.BLOCK_HOURS: (agreement.quantity, f"× block of {agreement.block_hours} h"),
-    }[kind]
+    quantity = recurring_quantity(agreement, data.users.get(agreement.client_id, 0),
+                                  data.devices.get(agreement.client_id, 0))
+    unit = {AgreementKind.PER_USER: "users", AgreementKind.PER_DEVICE: "devices", AgreementKind.FLAT: "× monthly fee",
+            AgreementKind.BLOCK_HOURS: f"× block of {agreement.block_hours} h"}[kind]
     if quantity < 0:
         raise BillingProblem(f"Agreement “{agreement.name}” has a negative quantity ({quantity}).")
     if agreement.unit_price <= 0:
@@ -313,21 +336,9 @@ def _write(client: Client, month: date, draft: DraftInvoice, settings: BillingSe
     for saved, line in zip(lines, draft.lines, strict=True):
         allocations += [TimeAllocation(time_entry_id=entry, invoice=invoice, line=saved, bucket=Bucket.BILLED,
                                        minutes=minutes) for entry, minutes in line.billed]
-    TimeAllocation.objects.bulk_create(_merge(allocations))
+    TimeAllocation.objects.bulk_create(allocations)  # an entry is covered at most once and billed on one line
     Commission.objects.bulk_create([Commission(client=client, invoice=invoice, period_start=month, **row)
                                     for row in draft.commissions])
-
-
-def _merge(allocations: list[TimeAllocation]) -> list[TimeAllocation]:
-    """One allocation per entry and bucket (an entry split over lines never is; this keeps the constraint honest)."""
-    merged: dict[tuple, TimeAllocation] = {}
-    for allocation in allocations:
-        key = (allocation.time_entry_id, allocation.bucket)
-        if key in merged:
-            merged[key].minutes += allocation.minutes
-        else:
-            merged[key] = allocation
-    return list(merged.values())
 
 
 def run_billing(month: date, *, by: User | None = None, regenerate: bool = False,

@@ -19,7 +19,7 @@ from bspos.core.permissions import Can, requires
 from bspos.money import reports
 from bspos.money.forms import BillingSettingsForm, SubscriptionForm, ToolCostForm
 from bspos.money.models import BillingRun, BillingSettings, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
-from bspos.money.services import credit_invoice, issue_invoices, parse_month, reconcile, run_billing
+from bspos.money.services import credit_invoice, issue_invoices, last_month, parse_month, reconcile, run_billing
 
 
 def _month(request: HttpRequest, default: date | None = None) -> date | None:
@@ -31,11 +31,6 @@ def _month(request: HttpRequest, default: date | None = None) -> date | None:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return default
-
-
-def last_month() -> date:
-    first = timezone.localdate().replace(day=1)
-    return (first.replace(year=first.year - 1, month=12) if first.month == 1 else first.replace(month=first.month - 1))
 
 
 def _invoices(request: HttpRequest):

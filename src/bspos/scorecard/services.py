@@ -17,7 +17,7 @@ from bspos.agreements.models import Agreement
 from bspos.clients.models import Client, ClientStatus, Contact
 from bspos.money import reports
 from bspos.money.models import Invoice, InvoiceKind
-from bspos.money.services import month_last_day, month_span
+from bspos.money.services import month_last_day, month_span, previous_month
 from bspos.people.models import Role, User
 from bspos.scorecard.models import STEP_FIELDS, STEPS, Opportunity
 from bspos.scorecard.questions import PHASES, QUESTIONS
@@ -100,15 +100,17 @@ class Figure:
     note: str = ""
 
 
-def scorecard(months: list[date], margin: reports.MarginReport, today: date) -> dict:
+def scorecard(months: list[date], margin: reports.MarginReport, today: date,
+              work: list[dict] | None = None) -> dict:
+    work = work if work is not None else work_by_person_month(months)
     start, end = _span(months)
     first, last = months[0], months[-1]
     invoiced = (Invoice.objects.filter(period_start__gte=first, period_start__lte=last)
-                .values("client_id", "period_start").annotate(amount=Sum("subtotal")).filter(amount__gt=0))
-    per_client = invoiced.aggregate(avg=Avg("amount"))["avg"]
-    income = sum((m.revenue + m.commission for m in margin.series), Decimal(0))
-    cost = sum((m.cost for m in margin.series), Decimal(0))
-    gross = (income - cost) * 100 / income if income else None
+                .values("client_id", "period_start").annotate(amount=Sum("subtotal")).filter(amount__gt=0)
+                .aggregate(avg=Avg("amount"), months=Count("period_start")))
+    per_client = invoiced["avg"]
+    totals = reports.combined(margin.series)
+    gross = reports.gross_percent(totals.revenue + totals.commission, totals.cost)
     served = Client.objects.filter(client_since__isnull=False, status__in=[ClientStatus.ACTIVE, ClientStatus.CHURNED])
     tenure = served.aggregate(avg=Avg(ExpressionWrapper(Coalesce("churned_on", Value(today)) - F("client_since"),
                                                         output_field=DurationField())))["avg"]
@@ -116,13 +118,13 @@ def scorecard(months: list[date], margin: reports.MarginReport, today: date) -> 
                                      engagement_on__isnull=False)
     cycle = won.aggregate(avg=Avg(ExpressionWrapper(F("excitement_on") - F("engagement_on"),
                                                     output_field=DurationField())), n=Count("pk"))
-    founder = TimeEntry.objects.filter(technician__role=Role.OWNER, started_at__gte=start, started_at__lt=end) \
-        .aggregate(minutes=Sum("minutes"), people=Count("technician", distinct=True))
+    owner_rows = [row for row in work if row["technician__role"] == Role.OWNER]  # the owner's time entries
+    founder_minutes = sum(row["total"] or 0 for row in owner_rows)
+    founders = len({row["technician_id"] for row in owner_rows})
     weeks = Decimal((end - start).days) / 7
-    founder_hours = (Decimal(founder["minutes"] or 0) / 60 / weeks / max(founder["people"] or 1, 1)) \
-        if founder["minutes"] else None
+    founder_hours = (Decimal(founder_minutes) / 60 / weeks / max(founders, 1)) if founder_minutes else None
     values = {
-        "revenue_per_client": (_d(per_client, "1"), f"average of {invoiced.count():,} client-months invoiced"),
+        "revenue_per_client": (_d(per_client, "1"), f"average of {invoiced['months']:,} client-months invoiced"),
         "gross_margin": (_d(gross), "invoiced revenue and commission less labour and tool costs"),
         "tenure": (_d(tenure.days / Decimal("365.25")) if tenure else None, "clients served, to churn or today"),
         "sales_cycle": (_d(cycle["avg"].days / Decimal(7)) if cycle["avg"] else None,
@@ -175,7 +177,7 @@ def monthly_series(months: list[date], work: list[dict] | None = None,
             F("excitement_on") - F("engagement_on"), output_field=DurationField())))}
     tenure = _tenure_at(months)
     revenue = {row["period_start"]: row for row in Invoice.objects.filter(
-        period_start__gte=_previous(months[0]), period_start__lte=months[-1]).values("period_start").annotate(
+        period_start__gte=previous_month(months[0]), period_start__lte=months[-1]).values("period_start").annotate(
         amount=Sum("subtotal"), clients=Count("client", distinct=True, filter=Q(kind=InvoiceKind.INVOICE)))}
     time_rows: dict[date, dict] = {}
     for row in work:
@@ -194,11 +196,11 @@ def monthly_series(months: list[date], work: list[dict] | None = None,
     lost: dict[date, Decimal] = {}  # revenue of clients churned in a month, as invoiced the month before
     for row in (Invoice.objects.filter(client__churned_on__gte=months[0],
                                        client__churned_on__lte=month_last_day(months[-1]),
-                                       period_start__gte=_previous(months[0]))
+                                       period_start__gte=previous_month(months[0]))
                 .annotate(churn_month=TruncMonth("client__churned_on"))
                 .values("churn_month", "period_start").annotate(amount=Sum("subtotal"))):
         churn_month = _month_key(row["churn_month"])
-        if row["period_start"] == _previous(churn_month):
+        if row["period_start"] == previous_month(churn_month):
             lost[churn_month] = row["amount"]
     active_at = _active_clients_at(months)
     for m in months:
@@ -214,7 +216,7 @@ def monthly_series(months: list[date], work: list[dict] | None = None,
             if tm and available else None
         base = active_at.get(m) or 0
         series["logo_churn"][m] = _d(Decimal(churned.get(m, 0) * 100) / base) if base else None
-        prior = revenue.get(_previous(m))
+        prior = revenue.get(previous_month(m))
         series["revenue_churn"][m] = _d(Decimal(lost.get(m) or 0) * 100 / prior["amount"]) \
             if prior and prior["amount"] else None
         series["tenure"][m] = _d(tenure[m].days / Decimal("365.25")) if tenure.get(m) else None
@@ -230,10 +232,6 @@ def _tenure_at(months: list[date]) -> dict[date, timedelta | None]:
                          filter=Q(client_since__lte=ends[m]) & (Q(churned_on__isnull=True) | Q(churned_on__gt=ends[m])))
         for index, m in enumerate(months)})
     return {m: averages[f"m{index}"] for index, m in enumerate(months)}
-
-
-def _previous(month: date) -> date:
-    return (month - timedelta(days=1)).replace(day=1)
 
 
 def _active_clients_at(months: list[date]) -> dict[date, int]:
@@ -310,17 +308,10 @@ def diagnostic_signals(months: list[date], margin: reports.MarginReport, series:
     work = work if work is not None else work_by_person_month(months)
     tickets = tickets if tickets is not None else tickets_by_month(months)
     half = len(months) // 2
-    early, late = margin.series[:half], margin.series[half:]
-
-    def total(rows, attr):
-        return sum((getattr(r, attr) for r in rows), Decimal(0))
-
-    def pct(rows):
-        income = total(rows, "revenue") + total(rows, "commission")
-        return (income - total(rows, "cost")) * 100 / income if income else None
-
-    rev_early, rev_late = total(early, "revenue"), total(late, "revenue")
-    m_early, m_late = pct(early), pct(late)
+    early, late = reports.combined(margin.series[:half]), reports.combined(margin.series[half:])
+    rev_early, rev_late = early.revenue, late.revenue
+    m_early = reports.gross_percent(early.revenue + early.commission, early.cost)
+    m_late = reports.gross_percent(late.revenue + late.commission, late.cost)
     margin_signal = bool(m_early is not None and m_late is not None and rev_late > rev_early
                          and m_late < m_early - 1)
     signals = [Signal("Gross margin falling while revenue grows", margin_signal,
@@ -343,7 +334,6 @@ def diagnostic_signals(months: list[date], margin: reports.MarginReport, series:
     signals.append(Signal("Each new client adds complexity, not routine", complexity,
                           f"Tickets per user over the last 3 months: clients won in the year before "
                           f"{new_rate or 0:.2f}, established clients {old_rate or 0:.2f} (signal above 1.25×)."))
-    start, end = _span(months)
 
     senior_rows = [r for r in work if r["technician__tier"] == 3 and r["technician__role"] == Role.TECHNICIAN]
     senior = {"total": sum(r["total"] or 0 for r in senior_rows),
@@ -423,7 +413,7 @@ def maturity(months: list[date], gross: Decimal | None, signals: dict, consisten
         if not level.met:
             break
         reached = level.number
-    return {"level": reached, "levels": levels}
+    return {"level": reached, "levels": levels, "tracked": {"timed": resolved["timed"], "total": resolved["total"]}}
 
 
 # --- the sales funnel (seed 000's six steps) -----------------------------------------------------------------------
@@ -536,26 +526,25 @@ def owner_view(months: list[date], today: date) -> dict:
     margin = reports.margin_report(months)
     work, tickets = work_by_person_month(months), tickets_by_month(months)
     series = monthly_series(months, work, tickets)
-    card = scorecard(months, margin, today)
+    card = scorecard(months, margin, today, work)
     utilisation = utilisation_per_person(months, work)
     consistency = resolution_consistency(months)
     signals = diagnostic_signals(months, margin, series, work, tickets)
-    income = sum((m.revenue for m in margin.series), Decimal(0))
-    commission = sum((m.commission for m in margin.series), Decimal(0))
+    totals = reports.combined(margin.series)
     gross = next(f.value for f in card["figures"] if f.key == "gross_margin")
     level = maturity(months, gross, signals, consistency, utilisation,
-                     _d(commission * 100 / income) if income else None)
+                     _d(totals.commission * 100 / totals.revenue) if totals.revenue else None)
     return {"months": months, "margin": margin, "series": series, "scorecard": card, "utilisation": utilisation,
             "consistency": consistency, "signals": signals, "maturity": level}
 
 
 def readiness_context(today: date) -> dict:
     """The data the readiness assessment pre-fills from (the last 12 complete months)."""
-    months = reports.window(_previous(today.replace(day=1)), 12)
+    months = reports.window(previous_month(today), 12)
     view = owner_view(months, today)
     active = Agreement.objects.filter(start_date__lte=today).exclude(end_date__lt=today)
     agreements = list(active)
-    resolved = tracked_share(months)
+    resolved = view["maturity"]["tracked"]  # measured already for the maturity level
     with_sla = active.aggregate(n=Count("pk"), sla=Count("pk", filter=Q(sla_plan__isnull=False)))
     return {**view, "guards": list(reports.guards_for(agreements, today).values()),
             "funnel": funnel(months[0], month_last_day(months[-1])),

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from bspos.clients.models import Client, ClientStatus
 from bspos.core.permissions import Can, requires
 from bspos.money import reports
-from bspos.money.views import last_month
+from bspos.money.services import last_month
 from bspos.scorecard import services
 from bspos.scorecard.forms import OpportunityForm
 from bspos.scorecard.models import STEP_FIELDS, STEPS, Opportunity, ReadinessRun

@@ -14,6 +14,7 @@ from django.db.models import Case, DecimalField, ExpressionWrapper, F, IntegerFi
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
+from bspos.money.services import cents
 from bspos.vcio.models import Answer, Assessment, AssessmentTemplate, QuestionnaireLink, RoadmapItem, Target
 
 FRAMEWORKS = Path(__file__).parent / "frameworks"
@@ -240,10 +241,6 @@ def budget_by_year(client, years: list[int]) -> list[dict]:
     rows = []
     for year in years:
         one, monthly = totals[f"one_{year}"] or Decimal(0), totals[f"monthly_{year}"] or Decimal(0)
-        rows.append({"year": year, "one_time": _money(one), "recurring": _money(monthly),
-                     "total": _money(one + monthly)})
+        rows.append({"year": year, "one_time": cents(one), "recurring": cents(monthly),
+                     "total": cents(one + monthly)})
     return rows
-
-
-def _money(value) -> Decimal:
-    return Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP)

@@ -75,12 +75,11 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sections = [{"area": area, "score": score, "questions": [
         {"q": q, "answer": answers.get(q["code"])} for q in area["questions"]]}
         for area, score in zip(assessment.template.data["areas"], areas, strict=True)]
-    history = []
-    for earlier in (Assessment.objects.filter(client=assessment.client, template__key=assessment.template.key)
-                    .select_related("template").prefetch_related("answers").order_by("created_at")):
-        history.append({"assessment": earlier, "overall": services.score(
-            earlier.template.data, {a.question: None if a.not_applicable else a.value
-                                    for a in earlier.answers.all()})[1]})
+    earlier_ones = (Assessment.objects.filter(client=assessment.client, template__key=assessment.template.key)
+                    .select_related("template").prefetch_related("answers").order_by("created_at"))
+    history = [{"assessment": earlier,
+                "overall": services.score(earlier.template.data, services.answers_of(earlier))[1]}
+               for earlier in earlier_ones]
     return render(request, "vcio/assessment.html", {
         "assessment": assessment, "areas": areas, "overall": overall, "sections": sections,
         "scale": assessment.template.data["scale"], "radar": radar(areas), "history": history,
