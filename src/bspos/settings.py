@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "bspos.money",
     "bspos.scorecard",
     "bspos.vcio",
+    "bspos.reviews",
+    "bspos.knowledge",
+    "bspos.intake",
     "bspos.portal",
     "bspos.api",
 ]
