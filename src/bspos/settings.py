@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "bspos.reviews",
     "bspos.knowledge",
     "bspos.intake",
+    "bspos.mail",
+    "bspos.imports",
     "bspos.portal",
     "bspos.api",
 ]

@@ -24,6 +24,8 @@ urlpatterns = [
     path("reviews/", include("bspos.reviews.urls")),
     path("knowledge/", include("bspos.knowledge.urls")),
     path("intake/", include("bspos.intake.urls")),
+    path("mail/", include("bspos.mail.urls")),
+    path("imports/", include("bspos.imports.urls")),
     path("q/<str:token>/", vcio_views.questionnaire, name="questionnaire"),
     path("agreements/", include("bspos.agreements.urls")),
     path("catalogue/", include("bspos.catalogue.urls")),

@@ -63,15 +63,18 @@ def _routers() -> None:
     from bspos.agreements.api import router as agreements
     from bspos.assets.api import router as assets
     from bspos.clients.api import router as clients
+    from bspos.imports.api import router as imports
     from bspos.intake.api import router as intake
     from bspos.knowledge.api import router as knowledge
+    from bspos.mail.api import router as mail
     from bspos.money.api import router as money
     from bspos.reviews.api import router as reviews
     from bspos.servicedesk.api import router as servicedesk
     from bspos.sla.api import router as sla
     from bspos.vcio.api import router as vcio
 
-    for router in (clients, agreements, sla, servicedesk, assets, money, vcio, reviews, knowledge, intake):
+    for router in (clients, agreements, sla, servicedesk, assets, money, vcio, reviews, knowledge, intake, mail,
+                   imports):
         api.add_router("", router)
 
 

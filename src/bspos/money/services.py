@@ -20,6 +20,7 @@ from bspos.assets.models import Asset, Lifecycle
 from bspos.catalogue.models import AppFee, AppSubscription, QuantityDiscount
 from bspos.clients.models import Client, Contact
 from bspos.core.services import next_numbers
+from bspos.money import signals
 from bspos.money.models import (
     BillingRun,
     BillingSettings,
@@ -400,6 +401,7 @@ def issue_invoices(invoices, *, by: User | None = None, today: date | None = Non
             invoice.number, invoice.status = number, InvoiceStatus.ISSUED
             invoice.issued_on, invoice.due_on = today, today + timedelta(days=terms)
         Invoice.objects.bulk_update(drafts, ["number", "status", "issued_on", "due_on"])
+        signals.invoices_issued.send(sender=Invoice, invoices=drafts)
     return len(drafts)
 
 

@@ -15,6 +15,7 @@ from bspos.clients.models import Client
 from bspos.core.services import next_numbers
 from bspos.people.models import User
 from bspos.people.services import rate_on
+from bspos.servicedesk import signals
 from bspos.servicedesk.models import Level, Note, Status, Ticket, TimeEntry
 from bspos.sla.models import Priority, SlaPlan
 from bspos.sla.services import business_clock, compute_clocks, targets_by_priority
@@ -100,6 +101,7 @@ def create_ticket(*, client: Client, subject: str, created_by: User | None = Non
     ticket.number = next_numbers(TICKET_SEQUENCE)[0]
     ticket.save()
     record(created_by, ticket, None)
+    signals.ticket_created.send(sender=Ticket, ticket=ticket)
     return ticket
 
 
@@ -111,6 +113,7 @@ def change_priority(ticket: Ticket, *, impact: int | None = None, urgency: int |
         _set_priority(ticket, impact, urgency, priority)
         refresh_sla(ticket)
         ticket.save()
+    signals.ticket_updated.send(sender=Ticket, ticket=ticket, changed={"priority", "impact", "urgency"})
     return ticket
 
 
@@ -169,6 +172,7 @@ def _move(ticket: Ticket, status: str, at: datetime) -> None:
         ticket.resolved_at = ticket.closed_at = None
     ticket.status = status
     ticket.save()
+    signals.ticket_status_changed.send(sender=Ticket, ticket=ticket, previous=previous, status=status)
 
 
 @transaction.atomic
@@ -182,6 +186,7 @@ def escalate(ticket: Ticket, *, assignee: User | None = None, by: User | None = 
         if assignee is not None:
             ticket.assignee = assignee
         ticket.save(update_fields=["tier", "escalation_count", "assignee", "updated_at"])
+    signals.ticket_updated.send(sender=Ticket, ticket=ticket, changed={"tier", "assignee"})
     return ticket
 
 
@@ -200,6 +205,7 @@ def update_ticket(ticket: Ticket, *, by: User | None = None, **fields) -> Ticket
             setattr(ticket, name, value)
         ticket.full_clean(exclude=["number"])
         ticket.save()
+    signals.ticket_updated.send(sender=Ticket, ticket=ticket, changed=set(fields))
     return ticket
 
 
@@ -220,6 +226,7 @@ def add_note(ticket: Ticket, *, author: User | None, body: str, is_internal: boo
         if ticket.status == Status.NEW:
             ticket.status = Status.OPEN
         ticket.save(update_fields=["first_response_at", "status", "updated_at"])
+    signals.note_added.send(sender=Note, note=note)
     return note
 
 
