@@ -1,6 +1,7 @@
 from django.urls import path
 
 from bspos.portal import views
+from bspos.reviews import views as review_views
 from bspos.vcio import views as vcio_views
 
 app_name = "portal"
@@ -10,4 +11,7 @@ urlpatterns = [
     path("<int:number>/", views.ticket_detail, name="ticket"),
     path("<int:number>/reply/", views.reply, name="reply"),
     path("it-plan/", vcio_views.portal_plan, name="it-plan"),
+    path("reviews/", review_views.portal_list, name="reviews"),
+    path("reviews/<int:pk>/", review_views.portal_report, name="review"),
+    path("reviews/<int:pk>/report.pdf", review_views.portal_pdf, name="review-pdf"),
 ]
