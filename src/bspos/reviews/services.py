@@ -171,6 +171,7 @@ def decide(recommendation: Recommendation, decision: str, *, by=None) -> Recomme
     before = snapshot(recommendation)
     item = recommendation.roadmap_item
     if decision == Recommendation.Decision.ACCEPTED:
+        recommendation.full_clean()  # a suggestion must be completed (problem, ROI, investment) before it is accepted
         if item is None:
             item = RoadmapItem.objects.create(
                 client_id=recommendation.review.client_id, area=recommendation.area[:100],
