@@ -36,6 +36,7 @@ from bspos.core.services import next_numbers
 from bspos.money.models import BillingSettings, CostBasis, Invoice, ToolCost
 from bspos.money.services import issue_invoices, run_billing
 from bspos.people.models import Rate, Role, User
+from bspos.reviews.models import CADENCE_DAYS, PACK_DAYS, NextStep, Recommendation, Review
 from bspos.scorecard.models import Opportunity
 from bspos.servicedesk.models import (
     Category,
@@ -52,7 +53,7 @@ from bspos.servicedesk.services import TICKET_SEQUENCE, priority_for
 from bspos.sla.models import BusinessCalendar, SlaPlan, SlaTarget, WorkingHours
 from bspos.sla.services import business_clock, compute_clocks
 from bspos.vcio.models import Answer, Assessment, AssessmentTemplate, Target
-from bspos.vcio.services import import_built_in, suggest_roadmap
+from bspos.vcio.services import import_built_in, next_quarter, suggest_roadmap
 
 DEMO_PASSWORD = "demo"  # demo data only: a real install creates its owner with `bspos createsuperuser`
 DEMO_TIME_ZONE = "America/New_York"
@@ -774,6 +775,46 @@ class DemoBuilder:
                                         for area in template.data["areas"]])
             suggest_roadmap(assessment)
 
+    def build_reviews(self) -> None:
+        """SBR history every 90 days from onboarding (most held on time, some late, some missed) and each active
+        client's next review planned; the 20 assessed clients' last review has recommendations and next steps."""
+        rng, today, rows = self.rng, self.size.today, []
+        for client in self.clients:
+            if client.status != ClientStatus.ACTIVE or client.client_since is None:
+                continue
+            due = max(client.client_since, self.window_start - timedelta(days=365)) + timedelta(days=CADENCE_DAYS)
+            while due < today - timedelta(days=10):
+                luck = rng.random()
+                if luck < 0.12:
+                    rows.append(Review(client=client, vcio=client.account_manager, due_on=due,
+                                       status=Review.Status.MISSED))
+                    due += timedelta(days=CADENCE_DAYS)
+                    continue
+                held = due - timedelta(days=rng.randrange(0, 12)) if luck < 0.8 else due + timedelta(
+                    days=rng.randrange(3, 25))
+                held = min(held, today - timedelta(days=1))
+                rows.append(Review(client=client, vcio=client.account_manager, due_on=due, held_on=held,
+                                   status=Review.Status.HELD, period_start=held - timedelta(days=PACK_DAYS),
+                                   period_end=held - timedelta(days=1), business_goals=self.faker.sentence()))
+                due = held + timedelta(days=CADENCE_DAYS)
+            rows.append(Review(client=client, vcio=client.account_manager, due_on=due))
+        Review.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        assessed = Assessment.objects.values_list("client_id", flat=True)
+        latest = {review.client_id: review for review in Review.objects.filter(  # the last one per client wins
+            client_id__in=assessed, status=Review.Status.HELD).order_by("client_id", "held_on")}
+        for review in latest.values():
+            quarter = next_quarter(review.held_on)
+            Recommendation.objects.create(
+                review=review, title="Move backups to an immutable offsite copy", area="Continuous",
+                business_problem="Ransomware can encrypt the on-site backups along with the servers.",
+                roi=Decimal("6000.00"), roi_basis="A day of downtime avoided for the whole team",
+                one_time=Decimal("1800.00"), monthly=Decimal("90.00"), quarter=quarter,
+                decision=rng.choice([Recommendation.Decision.ACCEPTED, Recommendation.Decision.DEFERRED]))
+            NextStep.objects.create(review=review, description="Send the backup proposal", owner="vCIO",
+                                    due_on=review.held_on + timedelta(days=14), done=rng.random() < 0.6)
+            review.published_at = timezone.now()
+            review.save(update_fields=["published_at"])
+
     def retire_churned_contacts(self) -> None:
         """Contacts of churned clients were users while they were billed; they are inactive now."""
         Contact.objects.filter(client__status=ClientStatus.CHURNED).update(is_active=False)
@@ -790,6 +831,7 @@ class DemoBuilder:
         yield "Marketplace and tool costs", self.build_marketplace_and_costs
         yield "Sales funnel", self.build_funnel
         yield "vCIO assessments", self.build_assessments
+        yield "Business reviews", self.build_reviews
         for month in self.months():
             yield f"Tickets {month:%Y-%m}", lambda month=month: self.build_month(month)
         billed = self.billed_months()

@@ -1,3 +1,253 @@
-from ninja import Router
+"""REST endpoints for Strategic Business Reviews: the cadence, one review with its data pack, scheduling, holding,
+recommendations and decisions, next steps, completion per quarter and the invite. Staff read; owner and vCIO write."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Path, Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import Field
+
+from bspos.api.auth import staff_read, staff_write
+from bspos.api.types import MAX_ID, Id, Moment, Pages, money, text
+from bspos.core.permissions import Can
+from bspos.reviews import selectors, services
+from bspos.reviews.models import NextStep, Recommendation, Review
 
 router = Router(tags=["reviews"])
+PathId = Path(..., ge=1, le=MAX_ID)
+Show = Literal["overdue", "due", "scheduled", "held", "missed", "planned"]
+
+
+class ReviewOut(Schema):
+    id: int
+    client_id: int
+    client: str
+    vcio_id: int | None
+    status: str
+    due_on: date
+    scheduled_at: str | None
+    location: str
+    held_on: date | None
+    on_time: bool
+    published: bool
+
+
+def _row(review: Review) -> dict:
+    return {"id": review.pk, "client_id": review.client_id, "client": review.client.name,
+            "vcio_id": review.vcio_id, "status": review.status, "due_on": review.due_on,
+            "scheduled_at": review.scheduled_at.isoformat() if review.scheduled_at else None,
+            "location": review.location, "held_on": review.held_on, "on_time": review.on_time,
+            "published": review.published_at is not None}
+
+
+class RecommendationOut(Schema):
+    id: int
+    title: str
+    area: str
+    business_problem: str
+    roi: Decimal
+    roi_basis: str
+    one_time: Decimal
+    monthly: Decimal
+    quarter: date
+    decision: str
+    suggestion: str
+    roadmap_item_id: int | None
+
+
+class NextStepOut(Schema):
+    id: int
+    description: str
+    owner: str
+    due_on: date
+    done: bool
+
+
+class ReviewDetailOut(ReviewOut):
+    business_goals: str
+    business_challenges: str
+    observations: str
+    recommendations: list[RecommendationOut]
+    next_steps: list[NextStepOut]
+
+
+def _detail(review: Review) -> dict:
+    return {**_row(review), "business_goals": review.business_goals,
+            "business_challenges": review.business_challenges, "observations": review.observations,
+            "recommendations": list(review.recommendations.all()), "next_steps": list(review.next_steps.all())}
+
+
+def _review(review_id: int) -> Review:
+    return get_object_or_404(Review.objects.select_related("client", "vcio"), pk=review_id)
+
+
+@router.get("/reviews", response=list[ReviewOut])
+@paginate(Pages)
+def list_reviews(request, show: Show = "planned", client_id: Id | None = None, vcio_id: Id | None = None):
+    """The cadence: every active client always has its next review (planned on the way in)."""
+    staff_read(request)
+    today = timezone.localdate()
+    services.plan_reviews(today)
+    reviews = selectors.reviews_for(vcio_id)
+    if client_id:
+        reviews = reviews.filter(client_id=client_id)
+    return [_row(review) for review in selectors.cadence_list(reviews, show, today)]
+
+
+class QuarterOut(Schema):
+    quarter: date
+    label: str
+    due: int
+    on_time: int
+    late: int
+    missed: int
+    rate: Decimal | None
+    meets_line: bool
+
+
+@router.get("/reviews/completion", response=list[QuarterOut])
+def completion(request, quarters: Annotated[int, Field(ge=1, le=20)] = 4, vcio_id: Id | None = None):
+    """Held on time ÷ due, per quarter of the due date (the line is 80%)."""
+    staff_read(request)
+    return selectors.completion_by_quarter(selectors.reviews_for(vcio_id), timezone.localdate(), quarters)
+
+
+@router.get("/reviews/{review_id}", response=ReviewDetailOut)
+def get_review(request, review_id: int = PathId):
+    staff_read(request)
+    return _detail(_review(review_id))
+
+
+@router.get("/reviews/{review_id}/pack", response=dict)
+def get_pack(request, review_id: int = PathId):
+    """The data pack: frozen as presented once held, else computed now."""
+    staff_read(request)
+    return services.jsonable(selectors.pack_of(_review(review_id)))
+
+
+@router.get("/reviews/{review_id}/invite.ics")
+def get_invite(request, review_id: int = PathId):
+    staff_read(request)
+    review = _review(review_id)
+    attendees = list(review.client.contacts.filter(is_active=True, is_primary=True).exclude(email="")
+                     .values_list("email", flat=True))
+    body = services.invite(review, organizer_email=review.vcio.email if review.vcio else "", attendees=attendees)
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+class ScheduleIn(Schema):
+    scheduled_at: Moment
+    location: text(200) = ""
+
+
+@router.post("/reviews/{review_id}/schedule", response=ReviewDetailOut)
+def schedule(request, payload: ScheduleIn, review_id: int = PathId):
+    staff_write(request, Can.VCIO)
+    return _detail(services.schedule(_review(review_id), at=payload.scheduled_at, location=payload.location,
+                                     by=request.user))
+
+
+class HoldIn(Schema):
+    held_on: date
+
+
+@router.post("/reviews/{review_id}/hold", response=ReviewDetailOut)
+def hold(request, payload: HoldIn, review_id: int = PathId):
+    """Record the meeting as held: the pack is frozen and the next review falls due 90 days later."""
+    staff_write(request, Can.VCIO)
+    return _detail(services.hold(_review(review_id), held_on=payload.held_on, by=request.user))
+
+
+@router.post("/reviews/{review_id}/missed", response=ReviewDetailOut)
+def missed(request, review_id: int = PathId):
+    staff_write(request, Can.VCIO)
+    return _detail(services.mark_missed(_review(review_id), by=request.user))
+
+
+class PublishIn(Schema):
+    published: bool = True
+
+
+@router.post("/reviews/{review_id}/publish", response=ReviewDetailOut)
+def publish(request, payload: PublishIn, review_id: int = PathId):
+    staff_write(request, Can.VCIO)
+    return _detail(services.publish(_review(review_id), published=payload.published, by=request.user))
+
+
+class AgendaIn(Schema):
+    business_goals: text(10_000) | None = None
+    business_challenges: text(10_000) | None = None
+    observations: text(10_000) | None = None
+
+
+@router.patch("/reviews/{review_id}", response=ReviewDetailOut)
+def update_agenda(request, payload: AgendaIn, review_id: int = PathId):
+    staff_write(request, Can.VCIO)
+    fields = {key: value for key, value in payload.dict(exclude_unset=True).items() if value is not None}
+    return _detail(services.update_agenda(_review(review_id), by=request.user, **fields))
+
+
+@router.post("/reviews/{review_id}/suggestions", response=ReviewDetailOut)
+def suggest(request, review_id: int = PathId):
+    """Add the recommendations the data argues for (each rule once)."""
+    staff_write(request, Can.VCIO)
+    review = _review(review_id)
+    services.add_suggestions(review, by=request.user)
+    return _detail(review)
+
+
+class RecommendationIn(Schema):
+    title: text(300, min_length=1)
+    area: text(100, min_length=1) = "General"
+    business_problem: text(5000) = ""
+    roi: money(12) = Decimal("0")
+    roi_basis: text(300) = ""
+    one_time: money(12) = Decimal("0")
+    monthly: money(12) = Decimal("0")
+    quarter: date
+
+
+@router.post("/reviews/{review_id}/recommendations", response={201: RecommendationOut})
+def add_recommendation(request, payload: RecommendationIn, review_id: int = PathId):
+    staff_write(request, Can.VCIO)
+    recommendation = Recommendation(review=_review(review_id), **payload.dict())
+    return Status(201, services.save_recommendation(recommendation, by=request.user))
+
+
+class DecisionIn(Schema):
+    decision: Recommendation.Decision
+
+
+@router.post("/recommendations/{recommendation_id}/decision", response=RecommendationOut)
+def decide(request, payload: DecisionIn, recommendation_id: int = PathId):
+    """Accepted: onto the roadmap; moved away from accepted: the roadmap item it created is cancelled."""
+    staff_write(request, Can.VCIO)
+    return services.decide(get_object_or_404(Recommendation, pk=recommendation_id), payload.decision,
+                           by=request.user)
+
+
+class NextStepIn(Schema):
+    description: text(300, min_length=1)
+    owner: text(100, min_length=1)
+    due_on: date
+
+
+@router.post("/reviews/{review_id}/next-steps", response={201: NextStepOut})
+def add_next_step(request, payload: NextStepIn, review_id: int = PathId):
+    staff_write(request, Can.VCIO)
+    return Status(201, services.add_next_step(_review(review_id), by=request.user, **payload.dict()))
+
+
+class DoneIn(Schema):
+    done: bool
+
+
+@router.post("/next-steps/{step_id}/done", response=NextStepOut)
+def step_done(request, payload: DoneIn, step_id: int = PathId):
+    staff_write(request, Can.VCIO)
+    return services.set_step_done(get_object_or_404(NextStep, pk=step_id), payload.done, by=request.user)

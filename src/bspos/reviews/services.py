@@ -83,7 +83,7 @@ def hold(review: Review, *, held_on: date, by=None, today: date | None = None) -
     review.status, review.held_on = Review.Status.HELD, held_on
     period = selectors.review_period(review, today)
     review.period_start, review.period_end = period.start, period.end
-    review.pack = _jsonable(selectors.data_pack(review, today))
+    review.pack = jsonable(selectors.data_pack(review, today))
     review.save()
     record(by, review, before)
     Review.objects.create(client=review.client, vcio=review.vcio, due_on=held_on + timedelta(days=CADENCE_DAYS))
@@ -114,12 +114,12 @@ def publish(review: Review, *, published: bool = True, by=None) -> Review:
     return review
 
 
-def _jsonable(value):
+def jsonable(value):
     """The pack as JSON: money and scores keep their exact digits as strings."""
     if isinstance(value, dict):
-        return {key: _jsonable(item) for key, item in value.items()}
+        return {key: jsonable(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_jsonable(item) for item in value]
+        return [jsonable(item) for item in value]
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, date):

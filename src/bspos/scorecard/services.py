@@ -19,6 +19,8 @@ from bspos.money import reports
 from bspos.money.models import Invoice, InvoiceKind
 from bspos.money.services import month_last_day, month_span, previous_month
 from bspos.people.models import Role, User
+from bspos.reviews import selectors as review_selectors
+from bspos.reviews.models import Review
 from bspos.scorecard.models import STEP_FIELDS, STEPS, Opportunity
 from bspos.scorecard.questions import PHASES, QUESTIONS
 from bspos.servicedesk.models import InternalCategory, Ticket, TimeEntry
@@ -484,6 +486,11 @@ def readiness_suggestions(context: dict) -> dict[str, tuple[int, str]]:
         if with_value:
             under = sum(not g.above_ceiling for g in with_value) / len(with_value)
             suggestions["s7"] = (scale(under), f"{under:.0%} of agreements with a value entered are under the ceiling.")
+    sbr = [q for q in context["sbr"] if q["rate"] is not None]
+    if sbr:
+        last = sbr[-1]
+        evidence = f"{last['rate']}% of the SBRs due in {last['label']} were held on time ({last['on_time']} of "
+        suggestions["a1"] = (scale(float(last["rate"]) / 100), evidence + f"{last['due']}).")
     suggestions["c2"] = (3, "Tickets, time, assets and invoices already live in one system (bspos).")
     if context["sla_share"] is not None:
         suggestions["c3"] = (scale(context["sla_share"]), f"{context['sla_share']:.0%} of active agreements carry "
@@ -535,7 +542,8 @@ def owner_view(months: list[date], today: date) -> dict:
     level = maturity(months, gross, signals, consistency, utilisation,
                      _d(totals.commission * 100 / totals.revenue) if totals.revenue else None)
     return {"months": months, "margin": margin, "series": series, "scorecard": card, "utilisation": utilisation,
-            "consistency": consistency, "signals": signals, "maturity": level}
+            "consistency": consistency, "signals": signals, "maturity": level,
+            "sbr": review_selectors.completion_by_quarter(Review.objects.all(), today)}
 
 
 def readiness_context(today: date) -> dict:

@@ -15,6 +15,7 @@ from bspos.audit.models import AuditEvent
 from bspos.clients.models import Client, Contact, Site
 from bspos.demo.services import DemoSize, load_demo
 from bspos.people.models import Role, User
+from bspos.reviews.models import Review
 from bspos.servicedesk import services
 from bspos.servicedesk.models import Note, Status, Ticket, TimeEntry
 from bspos.sla.models import BusinessCalendar, SlaPlan
@@ -236,6 +237,12 @@ def test_session_auth_works_for_the_signed_in_ui(client, demo):
     assert Asset.objects.exists()
 
 
+# A body every write endpoint accepts as well formed, so the sweep reaches the permission check, not validation.
+WELL_FORMED = {"body": "x", "reason": "x", "held_on": "2026-01-01", "scheduled_at": "2026-01-01T10:00:00Z",
+               "title": "x", "quarter": "2026-01-01", "decision": "accepted", "description": "x", "owner": "x",
+               "due_on": "2026-01-01", "done": True}
+
+
 def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(client, demo):
     """Walk the OpenAPI document: every read, change and delete of another company's (or MSP-wide) rows."""
     mine, other = User.objects.filter(role=Role.CLIENT_CONTACT).select_related("contact")[:2]
@@ -246,7 +253,9 @@ def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(cli
            "agreement_id": Agreement.objects.filter(client=other.contact.client).first().pk,
            "plan_id": SlaPlan.objects.first().pk, "asset_id": Asset.objects.filter(client=other.contact.client)
            .first().pk, "entry_id": TimeEntry.objects.filter(ticket__client=other.contact.client).first().pk,
-           "invoice_id": 1, "assessment_id": 1, "template_id": 1, "link_id": 1, "item_id": 1}
+           "invoice_id": 1, "assessment_id": 1, "template_id": 1, "link_id": 1, "item_id": 1,
+           "review_id": Review.objects.filter(client=other.contact.client).first().pk, "recommendation_id": 1,
+           "step_id": 1}
     headers = bearer(mine.username)
     checked = 0
     for path, operations in client.get("/api/v1/openapi.json").json()["paths"].items():
@@ -258,7 +267,7 @@ def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(cli
                 url = url.replace("{" + name + "}", str(value))
             if url in ("/tickets",):
                 continue  # their own company's list
-            body = {"body": "x", "reason": "x"} if method in ("post", "patch", "put") else None
+            body = WELL_FORMED if method in ("post", "patch", "put") else None
             response = api(client, method, url, headers, body)
             assert response.status_code == 404, (method, url, response.status_code)
             checked += 1

@@ -99,3 +99,18 @@ def test_overdue_due_soon_and_scheduled_lists(db):
     assert (counts["overdue"], counts["due"], counts["scheduled"]) == (1, 1, 1)
     assert list(selectors.cadence_list(reviews, "overdue", TODAY)) == [overdue]
     assert list(selectors.cadence_list(reviews, "scheduled", TODAY)) == [soon]
+
+
+def test_the_owner_sees_the_completion_rate_on_the_health_page(client):
+    from django.urls import reverse
+
+    from bspos.people.models import Role, User
+
+    today = timezone.localdate()
+    due = today - timedelta(days=20)
+    for index, late in enumerate([False, False, False, True]):
+        review = Review.objects.create(client=company(f"Client {index}"), due_on=due)
+        services.hold(review, held_on=due + timedelta(days=5 if late else 0), today=today)
+    client.force_login(User.objects.create_user(username="olivia", role=Role.OWNER))
+    page = client.get(reverse("scorecard:owner")).content.decode()
+    assert "Strategic Business Review completion" in page and "75.0%" in page
