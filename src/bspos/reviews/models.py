@@ -74,12 +74,12 @@ class Review(models.Model):
         return self.status == self.Status.HELD and self.held_on is not None and self.held_on <= self.due_on
 
     def meeting_day(self, today: date) -> date:
-        """The day the pack is measured up to: the meeting, or today while it is still ahead or unscheduled."""
+        """The day the pack is measured up to: the day it was held or is scheduled, or today while it is ahead."""
         if self.held_on:
             return self.held_on
         if self.scheduled_at:
             return min(timezone.localtime(self.scheduled_at).date(), today)
-        return min(self.due_on, today)
+        return today
 
 
 class Recommendation(models.Model):
