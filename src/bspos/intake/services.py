@@ -4,6 +4,7 @@ Webhooks out live in intake/webhooks.py.
 """
 
 import hashlib
+import os
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -365,7 +366,9 @@ class SyncRow:
 
 
 def stale_after() -> timedelta:
-    return timedelta(days=int(getattr(settings, "BSPOS_ASSET_STALE_DAYS", 30)))
+    """BSPOS_ASSET_STALE_DAYS (setting or environment variable), 30 days by default."""
+    days = getattr(settings, "BSPOS_ASSET_STALE_DAYS", None) or os.environ.get("BSPOS_ASSET_STALE_DAYS") or 30
+    return timedelta(days=int(days))
 
 
 def sync_asset(row: SyncRow) -> tuple[Asset, bool]:
