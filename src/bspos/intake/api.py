@@ -117,19 +117,17 @@ def _from_generic(alert: GenericAlert) -> services.Incoming:
                              labels=labels, link=alert.url, at=alert.time)
 
 
-def _apply(source: AlertSource, items: list[tuple[str, services.Incoming | None]]):
+def _apply(source: AlertSource, items: list[tuple[str, services.Incoming]]):
     accepted, rejected = [], []
-    for index, (key, incoming) in enumerate(items):
-        try:
-            received = services.receive_alert(source=source, incoming=incoming)
-        except ValidationError as error:
-            errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+    results = services.receive_batch(source=source, incoming=[incoming for _, incoming in items])
+    for index, ((key, _), result) in enumerate(zip(items, results, strict=True)):
+        if isinstance(result, ValidationError):
+            errors = result.message_dict if hasattr(result, "error_dict") else {"__all__": result.messages}
             rejected.append({"index": index, "key": key, "errors": errors})
-            continue
-        accepted.append({"index": index, "key": key, "alert_id": received.alert_id, "action": received.action,
-                         "ticket": received.ticket})
-    body = {"accepted": accepted, "rejected": rejected}
-    return Status(200 if accepted or not rejected else 422, body)
+        else:
+            accepted.append({"index": index, "key": key, "alert_id": result.alert_id, "action": result.action,
+                             "ticket": result.ticket})
+    return Status(200 if accepted or not rejected else 422, {"accepted": accepted, "rejected": rejected})
 
 
 @router.post("/alerts/alertmanager", auth=SourceToken(), response={200: IntakeOut, 422: IntakeOut | ErrorOut},

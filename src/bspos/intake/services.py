@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Case, DateTimeField, F, PositiveIntegerField, Q, Value, When
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from bspos.assets.models import Asset, AssetType
@@ -229,6 +230,53 @@ def receive_alert(*, source: AlertSource, incoming: Incoming) -> Received:
             return Received(row[0], fingerprint, "repeat", row[1])
     with transaction.atomic():
         return _apply(source, incoming, seen)
+
+
+def receive_batch(*, source: AlertSource, incoming: list[Incoming]) -> list[Received | ValidationError]:
+    """Apply a batch, each alert atomically and in order; the answer per alert is Received or the error.
+
+    Repeats of alerts already firing (every entry for that key in the batch firing too) are counted together
+    in one locked UPDATE; every other alert goes through receive_alert one by one, in the batch's order.
+    """
+    results: list[Received | ValidationError | None] = [None] * len(incoming)
+    statuses: dict[str, set[str]] = {}
+    for item in incoming:
+        statuses.setdefault(item.fingerprint, set()).add(item.state)
+    firing_only = [key for key, states in statuses.items() if states == {Alert.State.FIRING}]
+    if firing_only:
+        _count_repeats(source, incoming, set(firing_only), results)
+    for index, item in enumerate(incoming):
+        if results[index] is None:
+            try:
+                results[index] = receive_alert(source=source, incoming=item)
+            except ValidationError as error:
+                results[index] = error
+    return results
+
+
+def _count_repeats(source: AlertSource, incoming: list[Incoming], keys: set[str], results: list) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        firing = {row[1]: row for row in Alert.objects.select_for_update(of=("self",))
+                  .filter(source=source, fingerprint__in=keys, state=Alert.State.FIRING)
+                  .values_list("pk", "fingerprint", "ticket__number")}
+        if not firing:
+            return
+        counts: dict[str, int] = {}
+        last: dict[str, datetime] = {}
+        for index, item in enumerate(incoming):
+            row = firing.get(item.fingerprint)
+            if row is None or item.title.strip() == "" or not item.fingerprint:
+                continue
+            counts[item.fingerprint] = counts.get(item.fingerprint, 0) + 1
+            seen = min(item.at or now, now)
+            last[item.fingerprint] = max(seen, last.get(item.fingerprint, seen))
+            results[index] = Received(row[0], item.fingerprint, "repeat", row[2])
+        Alert.objects.filter(pk__in=[firing[key][0] for key in counts]).update(
+            count=F("count") + Case(*[When(pk=firing[key][0], then=Value(n)) for key, n in counts.items()],
+                                    output_field=PositiveIntegerField()),
+            last_seen=Greatest("last_seen", Case(*[When(pk=firing[key][0], then=Value(at))
+                                                   for key, at in last.items()], output_field=DateTimeField())))
 
 
 def _locked(source: AlertSource, fingerprint: str) -> Alert | None:

@@ -131,3 +131,17 @@ def test_a_severity_map_needs_priorities_one_to_four(db, severity_map):
     with pytest.raises(ValidationError):
         services.create_source(name="Bad map", severity_map=severity_map)
     assert not AlertSource.objects.exists()
+
+
+def test_a_batch_counts_repeats_together_and_applies_state_changes_in_order(api, web1):
+    post(api, URL, {"alerts": [{"key": "a", "title": "A", "host": "web1"}, {"key": "b", "title": "B", "host": "web1"}]})
+    body = {"alerts": [{"key": "a", "title": "A"}, {"key": "b", "title": "B"}, {"key": "a", "title": "A"},
+                       {"key": "b", "title": "B", "status": "resolved"}, {"key": "b", "title": "B"},
+                       {"key": "a", "title": "A"}]}
+    response = post(api, URL, body)
+    assert [a["action"] for a in response.json()["accepted"]] == [
+        "repeat", "repeat", "repeat", "resolved", "reopened", "repeat"]
+    a, b = Alert.objects.get(fingerprint="a"), Alert.objects.get(fingerprint="b")
+    assert (a.count, a.state, a.fire_count) == (4, "firing", 1)
+    assert (b.count, b.state, b.fire_count, b.ticket.status, b.ticket.reopen_count) == (4, "firing", 2, "open", 1)
+    assert Ticket.objects.count() == 2
