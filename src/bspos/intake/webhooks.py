@@ -99,10 +99,14 @@ def update_subscription(subscription: Subscription, *, is_active: bool | None = 
 # --- deliveries ------------------------------------------------------------------------------------------------
 
 
-def emit(event: str, data: dict, *, at: datetime | None = None) -> list[Delivery]:
+def subscribers(event: str) -> list[Subscription]:
+    return [s for s in Subscription.objects.filter(is_active=True).only("pk", "events") if event in (s.events or [])]
+
+
+def emit(event: str, data: dict, *, at: datetime | None = None,
+         subscriptions: list[Subscription] | None = None) -> list[Delivery]:
     """Persist one delivery per active subscription to `event`; each is queued once the transaction commits."""
-    subscriptions = [s for s in Subscription.objects.filter(is_active=True).only("pk", "events")
-                     if event in (s.events or [])]
+    subscriptions = subscribers(event) if subscriptions is None else subscriptions
     if not subscriptions:
         return []
     at = at or timezone.now()
@@ -230,8 +234,9 @@ def on_status_changed(sender, ticket, previous, status, **kwargs) -> None:
 
 
 def on_invoices_issued(sender, invoices, **kwargs) -> None:
-    for invoice in invoices:
-        emit(Event.INVOICE_ISSUED, {"id": invoice.pk, "number": invoice.number, "client_id": invoice.client_id,
-                                    "kind": invoice.kind, "issued_on": invoice.issued_on,
-                                    "period_start": invoice.period_start, "period_end": invoice.period_end,
-                                    "total": str(invoice.total)})
+    subscriptions = subscribers(Event.INVOICE_ISSUED)  # one query for the whole billing run's invoices
+    for invoice in invoices if subscriptions else []:
+        emit(Event.INVOICE_ISSUED, subscriptions=subscriptions, data={
+            "id": invoice.pk, "number": invoice.number, "client_id": invoice.client_id, "kind": invoice.kind,
+            "issued_on": invoice.issued_on, "period_start": invoice.period_start, "period_end": invoice.period_end,
+            "total": str(invoice.total)})

@@ -114,3 +114,22 @@ def test_every_event_kind_can_be_subscribed(acme, source, web1):
 def test_backoff_doubles_and_is_capped():
     assert [webhooks.backoff(n).total_seconds() for n in (1, 2, 3)] == [30, 60, 120]
     assert webhooks.backoff(30) == timedelta(hours=6)
+
+
+def test_issuing_invoices_sends_invoice_issued_and_the_demo_has_sample_alerts(db):
+    from datetime import date
+
+    from bspos.demo.services import DemoSize, load_demo
+    from bspos.intake.models import Alert
+    from bspos.money.models import Invoice
+    from bspos.money.services import issue_invoices
+
+    load_demo(DemoSize(clients=3, months=2, seed=5, today=date(2026, 11, 20)))
+    assert Alert.objects.filter(client__isnull=True, state="firing").count() == 3
+    subscribe("https://example.org/money", Event.INVOICE_ISSUED)
+    drafts = list(Invoice.objects.filter(status="draft", kind="invoice"))
+    assert drafts
+    issue_invoices(Invoice.objects.filter(pk__in=[i.pk for i in drafts]))
+    bodies = [json.loads(b) for b in Delivery.objects.filter(event="invoice.issued").values_list("body", flat=True)]
+    assert sorted(b["data"]["id"] for b in bodies) == sorted(i.pk for i in drafts)
+    assert all(b["data"]["number"] for b in bodies)
