@@ -88,3 +88,31 @@ def test_a_subscription_is_created_and_its_deliveries_are_logged(client, acme):
                           follow=True)
     assert b"http:// or https://" in refused.content and Subscription.objects.count() == 1
     assert webhooks.Delivery.objects.count() == 1
+
+
+def test_a_new_token_replaces_the_old_one_and_a_disabled_source_is_refused(client, source):
+    client.force_login(user(Role.SERVICE_MANAGER))
+    old = source[1]
+    page = client.post(reverse("intake:source-action", args=[source[0].pk, "rotate"]))
+    new = page.content.decode().split('id="new-token">')[1].split("<")[0]
+    assert services.authenticate_source(old) is None and services.authenticate_source(new) == source[0]
+    client.post(reverse("intake:source-action", args=[source[0].pk, "disable"]))
+    assert services.authenticate_source(new) is None
+
+
+def test_a_failed_delivery_can_be_sent_again_and_the_back_office_lists_intake(client, acme):
+    owner = user(Role.OWNER)
+    owner.is_staff = owner.is_superuser = True
+    owner.save()
+    client.force_login(owner)
+    subscription = webhooks.create_subscription(name="Down", url="http://127.0.0.1:9/", events=["ticket.created"])
+    from bspos.servicedesk.services import create_ticket
+
+    create_ticket(client=acme, subject="Fan noise")
+    delivery = subscription.deliveries.get()
+    webhooks.Delivery.objects.filter(pk=delivery.pk).update(state="failed", attempts=webhooks.MAX_ATTEMPTS)
+    client.post(reverse("intake:delivery-resend", args=[delivery.pk]))
+    delivery.refresh_from_db()
+    assert (delivery.state, delivery.attempts) == ("pending", webhooks.MAX_ATTEMPTS - 1)
+    for model in ("alertsource", "alert", "subscription", "delivery"):
+        assert client.get(reverse(f"admin:intake_{model}_changelist")).status_code == 200, model
