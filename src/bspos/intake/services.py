@@ -213,17 +213,18 @@ def _validate(incoming: Incoming) -> None:
         raise ValidationError(errors)
 
 
-def receive_alert(*, source: AlertSource, incoming: Incoming) -> Received:
+def receive_alert(*, source: AlertSource, incoming: Incoming, maybe_repeat: bool = True) -> Received:
     """Apply one alert, atomically: open, count a repeat, resolve or re-fire, never two tickets for one alert.
 
     A repeat of a firing alert is one UPDATE. Otherwise the alert row is locked (or created: the unique
     (source, fingerprint) constraint makes concurrent first sightings meet one row) and the ticket follows.
+    `maybe_repeat=False` skips the repeat UPDATE when the caller has just seen that it is not firing.
     """
     _validate(incoming)
     now = timezone.now()
     seen = min(incoming.at or now, now)
     fingerprint = incoming.fingerprint
-    if incoming.state == Alert.State.FIRING:
+    if incoming.state == Alert.State.FIRING and maybe_repeat:
         repeats = Alert.objects.filter(source=source, fingerprint=fingerprint, state=Alert.State.FIRING)
         row = repeats.values_list("pk", "ticket__number").first()
         if row and repeats.update(count=F("count") + 1, last_seen=seen):
@@ -242,26 +243,30 @@ def receive_batch(*, source: AlertSource, incoming: list[Incoming]) -> list[Rece
     statuses: dict[str, set[str]] = {}
     for item in incoming:
         statuses.setdefault(item.fingerprint, set()).add(item.state)
-    firing_only = [key for key, states in statuses.items() if states == {Alert.State.FIRING}]
-    if firing_only:
-        _count_repeats(source, incoming, set(firing_only), results)
-    for index, item in enumerate(incoming):
-        if results[index] is None:
-            try:
-                results[index] = receive_alert(source=source, incoming=item)
-            except ValidationError as error:
-                results[index] = error
+    firing_only = {key for key, states in statuses.items() if states == {Alert.State.FIRING}}
+    not_firing = firing_only - _count_repeats(source, incoming, firing_only, results) if firing_only else set()
+    from bspos.intake.webhooks import cached_subscribers
+
+    with cached_subscribers():  # one subscriptions query for the whole batch
+        for index, item in enumerate(incoming):
+            if results[index] is None:
+                try:
+                    results[index] = receive_alert(source=source, incoming=item,
+                                                   maybe_repeat=item.fingerprint not in not_firing)
+                except ValidationError as error:
+                    results[index] = error
     return results
 
 
-def _count_repeats(source: AlertSource, incoming: list[Incoming], keys: set[str], results: list) -> None:
+def _count_repeats(source: AlertSource, incoming: list[Incoming], keys: set[str], results: list) -> set[str]:
+    """Count the repeats of `keys` that are firing now; returns those keys."""
     now = timezone.now()
     with transaction.atomic():
         firing = {row[1]: row for row in Alert.objects.select_for_update(of=("self",))
                   .filter(source=source, fingerprint__in=keys, state=Alert.State.FIRING)
                   .values_list("pk", "fingerprint", "ticket__number")}
         if not firing:
-            return
+            return set()
         counts: dict[str, int] = {}
         last: dict[str, datetime] = {}
         for index, item in enumerate(incoming):
@@ -277,6 +282,7 @@ def _count_repeats(source: AlertSource, incoming: list[Incoming], keys: set[str]
                                     output_field=PositiveIntegerField()),
             last_seen=Greatest("last_seen", Case(*[When(pk=firing[key][0], then=Value(at))
                                                    for key, at in last.items()], output_field=DateTimeField())))
+    return set(firing)
 
 
 def _locked(source: AlertSource, fingerprint: str) -> Alert | None:

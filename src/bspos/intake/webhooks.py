@@ -19,6 +19,9 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -99,8 +102,28 @@ def update_subscription(subscription: Subscription, *, is_active: bool | None = 
 # --- deliveries ------------------------------------------------------------------------------------------------
 
 
+_cache: ContextVar[dict | None] = ContextVar("intake_subscriptions", default=None)
+
+
+@contextmanager
+def cached_subscribers() -> Iterator[None]:
+    """Within the block (one request's batch) the active subscriptions are read once."""
+    token = _cache.set({})
+    try:
+        yield
+    finally:
+        _cache.reset(token)
+
+
 def subscribers(event: str) -> list[Subscription]:
-    return [s for s in Subscription.objects.filter(is_active=True).only("pk", "events") if event in (s.events or [])]
+    cache = _cache.get()
+    if cache is None:
+        active = list(Subscription.objects.filter(is_active=True).only("pk", "events"))
+    else:
+        if "active" not in cache:
+            cache["active"] = list(Subscription.objects.filter(is_active=True).only("pk", "events"))
+        active = cache["active"]
+    return [s for s in active if event in (s.events or [])]
 
 
 def emit(event: str, data: dict, *, at: datetime | None = None,

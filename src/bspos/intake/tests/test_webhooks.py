@@ -133,3 +133,12 @@ def test_issuing_invoices_sends_invoice_issued_and_the_demo_has_sample_alerts(db
     bodies = [json.loads(b) for b in Delivery.objects.filter(event="invoice.issued").values_list("body", flat=True)]
     assert sorted(b["data"]["id"] for b in bodies) == sorted(i.pk for i in drafts)
     assert all(b["data"]["number"] for b in bodies)
+
+
+def test_a_batch_of_alerts_over_the_api_sends_one_delivery_per_event(api, web1):
+    subscribe("https://example.org/all", Event.TICKET_CREATED, Event.ALERT_RECEIVED)
+    body = {"alerts": [{"key": "x1", "title": "X1", "host": "web1"}, {"key": "x2", "title": "X2", "host": "web1"},
+                       {"key": "x1", "title": "X1", "host": "web1"}]}
+    assert api.post("/api/v1/alerts", data=json.dumps(body), content_type="application/json").status_code == 200
+    events = sorted(Delivery.objects.values_list("event", flat=True))
+    assert events == ["alert.received", "alert.received", "ticket.created", "ticket.created"]  # no repeat
