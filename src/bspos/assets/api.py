@@ -103,20 +103,20 @@ def create_asset(request, payload: AssetIn):
     return Status(201, save_validated(Asset(), _data(payload, partial=False)))
 
 
-@router.get("/assets/{asset_id}", response=AssetOut)
+@router.get("/assets/{int:asset_id}", response=AssetOut)
 def get_asset(request, asset_id: int = PathId):
     staff_read(request)
     return get_object_or_404(Asset, pk=asset_id)
 
 
-@router.patch("/assets/{asset_id}", response=AssetOut)
+@router.patch("/assets/{int:asset_id}", response=AssetOut)
 def update_asset(request, payload: AssetPatch, asset_id: int = PathId):
     staff_write(request, Can.CLIENTS_WRITE)
     asset = get_object_or_404(Asset, pk=asset_id)
     return save_validated(asset, _data(payload, partial=True, client_id=asset.client_id))
 
 
-@router.delete("/assets/{asset_id}", response={204: None})
+@router.delete("/assets/{int:asset_id}", response={204: None})
 def delete_asset(request, asset_id: int = PathId):
     staff_write(request, Can.CLIENTS_WRITE)
     get_object_or_404(Asset, pk=asset_id).delete()

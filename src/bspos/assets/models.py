@@ -39,6 +39,8 @@ class Asset(models.Model):
     operating_system = models.CharField(max_length=100, blank=True)
     rmm_id = models.CharField("RMM id", max_length=100, null=True, blank=True)  # noqa: DJ001 (NULL: unique when set)
     last_seen = models.DateTimeField(null=True, blank=True)
+    stale_since = models.DateTimeField(null=True, blank=True, editable=False,
+                                       help_text="Set by RMM sync when the RMM has not seen it for N days.")
     purchased_on = models.DateField(null=True, blank=True)
     warranty_expires = models.DateField(null=True, blank=True)
     lifecycle = models.CharField(max_length=20, choices=Lifecycle.choices, default=Lifecycle.ACTIVE, db_index=True)

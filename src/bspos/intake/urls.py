@@ -1,2 +1,17 @@
+from django.urls import path
+
+from bspos.intake import views
+
 app_name = "intake"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.alert_list, name="alerts"),
+    path("alerts/<int:pk>/assign/", views.alert_assign, name="assign"),
+    path("sources/", views.source_list, name="sources"),
+    path("sources/new/", views.source_new, name="source-new"),
+    path("sources/<int:pk>/<str:action>/", views.source_action, name="source-action"),
+    path("webhooks/", views.webhook_list, name="webhooks"),
+    path("webhooks/new/", views.subscription_new, name="subscription-new"),
+    path("webhooks/<int:pk>/<str:action>/", views.subscription_action, name="subscription-action"),
+    path("deliveries/<int:pk>/", views.delivery_detail, name="delivery"),
+    path("deliveries/<int:pk>/resend/", views.delivery_resend, name="delivery-resend"),
+]

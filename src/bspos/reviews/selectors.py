@@ -14,6 +14,7 @@ from django.utils import timezone
 from bspos.agreements.models import Agreement
 from bspos.assets.models import Asset, AssetType, Lifecycle
 from bspos.clients.models import Client
+from bspos.intake.models import Alert
 from bspos.money.models import Invoice, InvoiceStatus
 from bspos.reviews.models import CADENCE_DAYS, PACK_DAYS, RefreshPolicy, Review
 from bspos.servicedesk.models import Category, Source, Ticket, TicketType, TimeEntry
@@ -135,13 +136,19 @@ def recurring_issues(client: Client, period: Period, limit: int = 5) -> dict:
 
 
 def alert_figures(client: Client, period: Period) -> dict:
-    """Monitoring alerts that reached the desk in the period, by severity (the alert ticket's priority)."""
-    rows = (Ticket.objects.filter(client=client, source=Source.ALERT, created_at__gte=period.since,
-                                  created_at__lt=period.until)
-            .values("priority").annotate(count=Count("pk")).order_by("priority"))
-    by_severity = [{"severity": SEVERITY.get(row["priority"], str(row["priority"])), "count": row["count"]}
-                   for row in rows]
-    return {"total": sum(row["count"] for row in by_severity), "by_severity": by_severity}
+    """Monitoring alerts that started in the period, by severity (with the notifications received), and the
+    tickets they opened by priority."""
+    alerts = (Alert.objects.filter(client=client, first_seen__gte=period.since, first_seen__lt=period.until)
+              .values("severity").annotate(alerts=Count("pk"), notifications=Sum("count")).order_by("-alerts"))
+    by_severity = [{"severity": row["severity"] or "unspecified", "count": row["alerts"],
+                    "notifications": row["notifications"]} for row in alerts]
+    tickets = (Ticket.objects.filter(client=client, source=Source.ALERT, created_at__gte=period.since,
+                                     created_at__lt=period.until)
+               .values("priority").annotate(count=Count("pk")).order_by("priority"))
+    by_priority = [{"severity": SEVERITY.get(row["priority"], str(row["priority"])), "count": row["count"]}
+                   for row in tickets]
+    return {"total": sum(row["count"] for row in by_severity), "by_severity": by_severity,
+            "tickets": sum(row["count"] for row in by_priority), "tickets_by_priority": by_priority}
 
 
 def hours_by_work_type(client: Client, period: Period) -> dict:

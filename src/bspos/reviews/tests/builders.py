@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from bspos.assets.models import Asset, Lifecycle
 from bspos.clients.models import Client, ClientStatus, Contact
+from bspos.intake.models import Alert
+from bspos.intake.services import create_source
 from bspos.money.models import Invoice, InvoiceStatus
 from bspos.people.models import Role, User
 from bspos.reviews.models import RefreshPolicy, Review
@@ -72,6 +74,13 @@ def history(client: Client) -> dict:
                    due=date(2026, 9, 16), asset=lapsed)
     request = ticket(client, date(2026, 9, 1), ticket_type="request", priority=4, category="access")
     ticket(client, date(2026, 9, 2), priority=1, category="network", source=Source.ALERT)
+    source = create_source(name="Alertmanager")[0]
+    for key, severity, repeats, day in (("disk", "critical", 4, date(2026, 9, 2)), ("cpu", "warning", 2,
+                                                                                     date(2026, 8, 1)),
+                                        ("mem", "warning", 1, date(2026, 8, 9)), ("old", "critical", 1,
+                                                                                  date(2026, 6, 1))):
+        Alert.objects.create(source=source, fingerprint=key, state="firing", severity=severity, title=key,
+                             client=client, count=repeats, first_seen=at(day), last_seen=at(day))
     # The previous period: two incidents.
     ticket(client, date(2026, 5, 5), category="software")
     ticket(client, date(2026, 6, 6), category="software")

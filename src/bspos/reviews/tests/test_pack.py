@@ -41,7 +41,10 @@ def test_recurring_issues_alerts_and_hours(pack):
     assert pack["recurring"]["categories"] == [{"key": "hardware", "label": "Hardware", "tickets": 3,
                                                 "hours": Decimal("10.0")}]
     assert pack["recurring"]["assets"] == [{"name": "PC-OLD", "tickets": 2}]
-    assert pack["alerts"] == {"total": 1, "by_severity": [{"severity": "Critical", "count": 1}]}
+    assert pack["alerts"] == {  # alerts that started in the period (the June one did not), and their tickets
+        "total": 3, "by_severity": [{"severity": "warning", "count": 2, "notifications": 3},
+                                    {"severity": "critical", "count": 1, "notifications": 4}],
+        "tickets": 1, "tickets_by_priority": [{"severity": "Critical", "count": 1}]}
     hours = pack["hours"]
     assert (hours["total"], hours["billable"], hours["bill_rate"]) == (Decimal("10.5"), Decimal("10.5"),
                                                                        Decimal("100.00"))

@@ -1,0 +1,475 @@
+"""Alerts in: sources and their tokens, deduplication into tickets, the unassigned queue; RMM asset sync.
+
+Webhooks out live in intake/webhooks.py.
+"""
+
+import hashlib
+import os
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Case, DateTimeField, F, PositiveIntegerField, Q, Value, When
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from bspos.assets.models import Asset, AssetType
+from bspos.clients.models import Client
+from bspos.intake.models import Alert, AlertSource, Event
+from bspos.people.models import User
+from bspos.servicedesk import services as desk
+from bspos.servicedesk.models import Source, Status, Ticket
+from bspos.sla.models import Priority
+
+TOKEN_PREFIX = "bsa_"
+# A priority as impact × urgency, so create_ticket's matrix gives exactly the source's priority.
+PRIORITY_LEVELS = {Priority.CRITICAL: (1, 1), Priority.HIGH: (1, 2), Priority.MEDIUM: (2, 2), Priority.LOW: (3, 3)}
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+# --- sources -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_source(*, name: str, kind: str = AlertSource.Kind.GENERIC, severity_map: dict | None = None,
+                  default_priority: int = Priority.MEDIUM, resolve_on_resolved: bool = True,
+                  refire: str = AlertSource.Refire.REOPEN) -> tuple[AlertSource, str]:
+    """A new alert source with its token; the token is returned once and only its hash is stored."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "Give the source a name, e.g. “Alertmanager prod” or “Tactical RMM”."})
+    if AlertSource.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": f"A source named “{name}” exists already."})
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    source = AlertSource(name=name[:100], kind=kind, default_priority=default_priority,
+                         resolve_on_resolved=resolve_on_resolved, refire=refire,
+                         token_prefix=token[:12], token_hash=_hash(token))
+    if severity_map is not None:
+        source.severity_map = _clean_severity_map(severity_map)
+    source.full_clean()
+    source.save()
+    return source, token
+
+
+def _clean_severity_map(mapping: dict) -> dict:
+    cleaned = {}
+    for key, value in (mapping or {}).items():
+        try:
+            priority = int(value)
+        except (TypeError, ValueError):
+            priority = 0
+        if priority not in Priority.values or not str(key).strip():
+            raise ValidationError({"severity_map": f"“{key}: {value}” is not severity: priority 1 to 4."})
+        cleaned[str(key).strip().lower()] = priority
+    return cleaned
+
+
+def parse_severity_map(text: str) -> dict:
+    """`critical=1, warning=3` (one pair per comma or line) → {"critical": 1, "warning": 3}."""
+    pairs = {}
+    for part in text.replace("\n", ",").split(","):
+        if not part.strip():
+            continue
+        key, sep, value = part.partition("=")
+        if not sep:
+            raise ValidationError({"severity_map": f"“{part.strip()}” needs the form severity=priority."})
+        pairs[key.strip()] = value.strip()
+    return _clean_severity_map(pairs)
+
+
+@transaction.atomic
+def update_source(source: AlertSource, *, severity_map: dict | None = None, **fields) -> AlertSource:
+    allowed = {"default_priority", "resolve_on_resolved", "refire", "is_active"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(f"Cannot change: {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(source, name, value)
+    if severity_map is not None:
+        source.severity_map = _clean_severity_map(severity_map)
+    source.full_clean()
+    source.save()
+    return source
+
+
+def rotate_token(source: AlertSource) -> str:
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    source.token_prefix, source.token_hash = token[:12], _hash(token)
+    source.save(update_fields=["token_prefix", "token_hash"])
+    return token
+
+
+def authenticate_source(token: str) -> AlertSource | None:
+    if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        return None
+    return AlertSource.objects.filter(token_hash=_hash(token), is_active=True).first()
+
+
+# --- alerts ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Incoming:
+    """One alert as received, whatever the format: the API layer turns both formats into this."""
+
+    fingerprint: str
+    state: str
+    title: str
+    severity: str = ""
+    details: str = ""
+    hosts: list[str] = field(default_factory=list)  # host names, instances, RMM ids: first match wins
+    labels: dict = field(default_factory=dict)
+    link: str = ""
+    started_at: datetime | None = None
+    at: datetime | None = None
+
+
+@dataclass
+class Received:
+    alert_id: int
+    fingerprint: str
+    action: str  # opened, repeat, resolved, reopened, refired, unassigned, recorded
+    ticket: int | None = None
+
+
+def _candidates(hosts: list[str]) -> list[str]:
+    names = []
+    for host in hosts:
+        host = (host or "").strip()
+        if not host:
+            continue
+        names.append(host)
+        if "://" in host:
+            host = host.split("://", 1)[1].split("/", 1)[0]
+            names.append(host)
+        bare = host.rsplit(":", 1)[0] if host.count(":") == 1 else host  # "web1:9100" → "web1"
+        names.append(bare)
+        names.append(bare.split(".", 1)[0])  # "web1.example.org" → "web1"
+    return list(dict.fromkeys(n for n in names if n))[:12]
+
+
+def match_asset(hosts: list[str]) -> Asset | None:
+    """The asset an alert is about: by RMM id first, then by host name (case-insensitive)."""
+    names = _candidates(hosts)
+    if not names:
+        return None
+    by_name = Q()
+    for name in names:
+        by_name |= Q(name__iexact=name)
+    found = list(Asset.objects.filter(Q(rmm_id__in=names) | by_name).select_related("client")[:20])
+    if not found:
+        return None
+    rank = {name.lower(): index for index, name in enumerate(names)}
+
+    def order(asset: Asset) -> tuple:
+        if asset.rmm_id in names:
+            return (0, names.index(asset.rmm_id))
+        return (1, rank.get(asset.name.lower(), 99))
+
+    return min(found, key=order)
+
+
+def _ticket_text(alert: Alert, incoming: Incoming) -> str:
+    lines = [incoming.details.strip()] if incoming.details.strip() else []
+    lines.append(f"Source: {alert.source.name}. Severity: {alert.severity or 'not given'}.")
+    if alert.host:
+        lines.append(f"Host: {alert.host}")
+    if alert.link:
+        lines.append(f"Link: {alert.link}")
+    if incoming.labels:
+        lines.append("Labels: " + ", ".join(f"{k}={v}" for k, v in sorted(incoming.labels.items())))
+    return "\n".join(lines)
+
+
+def _open_ticket(alert: Alert, incoming: Incoming, *, by: User | None = None) -> Ticket:
+    impact, urgency = PRIORITY_LEVELS[Priority(alert.source.priority_for(alert.severity))]
+    asset = alert.asset if alert.asset_id and alert.asset.client_id == alert.client_id else None
+    return desk.create_ticket(client=alert.client, subject=f"[Alert] {alert.title}"[:250],
+                              description=_ticket_text(alert, incoming), source=Source.ALERT, impact=impact,
+                              urgency=urgency, asset=asset, created_by=by)
+
+
+def _note(ticket: Ticket, text: str, at: datetime) -> None:
+    desk.add_note(ticket, author=None, body=text, is_internal=True, at=max(at, ticket.created_at))
+
+
+def _validate(incoming: Incoming) -> None:
+    errors = {}
+    if not incoming.fingerprint or len(incoming.fingerprint) > 200:
+        errors["key"] = "Each alert needs a fingerprint/key of 1 to 200 characters."
+    if incoming.state not in Alert.State.values:
+        errors["status"] = "Status must be “firing” or “resolved”."
+    if not incoming.title.strip():
+        errors["title"] = "Each alert needs a title (or an alertname label)."
+    if incoming.at is not None and timezone.is_naive(incoming.at):
+        errors["time"] = "Times need a time zone."
+    if errors:
+        raise ValidationError(errors)
+
+
+def receive_alert(*, source: AlertSource, incoming: Incoming, maybe_repeat: bool = True) -> Received:
+    """Apply one alert, atomically: open, count a repeat, resolve or re-fire, never two tickets for one alert.
+
+    A repeat of a firing alert is one UPDATE. Otherwise the alert row is locked (or created: the unique
+    (source, fingerprint) constraint makes concurrent first sightings meet one row) and the ticket follows.
+    `maybe_repeat=False` skips the repeat UPDATE when the caller has just seen that it is not firing.
+    """
+    _validate(incoming)
+    now = timezone.now()
+    seen = min(incoming.at or now, now)
+    fingerprint = incoming.fingerprint
+    if incoming.state == Alert.State.FIRING and maybe_repeat:
+        repeats = Alert.objects.filter(source=source, fingerprint=fingerprint, state=Alert.State.FIRING)
+        row = repeats.values_list("pk", "ticket__number").first()
+        if row and repeats.update(count=F("count") + 1, last_seen=seen):
+            return Received(row[0], fingerprint, "repeat", row[1])
+    with transaction.atomic():
+        return _apply(source, incoming, seen)
+
+
+def receive_batch(*, source: AlertSource, incoming: list[Incoming]) -> list[Received | ValidationError]:
+    """Apply a batch, each alert atomically and in order; the answer per alert is Received or the error.
+
+    Repeats of alerts already firing (every entry for that key in the batch firing too) are counted together
+    in one locked UPDATE; every other alert goes through receive_alert one by one, in the batch's order.
+    """
+    results: list[Received | ValidationError | None] = [None] * len(incoming)
+    statuses: dict[str, set[str]] = {}
+    for item in incoming:
+        statuses.setdefault(item.fingerprint, set()).add(item.state)
+    firing_only = {key for key, states in statuses.items() if states == {Alert.State.FIRING}}
+    not_firing = firing_only - _count_repeats(source, incoming, firing_only, results) if firing_only else set()
+    from bspos.intake.webhooks import cached_subscribers
+
+    with cached_subscribers():  # one subscriptions query for the whole batch
+        for index, item in enumerate(incoming):
+            if results[index] is None:
+                try:
+                    results[index] = receive_alert(source=source, incoming=item,
+                                                   maybe_repeat=item.fingerprint not in not_firing)
+                except ValidationError as error:
+                    results[index] = error
+    return results
+
+
+def _count_repeats(source: AlertSource, incoming: list[Incoming], keys: set[str], results: list) -> set[str]:
+    """Count the repeats of `keys` that are firing now; returns those keys."""
+    now = timezone.now()
+    with transaction.atomic():
+        firing = {row[1]: row for row in Alert.objects.select_for_update(of=("self",))
+                  .filter(source=source, fingerprint__in=keys, state=Alert.State.FIRING)
+                  .values_list("pk", "fingerprint", "ticket__number")}
+        if not firing:
+            return set()
+        counts: dict[str, int] = {}
+        last: dict[str, datetime] = {}
+        for index, item in enumerate(incoming):
+            row = firing.get(item.fingerprint)
+            if row is None or item.title.strip() == "" or not item.fingerprint:
+                continue
+            counts[item.fingerprint] = counts.get(item.fingerprint, 0) + 1
+            seen = min(item.at or now, now)
+            last[item.fingerprint] = max(seen, last.get(item.fingerprint, seen))
+            results[index] = Received(row[0], item.fingerprint, "repeat", row[2])
+        Alert.objects.filter(pk__in=[firing[key][0] for key in counts]).update(
+            count=F("count") + Case(*[When(pk=firing[key][0], then=Value(n)) for key, n in counts.items()],
+                                    output_field=PositiveIntegerField()),
+            last_seen=Greatest("last_seen", Case(*[When(pk=firing[key][0], then=Value(at))
+                                                   for key, at in last.items()], output_field=DateTimeField())))
+    return set(firing)
+
+
+def _locked(source: AlertSource, fingerprint: str) -> Alert | None:
+    return (Alert.objects.select_for_update(of=("self",)).select_related("ticket", "asset")
+            .filter(source=source, fingerprint=fingerprint).first())
+
+
+def _apply(source: AlertSource, incoming: Incoming, seen: datetime) -> Received:
+    alert = _locked(source, incoming.fingerprint)
+    created = False
+    if alert is None:
+        asset = match_asset(incoming.hosts)
+        alert = Alert(source=source, fingerprint=incoming.fingerprint, state=incoming.state,
+                      severity=incoming.severity[:40], title=incoming.title.strip()[:250],
+                      details=incoming.details, host=", ".join(h for h in incoming.hosts if h)[:200],
+                      labels=incoming.labels, link=incoming.link[:500], asset=asset,
+                      client=asset.client if asset else None, first_seen=seen, last_seen=seen,
+                      started_at=incoming.started_at, count=1,
+                      fire_count=1 if incoming.state == Alert.State.FIRING else 0,
+                      resolved_at=seen if incoming.state == Alert.State.RESOLVED else None)
+        try:
+            with transaction.atomic():
+                alert.save()
+            created = True
+        except IntegrityError:  # another request saw it first: continue with its row
+            alert = _locked(source, incoming.fingerprint)
+            if alert is None:
+                raise
+    alert.source = source
+    if created:
+        action = _first_sighting(alert, incoming)
+    else:
+        alert.count += 1
+        alert.last_seen = max(alert.last_seen, seen)
+        if incoming.state == alert.state:
+            action = "repeat"
+            alert.save(update_fields=["count", "last_seen"])
+        elif incoming.state == Alert.State.RESOLVED:
+            action = _resolved(alert, seen)
+        else:
+            action = _refired(alert, incoming, seen)
+    if action != "repeat":
+        from bspos.intake.webhooks import emit
+
+        emit(Event.ALERT_RECEIVED, alert_payload(alert, action))
+    return Received(alert.pk, alert.fingerprint, action, alert.ticket.number if alert.ticket_id else None)
+
+
+def _first_sighting(alert: Alert, incoming: Incoming) -> str:
+    if alert.state == Alert.State.RESOLVED:
+        return "recorded"  # resolved before we saw it fire: kept, nothing to open
+    if alert.client_id is None:
+        return "unassigned"
+    alert.ticket = _open_ticket(alert, incoming)
+    alert.save(update_fields=["ticket"])
+    return "opened"
+
+
+def _resolved(alert: Alert, seen: datetime) -> str:
+    alert.state, alert.resolved_at = Alert.State.RESOLVED, seen
+    alert.save(update_fields=["state", "resolved_at", "count", "last_seen"])
+    ticket = alert.ticket
+    if ticket is not None:
+        _note(ticket, f"Alert resolved at {seen:%Y-%m-%d %H:%M} UTC ({alert.source.name}).", seen)
+        if alert.source.resolve_on_resolved and ticket.is_open:
+            desk.change_status(ticket, Status.RESOLVED, at=max(seen, ticket.created_at))
+    return "resolved"
+
+
+def _refired(alert: Alert, incoming: Incoming, seen: datetime) -> str:
+    alert.state, alert.resolved_at = Alert.State.FIRING, None
+    alert.fire_count += 1
+    alert.started_at = incoming.started_at or alert.started_at
+    if alert.client_id is None:  # still unassigned: maybe its asset exists now
+        asset = match_asset(incoming.hosts)
+        if asset is not None:
+            alert.asset, alert.client = asset, asset.client
+    ticket = alert.ticket
+    action = "refired"
+    if ticket is not None and ticket.is_open:
+        _note(ticket, f"Alert fired again at {seen:%Y-%m-%d %H:%M} UTC.", seen)
+    elif ticket is not None and alert.source.refire == AlertSource.Refire.REOPEN:
+        desk.change_status(ticket, Status.OPEN, at=max(seen, ticket.created_at))
+        _note(ticket, f"Reopened: the alert fired again at {seen:%Y-%m-%d %H:%M} UTC.", seen)
+        action = "reopened"
+    elif alert.client_id is not None:
+        alert.ticket = _open_ticket(alert, incoming)
+        action = "opened"
+    else:
+        action = "unassigned"
+    alert.save()
+    return action
+
+
+def alert_payload(alert: Alert, action: str) -> dict:
+    return {"id": alert.pk, "source": alert.source.name, "fingerprint": alert.fingerprint, "state": alert.state,
+            "action": action, "title": alert.title, "severity": alert.severity, "host": alert.host,
+            "client_id": alert.client_id, "asset_id": alert.asset_id,
+            "ticket": alert.ticket.number if alert.ticket_id else None, "count": alert.count,
+            "last_seen": alert.last_seen.isoformat()}
+
+
+@transaction.atomic
+def assign_alert(alert: Alert, *, client: Client, asset: Asset | None = None, by: User | None = None) -> Alert:
+    """Give an unassigned alert its client (and asset): a firing alert then opens its ticket."""
+    alert = Alert.objects.select_for_update(of=("self",)).select_related("source").get(pk=alert.pk)
+    if alert.client_id is not None:
+        raise ValidationError("This alert already belongs to a client.")
+    if asset is not None and asset.client_id != client.pk:
+        raise ValidationError({"asset": "The asset belongs to another client."})
+    alert.client, alert.asset = client, asset
+    if alert.state == Alert.State.FIRING and alert.ticket_id is None:
+        incoming = Incoming(fingerprint=alert.fingerprint, state=alert.state, title=alert.title,
+                            details=alert.details, labels=alert.labels)
+        alert.ticket = _open_ticket(alert, incoming, by=by)
+    alert.save(update_fields=["client", "asset", "ticket"])
+    return alert
+
+
+# --- RMM asset sync --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SyncRow:
+    rmm_id: str
+    hostname: str
+    asset_type: str = AssetType.OTHER
+    operating_system: str = ""
+    serial_number: str = ""
+    manufacturer: str = ""
+    model: str = ""
+    last_seen: datetime | None = None
+    client_id: int | None = None
+    client_name: str = ""
+
+
+def stale_after() -> timedelta:
+    """BSPOS_ASSET_STALE_DAYS (setting or environment variable), 30 days by default."""
+    days = getattr(settings, "BSPOS_ASSET_STALE_DAYS", None) or os.environ.get("BSPOS_ASSET_STALE_DAYS") or 30
+    return timedelta(days=int(days))
+
+
+def sync_asset(row: SyncRow) -> tuple[Asset, bool]:
+    """Create or update one asset by its RMM id, atomically; returns (asset, created)."""
+    with transaction.atomic():
+        asset = Asset.objects.select_for_update().filter(rmm_id=row.rmm_id).first()
+        client = _sync_client(row, asset)
+        created = asset is None
+        if created:
+            asset = Asset(rmm_id=row.rmm_id, client=client)
+        elif client is not None and client.pk != asset.client_id:
+            asset.client, asset.site = client, None
+        asset.name = row.hostname
+        asset.asset_type = row.asset_type
+        for name in ("operating_system", "serial_number", "manufacturer", "model"):
+            if getattr(row, name):
+                setattr(asset, name, getattr(row, name))
+        if row.last_seen is not None:
+            asset.last_seen = max(row.last_seen, asset.last_seen) if asset.last_seen else row.last_seen
+        asset.stale_since = None if not _is_stale(asset.last_seen) else asset.stale_since or timezone.now()
+        asset.full_clean()
+        asset.save()
+    return asset, created
+
+
+def _is_stale(last_seen: datetime | None) -> bool:
+    return last_seen is not None and last_seen < timezone.now() - stale_after()
+
+
+def _sync_client(row: SyncRow, asset: Asset | None) -> Client | None:
+    if row.client_id:
+        client = Client.objects.filter(pk=row.client_id).first()
+        if client is None:
+            raise ValidationError({"client_id": f"No client with id {row.client_id}."})
+        return client
+    if row.client_name:
+        matches = list(Client.objects.filter(name__iexact=row.client_name.strip())[:2])
+        if len(matches) != 1:
+            raise ValidationError({"client": f"No single client named “{row.client_name}”."})
+        return matches[0]
+    if asset is None:
+        raise ValidationError({"client": "A new asset needs client_id or client (the client's name)."})
+    return None
+
+
+def mark_stale(*, at: datetime | None = None) -> int:
+    """Flag RMM assets not seen for the configured number of days; returns how many became stale."""
+    cutoff = (at or timezone.now()) - stale_after()
+    return (Asset.objects.filter(rmm_id__isnull=False, stale_since__isnull=True, last_seen__lt=cutoff)
+            .update(stale_since=at or timezone.now()))

@@ -1,0 +1,265 @@
+"""Webhooks out: subscriptions, signed deliveries persisted with the change, retried with exponential backoff.
+
+A delivery is a row written in the same transaction as the event, so a rolled-back change sends nothing and a
+committed one is never lost. After commit a task of the django-tasks database worker sends it. Sending first
+*claims* the row (attempt counted, `next_attempt_at` pushed one lease ahead) and commits; if the worker dies
+mid-delivery the row is still pending and `bspos resume-webhooks` (run it before `bspos db_worker`) queues it
+again. Receivers de-duplicate by the delivery id.
+
+Signature: ``X-Bspos-Signature: sha256=<hex HMAC-SHA256(secret, f"{timestamp}.{body}")>`` with the timestamp
+(Unix seconds) in ``X-Bspos-Timestamp``; see docs/intake.md for the verification recipe.
+"""
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from bspos.intake.models import Delivery, Event, Subscription
+
+MAX_ATTEMPTS = 8
+BACKOFF_SECONDS = 30  # 30 s, 1 min, 2 min, 4 min … (capped at 6 h)
+BACKOFF_CAP = 6 * 3600
+# A claimed delivery is due again after this if its worker vanished (seconds; tests shorten it).
+LEASE = timedelta(seconds=int(os.environ.get("BSPOS_WEBHOOK_LEASE_SECONDS", "120")))
+TIMEOUT_SECONDS = 10
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next try after `attempts` failed ones: 30 s × 2^(attempts-1), capped."""
+    return timedelta(seconds=min(BACKOFF_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_CAP))
+
+
+def sign(secret: str, timestamp: str, body: str) -> str:
+    mac = hmac.new(secret.encode(), f"{timestamp}.{body}".encode(), hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+def verify(secret: str, timestamp: str, body: bytes, signature: str, *, tolerance: int = 300) -> bool:
+    """The receiver's check (the recipe in docs/intake.md): HMAC matches and the timestamp is recent."""
+    try:
+        age = abs(time.time() - int(timestamp))
+    except ValueError:
+        return False
+    expected = "sha256=" + hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return age <= tolerance and hmac.compare_digest(expected, signature)
+
+
+# --- subscriptions ---------------------------------------------------------------------------------------------
+
+
+def _clean_events(events) -> list[str]:
+    events = [e for e in dict.fromkeys(events or [])]
+    unknown = [e for e in events if e not in Event.values]
+    if unknown or not events:
+        raise ValidationError({"events": "Choose one or more of: " + ", ".join(Event.values) + "."})
+    return events
+
+
+@transaction.atomic
+def create_subscription(*, name: str, url: str, events: list[str], secret: str = "") -> Subscription:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "Give the subscription a name."})
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise ValidationError({"url": "Enter an http:// or https:// URL."}) from None
+    subscription = Subscription(name=name[:100], url=url, events=_clean_events(events),
+                                secret=secret or secrets.token_urlsafe(32))
+    subscription.full_clean()
+    subscription.save()
+    return subscription
+
+
+@transaction.atomic
+def update_subscription(subscription: Subscription, *, is_active: bool | None = None,
+                        events: list[str] | None = None) -> Subscription:
+    if is_active is not None:
+        subscription.is_active = is_active
+    if events is not None:
+        subscription.events = _clean_events(events)
+    subscription.save()
+    return subscription
+
+
+# --- deliveries ------------------------------------------------------------------------------------------------
+
+
+_cache: ContextVar[dict | None] = ContextVar("intake_subscriptions", default=None)
+
+
+@contextmanager
+def cached_subscribers() -> Iterator[None]:
+    """Within the block (one request's batch) the active subscriptions are read once."""
+    token = _cache.set({})
+    try:
+        yield
+    finally:
+        _cache.reset(token)
+
+
+def subscribers(event: str) -> list[Subscription]:
+    cache = _cache.get()
+    if cache is None:
+        active = list(Subscription.objects.filter(is_active=True).only("pk", "events"))
+    else:
+        if "active" not in cache:
+            cache["active"] = list(Subscription.objects.filter(is_active=True).only("pk", "events"))
+        active = cache["active"]
+    return [s for s in active if event in (s.events or [])]
+
+
+def emit(event: str, data: dict, *, at: datetime | None = None,
+         subscriptions: list[Subscription] | None = None) -> list[Delivery]:
+    """Persist one delivery per active subscription to `event`; each is queued once the transaction commits."""
+    subscriptions = subscribers(event) if subscriptions is None else subscriptions
+    if not subscriptions:
+        return []
+    at = at or timezone.now()
+    deliveries = []
+    for subscription in subscriptions:
+        delivery_id = uuid.uuid4()
+        body = json.dumps({"id": str(delivery_id), "event": event, "created_at": at.isoformat(), "data": data},
+                          cls=DjangoJSONEncoder, separators=(",", ":"), sort_keys=True)
+        deliveries.append(Delivery(delivery_id=delivery_id, subscription=subscription, event=event, body=body,
+                                   created_at=at, next_attempt_at=at))
+    Delivery.objects.bulk_create(deliveries)
+    pks = [d.pk for d in deliveries]
+    transaction.on_commit(lambda: [enqueue(pk) for pk in pks])
+    return deliveries
+
+
+def enqueue(pk: int, run_after: datetime | None = None) -> None:
+    if run_after is not None and run_after > timezone.now():
+        deliver.using(run_after=run_after).enqueue(pk)
+    else:
+        deliver.enqueue(pk)
+
+
+def _claim(pk: int) -> Delivery | None:
+    with transaction.atomic():
+        delivery = (Delivery.objects.select_for_update().select_related("subscription")
+                    .filter(pk=pk, state=Delivery.State.PENDING).first())
+        if delivery is None or delivery.next_attempt_at > timezone.now():
+            return None  # delivered, given up, or claimed by another run (whoever set the time queued it)
+        delivery.attempts += 1
+        delivery.next_attempt_at = timezone.now() + LEASE
+        delivery.save(update_fields=["attempts", "next_attempt_at"])
+    return delivery
+
+
+def post(delivery: Delivery) -> tuple[int | None, str]:
+    """Send it once: (HTTP status or None, error text)."""
+    timestamp = str(int(time.time()))
+    request = urllib.request.Request(delivery.subscription.url, data=delivery.body.encode(), method="POST", headers={
+        "Content-Type": "application/json", "User-Agent": "bspos-webhooks/1",
+        "X-Bspos-Event": delivery.event, "X-Bspos-Delivery": str(delivery.delivery_id),
+        "X-Bspos-Timestamp": timestamp, "X-Bspos-Signature": sign(delivery.subscription.secret, timestamp,
+                                                                  delivery.body)})
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (http/https only)
+            return response.status, ""
+    except urllib.error.HTTPError as error:
+        return error.code, f"HTTP {error.code} {error.reason}"
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        return None, str(getattr(error, "reason", error))[:500]
+
+
+def attempt(pk: int) -> str | None:
+    """One delivery attempt: claim, send, record; schedules the retry. Returns the new state (None: not due)."""
+    delivery = _claim(pk)
+    if delivery is None:
+        return None
+    status, error = post(delivery)
+    now = timezone.now()
+    delivery.last_status, delivery.last_error = status, error
+    if status is not None and 200 <= status < 300:
+        delivery.state, delivery.delivered_at, delivery.last_error = Delivery.State.DELIVERED, now, ""
+    elif delivery.attempts >= MAX_ATTEMPTS:
+        delivery.state = Delivery.State.FAILED
+    else:
+        delivery.next_attempt_at = now + backoff(delivery.attempts)
+    with transaction.atomic():
+        delivery.save(update_fields=["state", "delivered_at", "last_status", "last_error", "next_attempt_at"])
+        if delivery.state == Delivery.State.PENDING:
+            run_after = delivery.next_attempt_at
+            transaction.on_commit(lambda: enqueue(pk, run_after))
+    return delivery.state
+
+
+@task()
+def deliver(pk: int) -> str | None:
+    return attempt(pk)
+
+
+def resume_pending() -> int:
+    """Queue every pending delivery again (at its due time): after a worker crash or a restart."""
+    pending = list(Delivery.objects.filter(state=Delivery.State.PENDING).values_list("pk", "next_attempt_at"))
+    for pk, due in pending:
+        enqueue(pk, due)
+    return len(pending)
+
+
+@transaction.atomic
+def redeliver(delivery: Delivery) -> Delivery:
+    """Send a failed (or pending) delivery again now, same delivery id."""
+    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    if delivery.state == Delivery.State.DELIVERED:
+        raise ValidationError("This delivery was delivered; nothing to resend.")
+    delivery.state, delivery.next_attempt_at = Delivery.State.PENDING, timezone.now()
+    if delivery.attempts >= MAX_ATTEMPTS:
+        delivery.attempts = MAX_ATTEMPTS - 1
+    delivery.save(update_fields=["state", "next_attempt_at", "attempts"])
+    pk = delivery.pk
+    transaction.on_commit(lambda: enqueue(pk))
+    return delivery
+
+
+# --- what the other apps send ----------------------------------------------------------------------------------
+
+
+def ticket_payload(ticket) -> dict:
+    return {"number": ticket.number, "subject": ticket.subject, "status": ticket.status,
+            "priority": ticket.priority, "client_id": ticket.client_id, "source": ticket.source,
+            "asset_id": ticket.asset_id, "assignee_id": ticket.assignee_id,
+            "created_at": ticket.created_at, "resolved_at": ticket.resolved_at}
+
+
+def on_ticket_created(sender, ticket, **kwargs) -> None:
+    emit(Event.TICKET_CREATED, ticket_payload(ticket))
+
+
+def on_ticket_updated(sender, ticket, changed=(), **kwargs) -> None:
+    emit(Event.TICKET_UPDATED, {**ticket_payload(ticket), "changed": sorted(changed)})
+
+
+def on_status_changed(sender, ticket, previous, status, **kwargs) -> None:
+    emit(Event.TICKET_UPDATED, {**ticket_payload(ticket), "changed": ["status"], "previous_status": previous})
+    if status == "resolved":
+        emit(Event.TICKET_RESOLVED, ticket_payload(ticket))
+
+
+def on_invoices_issued(sender, invoices, **kwargs) -> None:
+    subscriptions = subscribers(Event.INVOICE_ISSUED)  # one query for the whole billing run's invoices
+    for invoice in invoices if subscriptions else []:
+        emit(Event.INVOICE_ISSUED, subscriptions=subscriptions, data={
+            "id": invoice.pk, "number": invoice.number, "client_id": invoice.client_id, "kind": invoice.kind,
+            "issued_on": invoice.issued_on, "period_start": invoice.period_start, "period_end": invoice.period_end,
+            "total": str(invoice.total)})
