@@ -107,12 +107,30 @@ class Kind:
     def apply(self, row: dict[str, str]) -> str:  # returns "created", "updated" or "unchanged"
         raise NotImplementedError
 
+    def start(self) -> None:
+        self._clients: dict[str, Client] = {}
 
-def _upsert(form_class, instance, row: dict[str, str], columns: list[str], extra: dict | None = None) -> str:
+    def client(self, name: str) -> Client:
+        """The client named in a row (looked up once per name and import)."""
+        key = name.strip().lower()
+        if key not in self._clients:
+            self._clients[key] = _client(name)
+        return self._clients[key]
+
+
+def _upsert(form_class, instance, row: dict[str, str], columns: list[str], extra: dict | None = None,
+            client: Client | None = None) -> str:
     """Fill a ModelForm from the existing row and the file's columns; validate (model clean too); save."""
     model_fields = form_class._meta.fields
     data = model_to_dict(instance, fields=model_fields) if instance else {}
-    if instance is None:
+    moved = False
+    if client is not None:  # set on the instance, not through the form: no query per row to find it again
+        if instance is None:
+            instance = form_class._meta.model(client=client)
+            data = {}
+        moved = instance.client_id != client.pk
+        instance.client = client
+    if not data:
         for name in model_fields:
             model_field = form_class._meta.model._meta.get_field(name)
             if model_field.has_default():
@@ -128,10 +146,11 @@ def _upsert(form_class, instance, row: dict[str, str], columns: list[str], extra
     form = form_class(data=data, instance=instance)
     if not form.is_valid():
         raise _form_errors(form)
-    if instance is not None and not form.has_changed():
+    existed = instance is not None and instance.pk is not None
+    if existed and not form.has_changed() and not moved:
         return "unchanged"
     form.save()
-    return "updated" if instance is not None else "created"
+    return "updated" if existed else "created"
 
 
 class ClientForm(forms.ModelForm):
@@ -156,17 +175,17 @@ class Clients(Kind):
 class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
-        fields = ["client", "first_name", "last_name", "email", "phone", "job_title", "is_primary",
-                  "is_billable_user", "is_active"]
+        fields = ["first_name", "last_name", "email", "phone", "job_title", "is_primary", "is_billable_user",
+                  "is_active"]
 
 
 class Contacts(Kind):
     name = "contacts"
-    columns = ContactForm._meta.fields
+    columns = ["client", *ContactForm._meta.fields]
     required = {"client", "first_name"}
 
     def apply(self, row):
-        client = _client(row["client"])
+        client = self.client(row["client"])
         email = row.get("email", "").strip()
         existing = client.contacts.all()
         if email:
@@ -174,29 +193,29 @@ class Contacts(Kind):
         else:
             instance = existing.filter(email="", first_name__iexact=row["first_name"].strip(),
                                        last_name__iexact=row.get("last_name", "").strip()).first()
-        return _upsert(ContactForm, instance, row, self.columns, extra={"client": client.pk})
+        return _upsert(ContactForm, instance, row, self.columns, client=client)
 
 
 class AssetForm(forms.ModelForm):
     class Meta:
         model = Asset
-        fields = ["client", "name", "asset_type", "serial_number", "manufacturer", "model", "operating_system",
+        fields = ["name", "asset_type", "serial_number", "manufacturer", "model", "operating_system",
                   "rmm_id", "purchased_on", "warranty_expires", "lifecycle", "notes"]
 
 
 class Assets(Kind):
     name = "assets"
-    columns = ["client", "name", "type", *AssetForm._meta.fields[3:]]
+    columns = ["client", "name", "type", *AssetForm._meta.fields[2:]]
     required = {"client", "name", "type"}
 
     def apply(self, row):
-        client = _client(row["client"])
+        client = self.client(row["client"])
         row = {**row, "asset_type": row["type"].strip().lower()}
         rmm_id = row.get("rmm_id", "").strip()
         instance = Asset.objects.filter(rmm_id=rmm_id).first() if rmm_id else \
             client.assets.filter(name__iexact=row["name"].strip()).first()
-        extra = {"client": client.pk, "rmm_id": rmm_id or None}
-        return _upsert(AssetForm, instance, row, [*self.columns, "asset_type"], extra=extra)
+        return _upsert(AssetForm, instance, row, [*self.columns, "asset_type"], extra={"rmm_id": rmm_id or None},
+                       client=client)
 
 
 class Time(Kind):
@@ -302,9 +321,10 @@ def run_import(*, kind: str, text: str, dry_run: bool = False,
     """Check every row and, when all pass and it is not a dry run, keep them all; otherwise keep none."""
     if kind not in KINDS:
         raise FileRefused(f"Unknown kind “{kind}”: choose {', '.join(KINDS)}.")
-    importer = KINDS[kind]
+    importer = type(KINDS[kind])()  # a fresh one per import: it caches lookups
     rows = read_rows(importer, text)
     result = ImportResult(kind=kind, rows=len(rows), dry_run=dry_run)
+    importer.start()
     with transaction.atomic():
         for index, (line, row) in enumerate(rows, start=1):
             try:
