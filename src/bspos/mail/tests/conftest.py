@@ -1,6 +1,7 @@
 """Fixtures of the mail tests: a client with a contact, a staff member, mail files under a temp data dir, and the
 real servers (Debian's Dovecot IMAP, an aiosmtpd SMTP sink) on loopback ports."""
 
+import fcntl
 import os
 import pwd
 import shutil
@@ -63,13 +64,22 @@ def free_port() -> int:
 
 
 def _dovecot_binary() -> str:
-    found = shutil.which("dovecot") or (os.path.exists("/usr/sbin/dovecot") and "/usr/sbin/dovecot")
-    if not found:  # like the Makefile's chromium target: Debian's package, installed when missing (needs root)
-        subprocess.run(["apt-get", "update", "-qq"], check=True)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "dovecot-imapd"], check=True,
-                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"}, stdout=subprocess.DEVNULL)
-        found = shutil.which("dovecot") or "/usr/sbin/dovecot"
-    return found
+    def find() -> str:
+        return shutil.which("dovecot") or (os.path.exists("/usr/sbin/dovecot") and "/usr/sbin/dovecot") or ""
+
+    if find():
+        return find()
+    # Like the Makefile's chromium target: Debian's package, installed when missing (needs root); one xdist worker
+    # at a time (apt holds a lock of its own and would fail the other).
+    with open(Path(tempfile.gettempdir()) / "bspos-dovecot-install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not find():
+            subprocess.run(["apt-get", "update", "-qq"], check=True)
+            subprocess.run(["apt-get", "install", "-y", "-qq", "dovecot-imapd"], check=True,
+                           env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"}, stdout=subprocess.DEVNULL)
+    if not find():
+        pytest.fail("Debian's dovecot-imapd could not be installed (apt-get install dovecot-imapd, as root).")
+    return find()
 
 
 class Dovecot:

@@ -173,3 +173,16 @@ def test_ingest_mail_command_reads_a_file_and_standard_input(alice, tmp_path, mo
     call_command("ingest-mail", str(path), stdout=out)
     assert "already ingested" in out.getvalue() and Ticket.objects.count() == 2
     assert Client.objects.count() == 1
+
+
+def test_ingest_mail_asks_the_mail_server_to_retry_when_it_cannot_store(alice, tmp_path, monkeypatch):
+    path = tmp_path / "m.eml"
+    path.write_bytes(mail())
+
+    def broken(raw):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("bspos.mail.management.commands.ingest-mail.ingest", broken)
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("ingest-mail", str(path), stderr=io.StringIO())
+    assert exit_info.value.code == 75
