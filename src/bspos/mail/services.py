@@ -423,6 +423,20 @@ def send_reply(note: Note, *, connection=None) -> OutboundMessage | None:
     return outbound
 
 
+@transaction.atomic
+def resend(outbound: OutboundMessage) -> OutboundMessage:
+    """Try a failed reply again (a new attempt with its own Message-ID); a sent one is never sent twice."""
+    outbound = OutboundMessage.objects.select_for_update().select_related("note__ticket__contact").get(pk=outbound.pk)
+    if outbound.status != OutboundMessage.Status.FAILED or outbound.note is None:
+        raise ValidationError("Only a failed reply whose note still exists can be sent again.")
+    if OutboundMessage.objects.filter(note=outbound.note, status=OutboundMessage.Status.SENT).exists():
+        raise ValidationError("This reply has been sent since.")
+    attempt = send_reply(outbound.note)
+    if attempt is None:
+        raise ValidationError("The ticket has no contact with an email address any more.")
+    return attempt
+
+
 def _send(note_pk: int) -> OutboundMessage | None:
     return send_reply(Note.objects.select_related("ticket__contact").get(pk=note_pk))
 

@@ -84,6 +84,22 @@ def triage(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("mail:detail", pk=pk)
 
 
+@require_POST
+@requires(Can.DESK_WRITE)
+def outbound_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    outbound = get_object_or_404(OutboundMessage, pk=pk)
+    try:
+        attempt = services.resend(outbound)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if attempt.status == OutboundMessage.Status.SENT:
+            messages.success(request, f"Sent to {attempt.to}.")
+        else:
+            messages.error(request, f"Still not sent: {attempt.error}")
+    return redirect("mail:outbound")
+
+
 @requires(Can.DESK_READ)
 def outbound_list(request: HttpRequest) -> HttpResponse:
     rows = OutboundMessage.objects.select_related("ticket")
@@ -95,4 +111,5 @@ def outbound_list(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(Q(to__icontains=q) | Q(subject__icontains=q))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "mail/outbound.html", {"page": page, "status": status, "q": q,
-                                                  "statuses": OutboundMessage.Status.choices})
+                                                  "statuses": OutboundMessage.Status.choices,
+                                                  "can_write": can(request.user, Can.DESK_WRITE)})

@@ -78,3 +78,21 @@ def test_without_smtp_settings_django_backend_is_used(alice, tech, django_captur
     with django_capture_on_commit_callbacks(execute=True):
         desk.add_note(ticket, author=tech, body="Hello from the desk")
     assert len(outbox.outbox) == 1 and outbox.outbox[0].extra_headers["Message-ID"]
+
+
+def test_a_failed_reply_is_sent_again_from_the_sent_page_once_the_server_is_back(
+        smtp_env, alice, tech, client, monkeypatch, django_capture_on_commit_callbacks):
+    working_port = __import__("os").environ["BSPOS_SMTP_PORT"]
+    monkeypatch.setenv("BSPOS_SMTP_PORT", str(free_port()))
+    ticket = desk.create_ticket(client=alice.client, contact=alice, subject="Firewall")
+    with django_capture_on_commit_callbacks(execute=True):
+        desk.add_note(ticket, author=tech, body="Rebooted the firewall.")
+    failed = OutboundMessage.objects.get()
+    client.force_login(tech)
+    assert "send again" in client.get(reverse("mail:outbound") + "?status=failed").content.decode()
+    monkeypatch.setenv("BSPOS_SMTP_PORT", working_port)
+    client.post(reverse("mail:resend", args=[failed.pk]))
+    assert len(smtp_env) == 1 and "Rebooted the firewall." in smtp_env[0].get_payload()
+    client.post(reverse("mail:resend", args=[failed.pk]))  # a second click sends nothing more
+    assert len(smtp_env) == 1
+    assert OutboundMessage.objects.filter(status=OutboundMessage.Status.SENT).count() == 1
