@@ -33,6 +33,7 @@ from bspos.catalogue.models import (
 from bspos.clients.models import Client, ClientStatus, Contact, ServiceTier, Site
 from bspos.core.business_time import BusinessClock
 from bspos.core.services import next_numbers
+from bspos.mail.demo import load_sample_mail
 from bspos.money.models import BillingSettings, CostBasis, Invoice, ToolCost
 from bspos.money.services import issue_invoices, run_billing
 from bspos.people.models import Rate, Role, User
@@ -796,6 +797,7 @@ class DemoBuilder:
         for month in billed:
             yield f"Billing run {month:%Y-%m}", lambda month=month: self.bill(month, issue=month != billed[-1])
         yield "Churned clients' contacts retired", self.retire_churned_contacts
+        yield "Sample mail (triage, auto-reply, quarantine)", load_sample_mail
 
     def summary(self) -> DemoSummary:
         return DemoSummary(clients=len(self.clients), staff_logins=self.staff_usernames, **self.counts,

@@ -9,7 +9,8 @@ class InboundMessageAdmin(admin.ModelAdmin):
     list_filter = ["outcome"]
     search_fields = ["sender", "subject", "message_id"]
     raw_id_fields = ["ticket", "note"]
-    readonly_fields = ["key", "message_id", "raw", "size", "in_reply_to", "references"]
+    readonly_fields = ["key", "message_id", "size", "in_reply_to", "references"]
+    exclude = ["raw"]
 
 
 @admin.register(Attachment)

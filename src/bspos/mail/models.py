@@ -44,7 +44,7 @@ class InboundMessage(models.Model):
     body = models.TextField(blank=True)
     in_reply_to = models.CharField(max_length=255, blank=True)
     references = models.TextField(blank=True)
-    raw = models.FileField(storage=mail_storage, upload_to="raw/%Y/%m/")
+    raw = models.BinaryField(help_text="The message exactly as it arrived (kept in the same row: one transaction).")
     size = models.PositiveBigIntegerField(default=0)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, db_index=True)
     reason = models.TextField(blank=True, help_text="Why it was ignored, sent to triage or quarantined.")

@@ -194,7 +194,8 @@ def thread_of(parsed: Parsed) -> Ticket | None:
     sent = OutboundMessage.objects.filter(message_id__in=ids).select_related("ticket").first()
     if sent is not None:
         return sent.ticket
-    earlier = InboundMessage.objects.filter(message_id__in=ids, ticket__isnull=False).select_related("ticket").first()
+    earlier = (InboundMessage.objects.filter(message_id__in=ids, ticket__isnull=False).select_related("ticket")
+               .defer("raw").first())
     return earlier.ticket if earlier else None
 
 
@@ -260,20 +261,19 @@ def _rough_headers(raw: bytes) -> tuple[str, str]:
 def _quarantine(raw: bytes, key: str, message_id: str, reason: str) -> InboundMessage:
     sender, subject = _rough_headers(raw)
     message = InboundMessage(key=key, message_id=message_id, outcome=Outcome.QUARANTINED, reason=reason,
-                             size=len(raw), sender=sender, subject=subject)
-    message.raw.save("message.eml", ContentFile(raw), save=False)
+                             size=len(raw), sender=sender, subject=subject, raw=raw)
     try:
         with transaction.atomic():
             message.save()
     except IntegrityError:
-        return InboundMessage.objects.get(key=key)
+        return InboundMessage.objects.defer("raw").get(key=key)
     return message
 
 
 def ingest(raw: bytes) -> tuple[InboundMessage, bool]:
     """Take one RFC 822 message; returns (the stored message, whether it is new). Never raises on bad mail."""
     key, message_id = key_for(raw)
-    existing = InboundMessage.objects.filter(key=key).first()
+    existing = InboundMessage.objects.filter(key=key).defer("raw").first()
     if existing is not None:
         return existing, False
     try:
@@ -284,15 +284,14 @@ def ingest(raw: bytes) -> tuple[InboundMessage, bool]:
         with transaction.atomic():
             message = InboundMessage(key=key, message_id=parsed.message_id, sender=parsed.sender,
                                      subject=parsed.subject, body=parsed.body, in_reply_to=parsed.in_reply_to,
-                                     references=" ".join(parsed.references), size=len(raw))
-            message.raw.save("message.eml", ContentFile(raw), save=False)
+                                     references=" ".join(parsed.references), size=len(raw), raw=raw)
             message.save()  # first: a concurrent copy of the same message stops here on the unique key
             _apply_rules(message, parsed)
             message.save()
             _save_attachments(message, parsed)
         return message, True
     except IntegrityError:
-        existing = InboundMessage.objects.filter(key=key).first()
+        existing = InboundMessage.objects.filter(key=key).defer("raw").first()
         if existing is not None:
             return existing, False
         return _quarantine(raw, key, message_id, "The database refused the message."), True
@@ -304,7 +303,7 @@ def ingest(raw: bytes) -> tuple[InboundMessage, bool]:
 @transaction.atomic
 def assign_from_triage(message: InboundMessage, *, client: Client, by: User | None) -> Ticket:
     """Open the ticket a triaged message asked for, at the client a person chose."""
-    message = InboundMessage.objects.select_for_update().get(pk=message.pk)
+    message = InboundMessage.objects.select_for_update().defer("raw").get(pk=message.pk)
     if message.outcome != Outcome.TRIAGE:
         raise ValidationError("Only messages waiting in triage can be assigned.")
     contact = Contact.objects.filter(client=client, email__iexact=message.sender).first()

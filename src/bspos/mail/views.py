@@ -18,7 +18,7 @@ from bspos.mail.models import Attachment, InboundMessage, OutboundMessage, Outco
 def inbound_filtered(params) -> tuple[object, dict]:
     filters = {"q": params.get("q", "").strip(), "outcome": params.get("outcome", ""),
                "ticket": params.get("ticket", "").strip().lstrip("#")}
-    rows = InboundMessage.objects.select_related("ticket")
+    rows = InboundMessage.objects.select_related("ticket").defer("raw", "body")
     if filters["outcome"] in Outcome.values:
         rows = rows.filter(outcome=filters["outcome"])
     if filters["q"]:
@@ -41,7 +41,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
 
 @requires(Can.DESK_READ)
 def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    message = get_object_or_404(InboundMessage.objects.select_related("ticket", "note"), pk=pk)
+    message = get_object_or_404(InboundMessage.objects.select_related("ticket", "note").defer("raw"), pk=pk)
     return render(request, "mail/detail.html", {
         "message": message, "attachments": message.attachments.all(),
         "can_write": can(request.user, Can.DESK_WRITE),
@@ -50,10 +50,11 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires(Can.DESK_READ)
-def message_raw(request: HttpRequest, pk: int) -> FileResponse:
+def message_raw(request: HttpRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(InboundMessage, pk=pk)
-    return FileResponse(message.raw.open("rb"), as_attachment=True, filename=f"message-{message.pk}.eml",
-                        content_type="message/rfc822")
+    response = HttpResponse(bytes(message.raw), content_type="message/rfc822")
+    response["Content-Disposition"] = f'attachment; filename="message-{message.pk}.eml"'
+    return response
 
 
 @requires(Can.DESK_READ)

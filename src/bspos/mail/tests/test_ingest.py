@@ -22,7 +22,8 @@ def test_a_known_contact_opens_an_email_ticket_for_their_client(alice):
     assert (ticket.client, ticket.contact, ticket.source) == (alice.client, alice, Source.EMAIL)
     assert ticket.subject == "Printer jams on floor 2"
     assert "jams on every job" in ticket.description
-    assert message.raw.read().startswith(b"From: Alice Moss")
+    message.refresh_from_db()
+    assert bytes(message.raw).startswith(b"From: Alice Moss")
 
 
 def test_an_unknown_person_at_a_known_domain_opens_a_ticket_for_that_client(alice):

@@ -64,3 +64,18 @@ def test_attachments_download_from_the_message_page(client, tech, alice):
     attachment = message.attachments.get()
     response = client.get(reverse("mail:attachment", args=[attachment.pk]))
     assert b"".join(response.streaming_content) == b"router password is in the safe"
+
+
+def test_the_demo_msp_has_sample_mail_to_triage_and_a_quarantined_message(client, db):
+    from datetime import date
+
+    from bspos.demo.services import DemoSize, load_demo
+    from bspos.mail.demo import load_sample_mail
+    from bspos.mail.models import InboundMessage
+
+    load_demo(DemoSize(clients=2, months=1, seed=5, today=date(2026, 11, 20)))
+    assert sorted(InboundMessage.objects.values_list("outcome", flat=True)) == \
+        sorted([Outcome.TRIAGE, Outcome.AUTO, Outcome.QUARANTINED])
+    assert load_sample_mail() == 0  # idempotent
+    client.force_login(User.objects.get(username="tech1"))
+    assert "Quote for 12 new laptops?" in client.get(reverse("mail:list") + "?outcome=triage").content.decode()
