@@ -425,7 +425,8 @@ def send_reply(note: Note, *, connection=None) -> OutboundMessage | None:
 @transaction.atomic
 def resend(outbound: OutboundMessage) -> OutboundMessage:
     """Try a failed reply again (a new attempt with its own Message-ID); a sent one is never sent twice."""
-    outbound = OutboundMessage.objects.select_for_update().select_related("note__ticket__contact").get(pk=outbound.pk)
+    outbound = (OutboundMessage.objects.select_for_update(of=("self",)).select_related("note__ticket__contact")
+                .get(pk=outbound.pk))
     if outbound.status != OutboundMessage.Status.FAILED or outbound.note is None:
         raise ValidationError("Only a failed reply whose note still exists can be sent again.")
     if OutboundMessage.objects.filter(note=outbound.note, status=OutboundMessage.Status.SENT).exists():
