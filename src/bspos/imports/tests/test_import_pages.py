@@ -58,3 +58,10 @@ def test_only_roles_that_edit_clients_can_import(client, db):
     assert client.get(reverse("imports:upload")).status_code == 403
     assert upload(client, GOOD).status_code == 403
     assert not ImportRun.objects.exists()
+
+
+def test_importing_time_needs_the_right_to_correct_everybodys_time(client, db):
+    client.force_login(User.objects.create_user("val", password="x" * 12, role=Role.VCIO))
+    page = upload(client, b"technician,started_at,minutes\n", kind="time").content.decode()
+    assert "cannot import time" in page and not ImportRun.objects.exists()
+    assert upload(client, GOOD).status_code == 302  # clients: fine for a vCIO
