@@ -22,26 +22,38 @@ def _sees_guard(user) -> bool:
     return can(user, Can.AGREEMENTS_WRITE) or can(user, Can.FINANCE)
 
 
-@requires(Can.AGREEMENTS_READ)
-def agreement_list(request: HttpRequest) -> HttpResponse:
+def filter_agreements(params, today) -> tuple:
+    """The agreement list's search and filters, without the pricing-guard flag (page and CSV export share them)."""
     agreements = Agreement.objects.select_related("client", "package").order_by("client__name", "-start_date", "pk")
-    q = request.GET.get("q", "").strip()
+    q = params.get("q", "").strip()
     if q:
         agreements = agreements.filter(client__name__icontains=q)
-    kind = request.GET.get("kind", "")
+    kind = params.get("kind", "")
     if kind in AgreementKind.values:
         agreements = agreements.filter(kind=kind)
-    today = timezone.localdate()
-    if request.GET.get("active", "1") == "1":
+    if params.get("active", "1") == "1":
         agreements = agreements.filter(start_date__lte=today).exclude(end_date__lt=today)
+    return agreements, q, kind
+
+
+def flagged(agreements, flag: str, today) -> tuple[list, dict]:
+    """The agreements (first MAX_FLAG_SCAN) whose price is outside the guard's floor or ceiling, and the guards."""
+    rows = list(agreements[:MAX_FLAG_SCAN])
+    guards = guards_for(rows, today)
+    keep = {"below": lambda g: g.below_floor, "above": lambda g: g.above_ceiling,
+            "any": lambda g: g.below_floor or g.above_ceiling}[flag]
+    return [a for a in rows if keep(guards[a.pk])], guards
+
+
+@requires(Can.AGREEMENTS_READ)
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    agreements, q, kind = filter_agreements(request.GET, today)
     sees_guard = _sees_guard(request.user)
     flag = request.GET.get("flag", "") if sees_guard else ""
     if flag in FLAGS:
-        rows = list(agreements[:MAX_FLAG_SCAN])
-        guards = guards_for(rows, today)
-        keep = {"below": lambda g: g.below_floor, "above": lambda g: g.above_ceiling,
-                "any": lambda g: g.below_floor or g.above_ceiling}[flag]
-        page = Paginator([a for a in rows if keep(guards[a.pk])], 50).get_page(request.GET.get("page"))
+        rows, guards = flagged(agreements, flag, today)
+        page = Paginator(rows, 50).get_page(request.GET.get("page"))
     else:
         page = Paginator(agreements, 50).get_page(request.GET.get("page"))
         guards = guards_for(list(page.object_list), today) if sees_guard else {}

@@ -10,20 +10,26 @@ from bspos.clients.models import Client
 from bspos.core.permissions import Can, requires
 
 
-@requires(Can.DESK_READ)
-def asset_list(request: HttpRequest) -> HttpResponse:
+def filter_assets(params) -> tuple:
+    """The asset list's search and filters (the page and its CSV export share them)."""
     assets = Asset.objects.select_related("client")
-    q = request.GET.get("q", "").strip()
+    q = params.get("q", "").strip()
     if q:
         assets = assets.filter(Q(name__icontains=q) | Q(serial_number__icontains=q) | Q(rmm_id__icontains=q))
-    filters = {"client": request.GET.get("client", ""), "type": request.GET.get("type", ""),
-               "lifecycle": request.GET.get("lifecycle", "")}
+    filters = {"client": params.get("client", ""), "type": params.get("type", ""),
+               "lifecycle": params.get("lifecycle", "")}
     if filters["client"].isdigit():
         assets = assets.filter(client_id=filters["client"])
     if filters["type"] in AssetType.values:
         assets = assets.filter(asset_type=filters["type"])
     if filters["lifecycle"] in Lifecycle.values:
         assets = assets.filter(lifecycle=filters["lifecycle"])
+    return assets, q, filters
+
+
+@requires(Can.DESK_READ)
+def asset_list(request: HttpRequest) -> HttpResponse:
+    assets, q, filters = filter_assets(request.GET)
     page = Paginator(assets.order_by("client__name", "name"), 50).get_page(request.GET.get("page"))
     return render(request, "assets/list.html", {
         "page": page, "q": q, "filters": filters, "types": AssetType.choices, "lifecycles": Lifecycle.choices,

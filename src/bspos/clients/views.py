@@ -11,18 +11,24 @@ from bspos.core.permissions import Can, can, requires
 from bspos.servicedesk.models import OPEN_STATUSES, TimeEntry
 
 
-@requires(Can.DESK_READ)
-def client_list(request: HttpRequest) -> HttpResponse:
+def filter_clients(params) -> tuple:
+    """The client list's search and filters (the page and its CSV export share them)."""
     clients = Client.objects.annotate(open_tickets=Count("tickets", filter=Q(tickets__status__in=OPEN_STATUSES)))
-    q = request.GET.get("q", "").strip()
+    q = params.get("q", "").strip()
     if q:
         clients = clients.filter(Q(name__icontains=q) | Q(vertical__icontains=q))
-    status = request.GET.get("status", "")
+    status = params.get("status", "")
     if status in ClientStatus.values:
         clients = clients.filter(status=status)
-    tier = request.GET.get("tier", "")
+    tier = params.get("tier", "")
     if tier in ServiceTier.values:
         clients = clients.filter(service_tier=tier)
+    return clients, q, status, tier
+
+
+@requires(Can.DESK_READ)
+def client_list(request: HttpRequest) -> HttpResponse:
+    clients, q, status, tier = filter_clients(request.GET)
     page = Paginator(clients.select_related("account_manager").order_by("name"), 50).get_page(request.GET.get("page"))
     return render(request, "clients/list.html", {"page": page, "q": q, "status": status, "tier": tier,
                                                  "statuses": ClientStatus.choices, "tiers": ServiceTier.choices})

@@ -34,6 +34,7 @@ from bspos.clients.models import Client, ClientStatus, Contact, ServiceTier, Sit
 from bspos.core.business_time import BusinessClock
 from bspos.core.services import next_numbers
 from bspos.intake.demo import load_demo_alerts
+from bspos.mail.demo import load_sample_mail
 from bspos.money.models import BillingSettings, CostBasis, Invoice, ToolCost
 from bspos.money.services import issue_invoices, run_billing
 from bspos.people.models import Rate, Role, User
@@ -840,6 +841,7 @@ class DemoBuilder:
             yield f"Billing run {month:%Y-%m}", lambda month=month: self.bill(month, issue=month != billed[-1])
         yield "Churned clients' contacts retired", self.retire_churned_contacts
         yield "Monitoring alerts", lambda: load_demo_alerts(self.now)
+        yield "Sample mail (triage, auto-reply, quarantine)", load_sample_mail
 
     def summary(self) -> DemoSummary:
         return DemoSummary(clients=len(self.clients), staff_logins=self.staff_usernames, **self.counts,

@@ -1,0 +1,20 @@
+"""Sample mail for the demo MSP: one message of each kind a person acts on (no tickets, so the demo stays the same)."""
+
+from bspos.mail.services import ingest
+
+SAMPLES = [
+    (b"From: Dana Whitfield <dana@whitfield-architects.example>\r\nTo: support@msp.example\r\n"
+     b"Subject: Quote for 12 new laptops?\r\nMessage-ID: <demo-triage-1@whitfield-architects.example>\r\n\r\n"
+     b"Hello, we are a new practice in town and need 12 laptops set up with Microsoft 365. Can you quote?\r\n"),
+    (b"From: Out of Office <noreply@whitfield-architects.example>\r\nTo: support@msp.example\r\n"
+     b"Subject: Automatic reply: Your ticket\r\nAuto-Submitted: auto-replied\r\n"
+     b"Message-ID: <demo-auto-1@whitfield-architects.example>\r\n\r\nI am out of the office until Monday.\r\n"),
+    (b"From: scanner@unknown.example\r\nTo: support@msp.example\r\nSubject: Scan to email\r\nMIME-Version: 1.0\r\n"
+     b'Content-Type: multipart/mixed; boundary="scan"\r\nMessage-ID: <demo-quarantine-1@unknown.example>\r\n\r\n'
+     b"--scan\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK"),
+]
+
+
+def load_sample_mail() -> int:
+    """Ingest the samples (idempotent by Message-ID); returns how many were new."""
+    return sum(ingest(raw)[1] for raw in SAMPLES)

@@ -1,0 +1,451 @@
+"""Mail in and out. `ingest(raw)` is the one code path behind `bspos ingest-mail` and `bspos fetchmail`.
+
+Rules (docs/mail.md): nothing that arrives is lost — every message is stored with its raw bytes first, whatever
+happens next; the same message twice (same Message-ID, else same bytes) creates nothing twice; auto-replies and
+bounces never open tickets; replies thread by the `[#1234]` token or In-Reply-To/References; unknown senders wait in
+triage; a message that cannot be parsed is quarantined.
+"""
+
+import hashlib
+import imaplib
+import logging
+import re
+from dataclasses import dataclass, field
+from email import policy
+from email.message import EmailMessage as MimeMessage
+from email.parser import BytesParser
+from email.utils import getaddresses, make_msgid, parseaddr
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.utils.html import strip_tags
+
+from bspos.clients.models import Client, Contact
+from bspos.mail import conf
+from bspos.mail.models import Attachment, InboundMessage, OutboundMessage, Outcome
+from bspos.people.models import User
+from bspos.servicedesk import services as desk
+from bspos.servicedesk.models import Note, Source, Status, Ticket
+
+log = logging.getLogger(__name__)
+
+TOKEN = re.compile(r"\[#(\d{1,18})\]")
+MSGID = re.compile(r"<[^<>\s]+>")
+FREEMAIL = {"gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "yahoo.com", "icloud.com",
+            "me.com", "aol.com", "proton.me", "protonmail.com", "gmx.com", "gmx.de", "web.de", "mail.com"}
+# Structural damage we refuse to guess around: the message goes to quarantine with its bytes.
+FATAL_DEFECTS = {"StartBoundaryNotFoundDefect", "CloseBoundaryNotFoundDefect", "MultipartInvariantViolationDefect",
+                 "NoBoundaryInMultipartDefect", "MissingHeaderBodySeparatorDefect"}
+AUTO_PRECEDENCE = {"bulk", "junk", "list", "auto_reply"}
+AUTO_SENDERS = {"mailer-daemon", "mail-daemon", "postmaster-daemon"}
+
+
+def max_bytes() -> int:
+    return conf.max_bytes()
+
+
+class Unparseable(Exception):
+    """The message cannot be read safely; it is quarantined with this reason."""
+
+
+def clean_text(value, limit: int | None = None) -> str:
+    """Any header or body as storable text: undecodable bytes replaced, NULs removed, length capped."""
+    text = "" if value is None else str(value)
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace").replace("\x00", "")
+    return text[:limit] if limit else text
+
+
+def message_ids(value: str) -> list[str]:
+    return MSGID.findall(clean_text(value))
+
+
+@dataclass
+class Parsed:
+    message_id: str = ""
+    sender: str = ""
+    subject: str = ""
+    body: str = ""
+    in_reply_to: str = ""
+    references: list[str] = field(default_factory=list)
+    auto_reason: str = ""
+    attachments: list[tuple[str, str, bytes]] = field(default_factory=list)
+
+
+def _header(message: MimeMessage, name: str) -> str:
+    try:
+        return clean_text(message.get(name, "") or "")
+    except Exception:  # noqa: BLE001 (a header that cannot even be decoded is treated as absent)
+        raw = message.get_all(name, failobj=[]) if hasattr(message, "get_all") else []
+        return clean_text(raw[0] if raw else "")
+
+
+def key_for(raw: bytes) -> tuple[str, str]:
+    """(dedup key, Message-ID): the Message-ID when the message has a usable one, else a hash of the bytes."""
+    message_id = ""
+    try:
+        head = BytesParser(policy=policy.compat32).parsebytes(raw, headersonly=True)
+        found = message_ids(str(head.get("Message-ID", "") or ""))
+        message_id = found[0] if found else ""
+    except Exception:  # noqa: BLE001 (no usable header: the bytes themselves are the key)
+        message_id = ""
+    if message_id and len(message_id) <= 255:
+        return message_id, message_id
+    return "sha256:" + hashlib.sha256(raw).hexdigest(), message_id[:255]
+
+
+def _text_of(part) -> str:
+    try:
+        return part.get_content()
+    except (LookupError, UnicodeError, AssertionError, KeyError):
+        payload = part.get_payload(decode=True) or b""
+        return payload.decode("utf-8", "replace")
+
+
+def auto_reason(message: MimeMessage, sender: str) -> str:
+    """Why a message is automatic (RFC 3834 Auto-Submitted, Precedence bulk, delivery reports), else ''."""
+    auto_submitted = _header(message, "Auto-Submitted").strip().lower()
+    if auto_submitted and auto_submitted.split(";")[0].strip() != "no":
+        return f"Auto-Submitted: {auto_submitted}"
+    precedence = _header(message, "Precedence").strip().lower()
+    if precedence in AUTO_PRECEDENCE:
+        return f"Precedence: {precedence}"
+    for name in ("X-Autoreply", "X-Autorespond", "X-Auto-Response"):
+        if _header(message, name):
+            return f"{name} header"
+    if message.get_content_type() == "multipart/report":
+        return "Delivery or read report (multipart/report)"
+    if _header(message, "Return-Path").strip() == "<>":
+        return "Null return path (bounce)"
+    if sender.split("@")[0].lower() in AUTO_SENDERS:
+        return f"Sent by {sender}"
+    return ""
+
+
+def parse(raw: bytes) -> Parsed:
+    """Read what the rules need from an RFC 822 message; Unparseable when it cannot be read safely."""
+    if len(raw) > max_bytes():
+        raise Unparseable(f"The message is {len(raw):,} bytes, over the {max_bytes():,}-byte limit.")
+    if not raw.strip():
+        raise Unparseable("The message is empty.")
+    try:
+        message = BytesParser(policy=policy.default).parsebytes(raw)
+        defects = {type(d).__name__ for part in message.walk() for d in part.defects}
+        fatal = defects & FATAL_DEFECTS
+        if fatal:
+            raise Unparseable("Broken MIME structure: " + ", ".join(sorted(fatal)))
+        addresses = getaddresses([_header(message, "Reply-To") or _header(message, "From")])
+        sender = next((addr for _name, addr in addresses if "@" in addr), "")
+        if not sender:
+            sender = parseaddr(_header(message, "From"))[1]
+        if "@" not in sender:
+            raise Unparseable("No sender address in From.")
+        parsed = Parsed(sender=clean_text(sender.lower(), 254), subject=clean_text(_header(message, "Subject"), 250),
+                        in_reply_to=" ".join(message_ids(_header(message, "In-Reply-To")))[:255],
+                        references=message_ids(_header(message, "References")))
+        ids = message_ids(_header(message, "Message-ID"))
+        parsed.message_id = ids[0][:255] if ids else ""
+        parsed.auto_reason = auto_reason(message, parsed.sender)
+        body = message.get_body(preferencelist=("plain", "html"))
+        if body is not None:
+            text = _text_of(body)
+            parsed.body = clean_text(strip_tags(text) if body.get_content_type() == "text/html" else text).strip()
+        for part in message.iter_attachments():
+            if part.is_multipart():
+                continue
+            payload = part.get_payload(decode=True) or b""
+            name = clean_text(part.get_filename() or "", 200) or f"attachment-{len(parsed.attachments) + 1}"
+            parsed.attachments.append((name.replace("/", "_").replace("\\", "_"), part.get_content_type(), payload))
+        return parsed
+    except Unparseable:
+        raise
+    except Exception as error:  # noqa: BLE001 (whatever the parser trips on, the message is kept, not lost)
+        raise Unparseable(f"{type(error).__name__}: {clean_text(error, 500)}") from error
+
+
+def client_for(sender: str) -> tuple[Client | None, Contact | None]:
+    """The sender's contact (by address), else the one client whose contacts or website use the sender's domain."""
+    contacts = list(Contact.objects.filter(email__iexact=sender, is_active=True).select_related("client")[:2])
+    if len({c.client_id for c in contacts}) == 1:
+        return contacts[0].client, contacts[0]
+    domain = sender.rpartition("@")[2].lower()
+    if not domain or domain in FREEMAIL:
+        return None, None
+    client_ids = set(Contact.objects.filter(email__iendswith=f"@{domain}").values_list("client_id", flat=True)[:5])
+    client_ids |= set(Client.objects.filter(website__iregex=rf"^https?://(www\.)?{re.escape(domain)}(/|:|$)")
+                      .values_list("pk", flat=True)[:5])
+    if len(client_ids) == 1:
+        return Client.objects.get(pk=client_ids.pop()), None
+    return None, None
+
+
+def thread_of(parsed: Parsed) -> Ticket | None:
+    """The ticket a reply belongs to: `[#number]` in the subject, else a known In-Reply-To/References id."""
+    match = TOKEN.search(parsed.subject)
+    if match:
+        ticket = Ticket.objects.filter(number=int(match.group(1))).first()
+        if ticket is not None:
+            return ticket
+    ids = [*parsed.in_reply_to.split(), *parsed.references]
+    if not ids:
+        return None
+    sent = OutboundMessage.objects.filter(message_id__in=ids).select_related("ticket").first()
+    if sent is not None:
+        return sent.ticket
+    earlier = (InboundMessage.objects.filter(message_id__in=ids, ticket__isnull=False).select_related("ticket")
+               .defer("raw").first())
+    return earlier.ticket if earlier else None
+
+
+def _save_attachments(message: InboundMessage, parsed: Parsed) -> None:
+    for name, content_type, payload in parsed.attachments:
+        attachment = Attachment(message=message, ticket=message.ticket, filename=name,
+                                content_type=clean_text(content_type, 100), size=len(payload))
+        attachment.file.save(name, ContentFile(payload), save=False)
+        attachment.save()
+
+
+def _ticket_text(parsed: Parsed) -> str:
+    return parsed.body or "(The email had no text.)"
+
+
+def _open_ticket(message: InboundMessage, parsed: Parsed, client: Client, contact: Contact | None,
+                 by: User | None = None, follow_up: Ticket | None = None) -> Ticket:
+    description = _ticket_text(parsed)
+    if follow_up is not None:
+        description = f"Follow-up to closed ticket #{follow_up.number}.\n\n{description}"
+    return desk.create_ticket(client=client, contact=contact, subject=parsed.subject or "(no subject)",
+                              description=description, source=Source.EMAIL, created_by=by)
+
+
+def _reply(ticket: Ticket, parsed: Parsed, contact: Contact | None) -> Note:
+    author = contact.user if contact is not None and contact.user_id else None
+    note = desk.add_note(ticket, author=author, body=f"Email from {parsed.sender}:\n\n{_ticket_text(parsed)}")
+    if ticket.status in (Status.WAITING_ON_CLIENT, Status.RESOLVED):
+        desk.change_status(ticket, Status.OPEN)
+    return note
+
+
+def _apply_rules(message: InboundMessage, parsed: Parsed) -> None:
+    if parsed.auto_reason:
+        message.outcome, message.reason = Outcome.AUTO, parsed.auto_reason
+        return
+    ticket = thread_of(parsed)
+    client, contact = client_for(parsed.sender)
+    if ticket is not None and ticket.status != Status.CLOSED:
+        if client is None or client.pk != ticket.client_id:
+            message.outcome = Outcome.TRIAGE
+            message.reason = f"Reply to #{ticket.number} from {parsed.sender}, who is not known at {ticket.client}."
+            return
+        message.ticket, message.note = ticket, _reply(ticket, parsed, contact)
+        message.outcome = Outcome.REPLY
+        return
+    if client is None:
+        message.outcome, message.reason = Outcome.TRIAGE, f"No client uses the address or domain of {parsed.sender}."
+        return
+    message.ticket = _open_ticket(message, parsed, client, contact, follow_up=ticket)
+    message.outcome = Outcome.TICKET
+
+
+def _rough_headers(raw: bytes) -> tuple[str, str]:
+    """Best-effort sender and subject of a message we could not parse, so a person can recognise it."""
+    try:
+        head = BytesParser(policy=policy.compat32).parsebytes(raw[:65536], headersonly=True)
+        return clean_text(parseaddr(str(head.get("From", "") or ""))[1], 254), clean_text(head.get("Subject", ""), 250)
+    except Exception:  # noqa: BLE001
+        return "", ""
+
+
+def _quarantine(raw: bytes, key: str, message_id: str, reason: str) -> InboundMessage:
+    sender, subject = _rough_headers(raw)
+    message = InboundMessage(key=key, message_id=message_id, outcome=Outcome.QUARANTINED, reason=reason,
+                             size=len(raw), sender=sender, subject=subject, raw=raw)
+    try:
+        with transaction.atomic():
+            message.save()
+    except IntegrityError:
+        return InboundMessage.objects.defer("raw").get(key=key)
+    return message
+
+
+def ingest(raw: bytes) -> tuple[InboundMessage, bool]:
+    """Take one RFC 822 message; returns (the stored message, whether it is new). Never raises on bad mail."""
+    key, message_id = key_for(raw)
+    existing = InboundMessage.objects.filter(key=key).defer("raw").first()
+    if existing is not None:
+        return existing, False
+    try:
+        parsed = parse(raw)
+    except Unparseable as error:
+        return _quarantine(raw, key, message_id, str(error)), True
+    try:
+        with transaction.atomic():
+            message = InboundMessage(key=key, message_id=parsed.message_id, sender=parsed.sender,
+                                     subject=parsed.subject, body=parsed.body, in_reply_to=parsed.in_reply_to,
+                                     references=" ".join(parsed.references), size=len(raw), raw=raw)
+            message.save()  # first: a concurrent copy of the same message stops here on the unique key
+            _apply_rules(message, parsed)
+            message.save()
+            _save_attachments(message, parsed)
+        return message, True
+    except IntegrityError:
+        existing = InboundMessage.objects.filter(key=key).defer("raw").first()
+        if existing is not None:
+            return existing, False
+        return _quarantine(raw, key, message_id, "The database refused the message."), True
+    except (ValidationError, ValueError) as error:
+        log.exception("mail %s could not be applied", key)
+        return _quarantine(raw, key, message_id, f"Could not be applied: {clean_text(error, 500)}"), True
+
+
+@transaction.atomic
+def assign_from_triage(message: InboundMessage, *, client: Client, by: User | None) -> Ticket:
+    """Open the ticket a triaged message asked for, at the client a person chose."""
+    message = InboundMessage.objects.select_for_update().defer("raw").get(pk=message.pk)
+    if message.outcome != Outcome.TRIAGE:
+        raise ValidationError("Only messages waiting in triage can be assigned.")
+    contact = Contact.objects.filter(client=client, email__iexact=message.sender).first()
+    parsed = Parsed(sender=message.sender, subject=message.subject, body=message.body)
+    ticket = _open_ticket(message, parsed, client, contact, by=by)
+    message.ticket, message.outcome = ticket, Outcome.TICKET
+    message.reason = f"Assigned from triage to {client} by {by or 'the system'}."
+    message.save(update_fields=["ticket", "outcome", "reason"])
+    message.attachments.update(ticket=ticket)
+    return ticket
+
+
+@transaction.atomic
+def discard(message: InboundMessage, *, by: User | None) -> InboundMessage:
+    """Take a message out of triage without a ticket (kept, with who discarded it)."""
+    if message.outcome != Outcome.TRIAGE:
+        raise ValidationError("Only messages waiting in triage can be discarded.")
+    message.outcome = Outcome.DISCARDED
+    message.reason = f"Discarded from triage by {by or 'the system'}."
+    message.save(update_fields=["outcome", "reason"])
+    return message
+
+
+# --- IMAP ------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class FetchResult:
+    fetched: int = 0
+    new: int = 0
+    by_outcome: dict = field(default_factory=dict)
+
+
+def fetchmail(*, everything: bool = False, progress=None) -> FetchResult:
+    """Ingest the mailbox's unseen messages (all with `everything`), flagging each seen only once it is stored."""
+    imap_conf = conf.imap_settings()
+    if imap_conf.tls:
+        imap = imaplib.IMAP4_SSL(imap_conf.host, imap_conf.port)
+    else:
+        imap = imaplib.IMAP4(imap_conf.host, imap_conf.port)
+        if conf.starttls():
+            imap.starttls()
+    result = FetchResult()
+    with imap:
+        imap.login(imap_conf.user, imap_conf.password)
+        status, _ = imap.select(imap_conf.mailbox)
+        if status != "OK":
+            raise ValueError(f"Mailbox {imap_conf.mailbox!r} cannot be opened.")
+        _, data = imap.uid("SEARCH", None, "ALL" if everything else "UNSEEN")
+        uids = data[0].split() if data and data[0] else []
+        for uid in uids:
+            _, parts = imap.uid("FETCH", uid, "(BODY.PEEK[])")
+            raw = next((p[1] for p in parts if isinstance(p, tuple)), None)
+            if raw is None:
+                continue
+            message, created = ingest(raw)
+            imap.uid("STORE", uid, "+FLAGS", "(\\Seen)")
+            result.fetched += 1
+            result.new += int(created)
+            if created:
+                result.by_outcome[message.outcome] = result.by_outcome.get(message.outcome, 0) + 1
+            if progress is not None:
+                progress(result.fetched, len(uids))
+        imap.logout()
+    return result
+
+
+# --- Email out ---------------------------------------------------------------------------------------------------
+
+
+def sending_enabled() -> bool:
+    """SMTP from the environment, or a mail backend the deployment (or the test run) configured explicitly."""
+    return bool(conf.smtp_host()) or settings.EMAIL_BACKEND != "django.core.mail.backends.smtp.EmailBackend"
+
+
+def _connection():
+    if conf.smtp_host():
+        return get_connection("django.core.mail.backends.smtp.EmailBackend", **conf.smtp_connection_kwargs())
+    return get_connection()
+
+
+def thread_headers(ticket: Ticket) -> tuple[str, list[str]]:
+    """(In-Reply-To, References) for the next message on the ticket: every id of its email conversation."""
+    inbound = list(ticket.inbound_messages.exclude(message_id="").order_by("received_at", "id")
+                   .values_list("message_id", "received_at"))
+    outbound = list(ticket.outbound_messages.filter(status=OutboundMessage.Status.SENT)
+                    .order_by("sent_at", "id").values_list("message_id", "sent_at"))
+    conversation = [mid for mid, _at in sorted(inbound + outbound, key=lambda pair: pair[1])]
+    return (conversation[-1] if conversation else ""), conversation[-20:]
+
+
+def send_reply(note: Note, *, connection=None) -> OutboundMessage | None:
+    """Email a public reply to the ticket's contact, threaded; the outcome (sent or failed) is recorded."""
+    ticket = note.ticket
+    contact = ticket.contact
+    if note.is_internal or contact is None or not contact.email:
+        return None
+    subject = f"Re: [#{ticket.number}] {ticket.subject}"
+    domain = conf.from_address().rpartition("@")[2] or "localhost"
+    message_id = make_msgid(idstring=f"bspos.{ticket.number}", domain=domain)
+    in_reply_to, references = thread_headers(ticket)
+    headers = {"Message-ID": message_id}
+    if in_reply_to:
+        headers["In-Reply-To"] = in_reply_to
+        headers["References"] = " ".join(references)
+    email = EmailMessage(subject=subject, body=note.body, from_email=conf.from_address(), to=[contact.email],
+                         headers=headers, connection=connection or _connection())
+    outbound = OutboundMessage(ticket=ticket, note=note, message_id=message_id, to=contact.email, subject=subject)
+    try:
+        email.send(fail_silently=False)
+        outbound.status = OutboundMessage.Status.SENT
+    except Exception as error:  # noqa: BLE001 (a mail server that is down must not lose the reply: it is logged)
+        outbound.status, outbound.error = OutboundMessage.Status.FAILED, clean_text(error, 1000)
+        log.warning("reply on #%s not sent: %s", ticket.number, error)
+    outbound.save()
+    return outbound
+
+
+@transaction.atomic
+def resend(outbound: OutboundMessage) -> OutboundMessage:
+    """Try a failed reply again (a new attempt with its own Message-ID); a sent one is never sent twice."""
+    outbound = (OutboundMessage.objects.select_for_update(of=("self",)).select_related("note__ticket__contact")
+                .get(pk=outbound.pk))
+    if outbound.status != OutboundMessage.Status.FAILED or outbound.note is None:
+        raise ValidationError("Only a failed reply whose note still exists can be sent again.")
+    if OutboundMessage.objects.filter(note=outbound.note, status=OutboundMessage.Status.SENT).exists():
+        raise ValidationError("This reply has been sent since.")
+    attempt = send_reply(outbound.note)
+    if attempt is None:
+        raise ValidationError("The ticket has no contact with an email address any more.")
+    return attempt
+
+
+def _send(note_pk: int) -> OutboundMessage | None:
+    return send_reply(Note.objects.select_related("ticket__contact").get(pk=note_pk))
+
+
+def on_note_added(sender, note: Note, **kwargs) -> None:
+    """Signal receiver: a public reply by MSP staff goes out by email once the transaction commits."""
+    if note.is_internal or note.author is None or not note.author.is_msp_staff or not sending_enabled():
+        return
+    if note.ticket.contact_id is None:
+        return
+    note_pk = note.pk
+    transaction.on_commit(lambda: _send(note_pk))
