@@ -17,13 +17,15 @@ def filter_assets(params) -> tuple:
     if q:
         assets = assets.filter(Q(name__icontains=q) | Q(serial_number__icontains=q) | Q(rmm_id__icontains=q))
     filters = {"client": params.get("client", ""), "type": params.get("type", ""),
-               "lifecycle": params.get("lifecycle", "")}
+               "lifecycle": params.get("lifecycle", ""), "stale": params.get("stale", "")}
     if filters["client"].isdigit():
         assets = assets.filter(client_id=filters["client"])
     if filters["type"] in AssetType.values:
         assets = assets.filter(asset_type=filters["type"])
     if filters["lifecycle"] in Lifecycle.values:
         assets = assets.filter(lifecycle=filters["lifecycle"])
+    if filters["stale"] == "1":  # not seen by the RMM for the configured number of days (intake's asset sync)
+        assets = assets.filter(stale_since__isnull=False)
     return assets, q, filters
 
 

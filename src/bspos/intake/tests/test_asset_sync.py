@@ -85,6 +85,11 @@ def test_assets_the_rmm_has_not_seen_for_n_days_become_stale_and_come_back(acme,
     call_command("mark-stale-assets", stdout=open("/dev/null", "w"))  # noqa: SIM115
     recent.refresh_from_db()
     assert recent.stale_since is not None
+    page = http()
+    page.force_login(User.objects.get(username=f"rmm-{Role.SERVICE_MANAGER}-write"))
+    listed = page.get("/assets/?stale=1").content.decode()
+    assert ">recent<" in listed and ">old<" not in listed and "stale</span>" in listed
+    assert "the RMM no longer reports it" in page.get(f"/assets/{recent.pk}/").content.decode()
 
 
 @pytest.mark.parametrize("row", [{"rmm_id": "a", "hostname": "h", "asset_type": "toaster"},
