@@ -148,19 +148,20 @@ def _sqlite(words: list[str], wanted: set[int], allowed, limit: int, any_word: b
     match = (" OR " if any_word else " ").join('"' + w.replace('"', "") + '"' for w in words)
     filters, params = [], [match]
     for kind in sorted(wanted):
-        restriction = _restriction(kind, allowed, "f.rowid / 4")
+        restriction = _restriction(kind, allowed, "f.doc / 4")
         if restriction is None:
             continue
-        filters.append(f"(f.rowid % 4 = {kind}{restriction[0]})")
+        filters.append(f"(f.doc % 4 = {kind}{restriction[0]})")
         params += restriction[1]
     if not filters:
         return []
-    sql = (
+    sql = (  # MATERIALIZED: bm25() may only run in the full-text query itself, not inside the GROUP BY
+        "WITH f AS MATERIALIZED (SELECT rowid AS doc, bm25(knowledge_fts, 2.0, 1.0) AS score FROM knowledge_fts"
+        " WHERE knowledge_fts MATCH %s) "
         "SELECT CASE WHEN kind = 1 THEN 0 ELSE kind END, CASE WHEN kind = 1 THEN ticket ELSE obj END AS o, "
         "MIN(score) AS best FROM ("
-        " SELECT f.rowid % 4 AS kind, f.rowid / 4 AS obj, n.ticket_id AS ticket, f.score AS score FROM"
-        " (SELECT rowid, bm25(knowledge_fts, 2.0, 1.0) AS score FROM knowledge_fts WHERE knowledge_fts MATCH %s) f"
-        " LEFT JOIN servicedesk_note n ON f.rowid % 4 = 1 AND n.id = f.rowid / 4"
+        " SELECT f.doc % 4 AS kind, f.doc / 4 AS obj, n.ticket_id AS ticket, f.score AS score FROM f"
+        " LEFT JOIN servicedesk_note n ON f.doc % 4 = 1 AND n.id = f.doc / 4"
         f" WHERE {' OR '.join(filters)}"
         ") GROUP BY 1, 2 ORDER BY best, o DESC LIMIT %s"
     )
