@@ -63,7 +63,7 @@ def suggestions(ticket: Ticket, user, limit: int = 5) -> list[search.Hit]:
     linked = set(ticket.article_links.values_list("article_id", flat=True))
     allowed = Article.objects.filter(Q(client_id=ticket.client_id) | Q(client__isnull=True)).exclude(
         pk__in=linked).values("id")
-    return search.find(ticket.subject, {search.ARTICLE: allowed}, limit=limit, any_word=True)
+    return search.find(ticket.subject, {search.ARTICLE}, {search.ARTICLE: allowed}, limit=limit, any_word=True)
 
 
 def recurring_problems(*, since: datetime, min_tickets: int = 3, client_id: int | None = None) -> QuerySet:

@@ -5,6 +5,7 @@ import pytest
 from bspos.clients.models import Client
 from bspos.demo.services import DemoSize, load_demo
 from bspos.knowledge.models import Article, ChecklistRun, Problem
+from bspos.knowledge.services import install_built_in_templates
 from bspos.people.models import Role, User
 from bspos.servicedesk import services as desk
 
@@ -15,6 +16,7 @@ def demo(db):
     ChecklistRun.objects.all().delete()  # the demo's own knowledge: these tests start clean
     Problem.objects.all().delete()
     Article.objects.all().delete()
+    install_built_in_templates()  # from a data migration; a transactional test elsewhere may have flushed them
     return summary
 
 
