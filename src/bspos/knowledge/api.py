@@ -101,8 +101,15 @@ class VersionOut(Schema):
     created_at: datetime
 
 
+# Required body fields are checked after the permission check, so a contact meets 404 whatever the body.
 class RestoreIn(Schema):
-    version: int = Field(..., ge=1, le=2**31 - 1)
+    version: int | None = Field(None, ge=1, le=2**31 - 1)
+
+
+def _required(value, field: str):
+    if value is None:
+        raise ValidationError({field: "This field is required."})
+    return value
 
 
 def _reader(request) -> None:
@@ -176,7 +183,8 @@ def list_versions(request, article_id: int = PathId):
 def restore_article(request, payload: RestoreIn, article_id: int = PathId):
     staff_write(request, Can.DESK_WRITE)
     article = get_object_or_404(Article, pk=article_id)
-    return _detail(services.restore_version(article=article, number=payload.version, by=request.user))
+    return _detail(services.restore_version(article=article, number=_required(payload.version, "version"),
+                                            by=request.user))
 
 
 class LinkedTicketOut(Schema):
@@ -197,7 +205,7 @@ def article_tickets(request, article_id: int = PathId):
 # --- tickets ----------------------------------------------------------------------------------------------------
 
 class ArticleLinkIn(Schema):
-    article_id: Id
+    article_id: Id | None = None
 
 
 class SuggestionOut(Schema):
@@ -220,7 +228,7 @@ def ticket_articles(request, number: int = PathId):
 def attach_article(request, payload: ArticleLinkIn, number: int = PathId):
     staff_write(request, Can.DESK_WRITE)
     ticket = _ticket(number)
-    article = existing(Article, payload.article_id, "article_id")
+    article = existing(Article, _required(payload.article_id, "article_id"), "article_id")
     services.link_article(ticket=ticket, article=article, by=request.user)
     return Status(201, article)
 
@@ -294,7 +302,7 @@ class ProblemPatch(Schema):
 
 
 class TicketNumbersIn(Schema):
-    ticket_numbers: list[Id] = Field(..., min_length=1, max_length=500)
+    ticket_numbers: list[Id] = Field(default_factory=list, max_length=500)
 
 
 def _problem(problem: Problem) -> dict:
@@ -361,6 +369,8 @@ def update_problem(request, payload: ProblemPatch, problem_id: int = PathId):
 def link_problem_tickets(request, payload: TicketNumbersIn, problem_id: int = PathId):
     staff_write(request, Can.DESK_WRITE)
     problem = get_object_or_404(Problem, pk=problem_id)
+    if not payload.ticket_numbers:
+        raise ValidationError({"ticket_numbers": "Give at least one ticket number."})
     return _problem(services.link_tickets(problem=problem, tickets=_numbers(payload.ticket_numbers)))
 
 

@@ -29,6 +29,7 @@ def test_articles_versions_and_restore_over_the_api(client, demo, companies):
     restored = call(client, "post", f"/articles/{pk}/restore", tech, {"version": 1})
     assert restored.json()["body"] == "net use S: <script>x</script>" and restored.json()["version"] == 3
     assert call(client, "post", f"/articles/{pk}/restore", tech, {"version": 9}).status_code == 422
+    assert call(client, "post", f"/articles/{pk}/restore", tech, {}).status_code == 422
     assert call(client, "post", "/articles", tech, {"title": "", "kind": "sop"}).status_code == 422
     assert call(client, "post", "/articles", tech, {"title": "x", "client_id": 999999}).status_code == 422
     assert call(client, "patch", f"/articles/{pk}", tech, {"title": None}).status_code == 422
@@ -78,6 +79,7 @@ def test_ticket_links_suggestions_and_article_from_resolution(client, demo, comp
     assert drafted.status_code == 201 and "Rebuilt the OST file." in drafted.json()["body"]
     assert drafted.json()["source_ticket_number"] == ticket.number
     assert call(client, "post", "/tickets/999999999/articles", tech, {"article_id": article.pk}).status_code == 404
+    assert call(client, "post", f"/tickets/{ticket.number}/articles", tech, {}).status_code == 422
 
 
 def test_problems_close_rule_and_recurring_report_over_the_api(client, demo, companies):
