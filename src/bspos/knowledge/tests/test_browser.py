@@ -44,5 +44,7 @@ def test_article_from_a_ticket_published_and_read_by_the_clients_contact(browser
     portal = browser.new_context().new_page()
     sign_in(portal, live_server.url, contact.username)
     portal.click("text=Help articles")
+    portal.wait_for_url("**/knowledge/portal/")
     portal.click("text=Scanner saves to the wrong folder")
+    portal.wait_for_url(f"**/knowledge/portal/{article.pk}/")
     portal.wait_for_selector("text=S:\\Scans")
