@@ -759,6 +759,11 @@ class DemoBuilder:
                     rows.append(lead)
         Opportunity.objects.bulk_create(rows, batch_size=BATCH_SIZE)
 
+    def build_knowledge(self) -> None:
+        from bspos.knowledge.demo import load_sample
+
+        load_sample(clients=self.clients, staff=self.staff, now=self.now)
+
     def build_assessments(self) -> None:
         """A 7C assessment (ITCq) with targets and a proposed roadmap for up to 20 clients, as a vCIO would leave
         them after a workshop; the rest of the clients have none yet."""
@@ -839,6 +844,7 @@ class DemoBuilder:
         billed = self.billed_months()
         for month in billed:
             yield f"Billing run {month:%Y-%m}", lambda month=month: self.bill(month, issue=month != billed[-1])
+        yield "Knowledge: articles, problems, checklists", self.build_knowledge
         yield "Churned clients' contacts retired", self.retire_churned_contacts
         yield "Monitoring alerts", lambda: load_demo_alerts(self.now)
         yield "Sample mail (triage, auto-reply, quarantine)", load_sample_mail

@@ -1,2 +1,29 @@
+from django.urls import path
+
+from bspos.knowledge import views
+
 app_name = "knowledge"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("articles/", views.article_list, name="articles"),
+    path("articles/new/", views.article_edit, name="new"),
+    path("articles/<int:pk>/", views.article_detail, name="article"),
+    path("articles/<int:pk>/edit/", views.article_edit, name="edit"),
+    path("articles/<int:pk>/history/", views.article_history, name="history"),
+    path("articles/<int:pk>/restore/", views.article_restore, name="restore"),
+    path("tickets/<int:number>/panel/", views.ticket_panel, name="ticket-panel"),
+    path("tickets/<int:number>/<str:action>/", views.ticket_link, name="ticket-link"),
+    path("problems/", views.problem_list, name="problems"),
+    path("problems/new/", views.problem_edit, name="problem-new"),
+    path("problems/recurring/", views.recurring, name="recurring"),
+    path("problems/<int:pk>/", views.problem_detail, name="problem"),
+    path("problems/<int:pk>/edit/", views.problem_edit, name="problem-edit"),
+    path("problems/<int:pk>/<str:action>/", views.problem_action, name="problem-action"),
+    path("checklists/", views.checklists, name="checklists"),
+    path("checklists/start/", views.run_start, name="run-start"),
+    path("checklists/runs/<int:pk>/", views.run_detail, name="run"),
+    path("checklists/items/<int:pk>/", views.item_update, name="item"),
+    path("search/", views.search_page, name="search"),
+    path("portal/", views.portal_list, name="portal"),
+    path("portal/<int:pk>/", views.portal_article, name="portal-article"),
+]

@@ -1,0 +1,120 @@
+"""Reads of the knowledge app; figures are computed in the database."""
+
+from datetime import datetime, timedelta
+
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Q,
+    QuerySet,
+)
+from django.utils import timezone
+
+from bspos.core.permissions import Can, can, contact_client_id
+from bspos.knowledge import search
+from bspos.knowledge.models import Article, ChecklistKind, ChecklistRun, Problem
+from bspos.servicedesk.models import Ticket
+
+ONBOARDING_AIM_DAYS = 14
+
+
+def articles_for(user) -> QuerySet[Article]:
+    """Every article for MSP staff; for a client contact only those published to their company, and global
+    published ones; nothing for anybody else."""
+    articles = Article.objects.select_related("client", "owner")
+    if can(user, Can.DESK_READ):
+        return articles
+    company = contact_client_id(user)
+    if company is None:
+        return articles.none()
+    return articles.filter(Q(client_id=company) | Q(client__isnull=True), published=True)
+
+
+def article_list(articles: QuerySet[Article], *, filters: dict) -> QuerySet[Article]:
+    today = timezone.localdate()
+    if q := (filters.get("q") or "").strip():
+        articles = articles.filter(Q(title__icontains=q) | Q(body__icontains=q))
+    for name in ("kind", "category"):
+        if value := filters.get(name):
+            articles = articles.filter(**{name: value})
+    client = str(filters.get("client") or "")
+    if client == "global":
+        articles = articles.filter(client__isnull=True)
+    elif client.isdigit():
+        articles = articles.filter(client_id=int(client))
+    if filters.get("review"):
+        articles = articles.filter(review_on__lt=today)
+    if filters.get("published"):
+        articles = articles.filter(published=True)
+    return articles.annotate(ticket_count=Count("ticket_links", distinct=True)).order_by("title", "id")
+
+
+def past_review_count(articles: QuerySet[Article]) -> int:
+    return articles.filter(review_on__lt=timezone.localdate()).count()
+
+
+def suggestions(ticket: Ticket, user, limit: int = 5) -> list[search.Hit]:
+    """Articles whose words match the ticket's subject (any word), about the ticket's client or global; not
+    already linked to it."""
+    linked = set(ticket.article_links.values_list("article_id", flat=True))
+    allowed = Article.objects.filter(Q(client_id=ticket.client_id) | Q(client__isnull=True)).exclude(
+        pk__in=linked).values("id")
+    return search.find(ticket.subject, {search.ARTICLE}, {search.ARTICLE: allowed}, limit=limit, any_word=True)
+
+
+def recurring_problems(*, since: datetime, min_tickets: int = 3, client_id: int | None = None) -> QuerySet:
+    """Ticket clusters (same client, category and asset) of at least `min_tickets` since `since` of which no
+    ticket is explained by a problem record yet, largest first."""
+    tickets = Ticket.objects.filter(created_at__gte=since)
+    if client_id:
+        tickets = tickets.filter(client_id=client_id)
+    return (tickets.values("client_id", "client__name", "category", "asset_id", "asset__name")
+            .annotate(tickets=Count("id", distinct=True), last=Max("created_at"),
+                      explained=Count("problems", distinct=True))
+            .filter(tickets__gte=min_tickets, explained=0)
+            .order_by("-tickets", "client__name", "category"))
+
+
+def runs_with_progress(runs: QuerySet[ChecklistRun]) -> QuerySet[ChecklistRun]:
+    today = timezone.localdate()
+    return runs.select_related("template", "client", "person").annotate(
+        total=Count("items", distinct=True),
+        done=Count("items", filter=Q(items__done_at__isnull=False), distinct=True),
+        overdue=Count("items", filter=Q(items__done_at__isnull=True, items__due_on__lt=today), distinct=True),
+    )
+
+
+def onboarding_measure() -> dict:
+    """Seed 001: "a new tech can be onboarded in under two weeks", from the technician-onboarding runs."""
+    aim = timedelta(days=ONBOARDING_AIM_DAYS)
+    runs = ChecklistRun.objects.filter(kind=ChecklistKind.TECH_ONBOARDING)
+    took = ExpressionWrapper(F("completed_at") - F("started_at"), output_field=DurationField())
+    figures = runs.aggregate(
+        runs=Count("id"), completed=Count("id", filter=Q(completed_at__isnull=False)),
+        within=Count("id", filter=Q(completed_at__isnull=False, completed_at__lt=F("started_at") + aim)),
+        average=Avg(took, filter=Q(completed_at__isnull=False)),
+        open_late=Count("id", filter=Q(completed_at__isnull=True, started_at__lt=timezone.now() - aim)),
+    )
+    each = runs_with_progress(runs.annotate(took=took)).order_by("-started_at")[:50]
+    figures["average_days"] = round(figures["average"].total_seconds() / 86400, 1) if figures["average"] else None
+    figures["met"] = bool(figures["completed"]) and figures["within"] == figures["completed"] and not figures[
+        "open_late"]
+    figures["aim_days"] = ONBOARDING_AIM_DAYS
+    figures["each"] = each
+    return figures
+
+
+def problem_list(problems: QuerySet[Problem], *, filters: dict) -> QuerySet[Problem]:
+    if q := (filters.get("q") or "").strip():
+        problems = problems.filter(Q(title__icontains=q) | Q(clarify__icontains=q))
+    if status := filters.get("status"):
+        problems = problems.filter(status=status)
+    client = str(filters.get("client") or "")
+    if client.isdigit():
+        problems = problems.filter(client_id=int(client))
+    return problems.select_related("client", "owner", "implement_article").annotate(
+        ticket_count=Count("tickets", distinct=True))
