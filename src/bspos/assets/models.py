@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 
 from bspos.clients.models import Client, Site
 
@@ -48,7 +49,9 @@ class Asset(models.Model):
 
     class Meta:
         ordering = ["client", "name"]
-        indexes = [models.Index(fields=["client", "lifecycle"]), models.Index(fields=["name"])]
+        indexes = [models.Index(fields=["client", "lifecycle"]), models.Index(fields=["name"]),
+                   # an alert names its host in any case: intake matches it with name__iexact (UPPER(name) = …)
+                   models.Index(Upper("name"), name="asset_name_upper")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(warranty_expires__isnull=True) | Q(purchased_on__isnull=True)
