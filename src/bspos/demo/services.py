@@ -865,6 +865,8 @@ def load_demo(size: DemoSize, progress: Progress | None = None) -> DemoSummary:
             builder.progress(label, done, len(steps))
             step()
         reset_sequences([Ticket, Note, TimeEntry])
+        # Committing checks every deferred foreign key of the bulk load; with ANALYZE it is a step of its own.
+        builder.progress("Commit and planner statistics", len(steps), len(steps))
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # fresh planner statistics after a bulk load
