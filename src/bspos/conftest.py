@@ -20,3 +20,17 @@ def browser():
             "--disable-sync", "--no-first-run"])
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def sign_in(live_server):
+    """Sign a browser page in through the login form of the live server (the demo's password by default)."""
+
+    def sign(page, username: str, password: str = "demo") -> None:
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_load_state("networkidle")
+
+    return sign

@@ -133,11 +133,7 @@ def get_pack(request, review_id: int = PathId):
 @router.get("/reviews/{review_id}/invite.ics")
 def get_invite(request, review_id: int = PathId):
     staff_read(request)
-    review = _review(review_id)
-    attendees = list(review.client.contacts.filter(is_active=True, is_primary=True).exclude(email="")
-                     .values_list("email", flat=True))
-    body = services.invite(review, organizer_email=review.vcio.email if review.vcio else "", attendees=attendees)
-    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    return HttpResponse(services.invite(_review(review_id)), content_type="text/calendar; charset=utf-8")
 
 
 class ScheduleIn(Schema):

@@ -2,7 +2,6 @@ from django import forms
 
 from bspos.people.models import Role, User
 from bspos.reviews.models import NextStep, Recommendation, Review
-from bspos.vcio.services import quarter_start
 
 
 class ScheduleForm(forms.Form):
@@ -34,10 +33,7 @@ class RecommendationForm(forms.ModelForm):
         fields = ["title", "area", "business_problem", "roi", "roi_basis", "one_time", "monthly", "quarter"]
         widgets = {"quarter": forms.DateInput(attrs={"type": "date"}),
                    "business_problem": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"quarter": "Any day of the quarter it should happen in."}
-
-    def clean_quarter(self):
-        return quarter_start(self.cleaned_data["quarter"])
+        help_texts = {"quarter": "Any day of the quarter it should happen in (saved as the quarter's first day)."}
 
 
 class NextStepForm(forms.ModelForm):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Max, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
@@ -20,7 +21,7 @@ from bspos.reviews.models import CADENCE_DAYS, PACK_DAYS, RefreshPolicy, Review
 from bspos.servicedesk.models import Category, Source, Ticket, TicketType, TimeEntry
 from bspos.sla.models import Priority
 from bspos.vcio.models import Assessment, RoadmapItem, RoadmapStatus
-from bspos.vcio.services import assessment_scores
+from bspos.vcio.services import assessment_scores, quarter_start
 
 COMPLETION_LINE = 80  # completion above 80% marks a mature client relationship model (seed 003)
 REFRESH_HORIZON_MONTHS = 6  # "end of life within two quarters" (issue 7)
@@ -51,14 +52,6 @@ def _money(value) -> Decimal:
 
 def _day(value: date | None) -> str:
     return value.isoformat() if value else ""
-
-
-def add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    last = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
-            31][month - 1]
-    return date(year, month, min(day.day, last))
 
 
 @dataclass(frozen=True)
@@ -176,11 +169,11 @@ def refresh_policies(client: Client) -> dict[str, RefreshPolicy]:
 
 def _ageing(client: Client, on: date) -> tuple[QuerySet[Asset], Q, dict[str, RefreshPolicy], date]:
     """Assets in use past warranty on `on`, or whose planned life (by type) ends within two quarters of it."""
-    horizon = add_months(on, REFRESH_HORIZON_MONTHS)
+    horizon = on + relativedelta(months=REFRESH_HORIZON_MONTHS)
     policies = refresh_policies(client)
     end_of_life = Q(pk__isnull=True)  # nothing, until a policy says how long a type lasts
     for asset_type, policy in policies.items():
-        end_of_life |= Q(asset_type=asset_type, purchased_on__lte=add_months(horizon, -policy.max_age_months))
+        end_of_life |= Q(asset_type=asset_type, purchased_on__lte=horizon - relativedelta(months=policy.max_age_months))
     in_use = Asset.objects.filter(client=client).exclude(lifecycle__in=[Lifecycle.RETIRED, Lifecycle.DISPOSED])
     return in_use.filter(Q(warranty_expires__lt=on) | end_of_life), end_of_life, policies, horizon
 
@@ -200,7 +193,7 @@ def ageing_assets(client: Client, on: date, limit: int = 50) -> dict:
     items = []
     for asset in due.order_by("purchased_on", "name")[:limit]:
         policy = policies.get(asset.asset_type)
-        life_ends = (add_months(asset.purchased_on, policy.max_age_months)
+        life_ends = (asset.purchased_on + relativedelta(months=policy.max_age_months)
                      if policy and asset.purchased_on else None)
         items.append({"name": asset.name, "type": str(labels.get(asset.asset_type, asset.asset_type)),
                       "purchased_on": _day(asset.purchased_on), "warranty_expires": _day(asset.warranty_expires),
@@ -325,7 +318,7 @@ def completion_by_quarter(reviews: QuerySet[Review], today: date, quarters: int 
 
     A review counts as due once its due date has passed or it was held or missed; one held late is not on time.
     """
-    first = add_months(date(today.year, 3 * ((today.month - 1) // 3) + 1, 1), -3 * (quarters - 1))
+    first = quarter_start(today) - relativedelta(months=3 * (quarters - 1))
     fell_due = Q(due_on__lt=today) | ~Q(status=Review.Status.PLANNED)
     rows = (reviews.filter(fell_due, due_on__gte=first, due_on__lte=today).annotate(quarter=TruncQuarter("due_on"))
             .values("quarter").annotate(due=Count("pk"), on_time=Count("pk", filter=Q(status=Review.Status.HELD,
@@ -337,7 +330,7 @@ def completion_by_quarter(reviews: QuerySet[Review], today: date, quarters: int 
     found = {(row["quarter"].date() if isinstance(row["quarter"], datetime) else row["quarter"]): row for row in rows}
     result = []
     for index in range(quarters):
-        start = add_months(first, 3 * index)
+        start = first + relativedelta(months=3 * index)
         row = found.get(start, {"due": 0, "on_time": 0, "late": 0, "missed": 0})
         rate = _pct(row["on_time"], row["due"])
         result.append({"quarter": start, "label": f"Q{(start.month - 1) // 3 + 1} {start.year}", "due": row["due"],

@@ -15,7 +15,7 @@ from bspos.reviews import selectors
 from bspos.reviews.models import AGENDA, CADENCE_DAYS, MEETING_MINUTES, NextStep, Recommendation, Review
 from bspos.servicedesk.models import TimeEntry
 from bspos.vcio.models import RoadmapItem, RoadmapStatus
-from bspos.vcio.services import next_quarter
+from bspos.vcio.services import next_quarter, quarter_start
 
 RECURRING_HOURS = Decimal(8)  # a recurring issue that cost more than this in the period gets a recommendation
 GAP_POINTS = Decimal(20)  # an assessment area this far below its target gets a recommendation
@@ -149,9 +149,7 @@ def save_recommendation(recommendation: Recommendation, *, by=None) -> Recommend
     if recommendation.review.status == Review.Status.MISSED:
         raise ValidationError("A missed review takes no recommendations; add them to the next one.")
     recommendation.full_clean()
-    if recommendation.quarter:
-        recommendation.quarter = recommendation.quarter.replace(month=(recommendation.quarter.month - 1) // 3 * 3 + 1,
-                                                                day=1)
+    recommendation.quarter = quarter_start(recommendation.quarter)
     if recommendation.pk is None and not recommendation.position:
         last = recommendation.review.recommendations.aggregate(n=Max("position"))["n"]
         recommendation.position = (last or 0) + 1
@@ -182,13 +180,22 @@ def decide(recommendation: Recommendation, decision: str, *, by=None) -> Recomme
             item.status = RoadmapStatus.PLANNED
             item.save(update_fields=["status"])
     elif item is not None and item.status in (RoadmapStatus.PROPOSED, RoadmapStatus.PLANNED):
-        item.status = RoadmapStatus.CANCELLED if not recommendation.suggestion.startswith("roadmap-") \
-            else RoadmapStatus.PROPOSED
+        came_from_assessment = recommendation.suggestion.startswith("roadmap-")  # the item existed before it
+        item.status = RoadmapStatus.PROPOSED if came_from_assessment else RoadmapStatus.CANCELLED
         item.save(update_fields=["status"])
     recommendation.decision = decision
     recommendation.save()
     record(by, recommendation, before)
     return recommendation
+
+
+@transaction.atomic
+def remove_recommendation(recommendation: Recommendation, *, by=None) -> None:
+    """Drop a recommendation that is not on the roadmap; an accepted one must be decided otherwise first."""
+    if recommendation.decision == Recommendation.Decision.ACCEPTED:
+        raise ValidationError("An accepted recommendation is on the roadmap; change the decision first.")
+    record(by, recommendation, snapshot(recommendation), deleted=True)
+    recommendation.delete()
 
 
 @transaction.atomic
@@ -314,12 +321,16 @@ def add_suggestions(review: Review, *, by=None) -> int:
 # --- the calendar invite -----------------------------------------------------------------------------------------
 
 
-def invite(review: Review, *, organizer_email: str = "", attendees: list[str] | None = None) -> bytes:
-    """An iCalendar (RFC 5545) invite: 60 minutes from the scheduled time, the agenda in the description."""
+def invite(review: Review) -> bytes:
+    """An iCalendar (RFC 5545) invite: 60 minutes from the scheduled time, the agenda in the description, the vCIO
+    as organiser and the client's primary contacts as attendees."""
     from icalendar import Calendar, Event, vCalAddress, vText
 
     if review.scheduled_at is None:
         raise ValidationError("Schedule the meeting first: the invite needs a date and time.")
+    organizer_email = review.vcio.email if review.vcio else ""
+    attendees = review.client.contacts.filter(is_active=True, is_primary=True).exclude(email="").values_list(
+        "email", flat=True)
     calendar = Calendar()
     calendar.add("prodid", "-//bspos//Strategic Business Review//EN")
     calendar.add("version", "2.0")
@@ -339,7 +350,7 @@ def invite(review: Review, *, organizer_email: str = "", attendees: list[str] | 
         organizer = vCalAddress(f"mailto:{organizer_email}")
         organizer.params["cn"] = vText(review.vcio.get_full_name() if review.vcio else organizer_email)
         event["organizer"] = organizer
-    for email in attendees or []:
+    for email in attendees:
         attendee = vCalAddress(f"mailto:{email}")
         attendee.params["role"] = vText("REQ-PARTICIPANT")
         attendee.params["rsvp"] = vText("TRUE")

@@ -209,10 +209,11 @@ def recommendation_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Can.VCIO)
 def recommendation_delete(request: HttpRequest, pk: int) -> HttpResponse:
     recommendation = get_object_or_404(Recommendation, pk=pk)
-    if recommendation.decision == Recommendation.Decision.ACCEPTED:
-        messages.error(request, "An accepted recommendation is on the roadmap; change the decision first.")
+    try:
+        services.remove_recommendation(recommendation, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
-        recommendation.delete()
         messages.success(request, f"Removed “{recommendation.title}”.")
     return redirect("reviews:review", pk=recommendation.review_id)
 
@@ -251,11 +252,8 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Can.DESK_READ)
 def invite_ics(request: HttpRequest, pk: int) -> HttpResponse:
     review = _review(pk)
-    contacts = list(review.client.contacts.filter(is_active=True, is_primary=True).exclude(email="")
-                    .values_list("email", flat=True))
     try:
-        body = services.invite(review, organizer_email=review.vcio.email if review.vcio else "",
-                               attendees=contacts)
+        body = services.invite(review)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("reviews:review", pk=review.pk)

@@ -8,16 +8,12 @@ from bspos.people.models import Role, User
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
-def test_a_manager_uploads_sees_the_bad_line_fixes_it_and_applies(browser, live_server, tmp_path):
+def test_a_manager_uploads_sees_the_bad_line_fixes_it_and_applies(browser, live_server, sign_in, tmp_path):
     User.objects.create_user("mia", password="demo", role=Role.SERVICE_MANAGER)
     bad = tmp_path / "clients.csv"
     bad.write_text("name,status,client_since\nAcme Dental,active,2024-01-15\nBirch Law,active,\n")
     page = browser.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "mia")
-    page.fill("#id_password", "demo")
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    sign_in(page, "mia")
     page.get_by_role("link", name="Import", exact=True).click()
     page.wait_for_url("**/imports/")
     page.select_option("select[name=kind]", "clients")

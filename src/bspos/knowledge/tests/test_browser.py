@@ -14,22 +14,14 @@ from bspos.servicedesk import services as desk
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
-def sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "demo")
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
-
-
-def test_article_from_a_ticket_published_and_read_by_the_clients_contact(browser, live_server):
+def test_article_from_a_ticket_published_and_read_by_the_clients_contact(browser, live_server, sign_in):
     load_demo(DemoSize(clients=3, months=1, seed=11, today=date(2026, 11, 20)))
     contact = User.objects.filter(role=Role.CLIENT_CONTACT, is_active=True, contact__isnull=False).first()
     company = Client.objects.get(pk=contact.contact.client_id)
     ticket = desk.create_ticket(client=company, subject="Scanner saves to the wrong folder")
     desk.add_note(ticket, author=User.objects.get(username="tech1"), body="Set the scan profile path to S:\\Scans.")
     page = browser.new_page()
-    sign_in(page, live_server.url, "tech1")
+    sign_in(page, "tech1")
     page.goto(f"{live_server.url}/desk/tickets/{ticket.number}/")
     page.click("text=Create article from this ticket's resolution")  # the card htmx loaded into the ticket page
     page.wait_for_selector("text=Draft article")
@@ -42,7 +34,7 @@ def test_article_from_a_ticket_published_and_read_by_the_clients_contact(browser
     assert article.published and article.client == company
 
     portal = browser.new_context().new_page()
-    sign_in(portal, live_server.url, contact.username)
+    sign_in(portal, contact.username)
     portal.click("text=Help articles")
     portal.wait_for_url("**/knowledge/portal/")
     portal.click("text=Scanner saves to the wrong folder")

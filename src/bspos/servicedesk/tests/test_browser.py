@@ -13,20 +13,12 @@ from bspos.servicedesk.models import Status, Ticket, TimeEntry
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
-def sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "demo")
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
-
-
-def test_technician_finds_replies_logs_half_an_hour_and_resolves(browser, live_server):
+def test_technician_finds_replies_logs_half_an_hour_and_resolves(browser, live_server, sign_in):
     load_demo(DemoSize(clients=3, months=1, seed=11, today=date(2026, 11, 20)))
     ticket = services.create_ticket(client=Client.objects.filter(status="active").first(),
                                     subject="Projector flickers in boardroom quasar77")
     page = browser.new_page()
-    sign_in(page, live_server.url, "tech1")
+    sign_in(page, "tech1")
     page.get_by_role("link", name="Tickets", exact=True).click()
     page.fill("input[name=q]", "quasar77")
     page.click("form.filters button[type=submit]")
@@ -49,12 +41,12 @@ def test_technician_finds_replies_logs_half_an_hour_and_resolves(browser, live_s
     assert TimeEntry.objects.get(ticket=ticket).minutes == 30
 
 
-def test_contact_opens_a_ticket_in_the_portal_and_is_refused_another_companys(browser, live_server):
+def test_contact_opens_a_ticket_in_the_portal_and_is_refused_another_companys(browser, live_server, sign_in):
     load_demo(DemoSize(clients=3, months=1, seed=12, today=date(2026, 11, 20)))
     mine, other = User.objects.filter(role=Role.CLIENT_CONTACT).select_related("contact")[:2]
     foreign = Ticket.objects.filter(client=other.contact.client_id).first()
     page = browser.new_page()
-    sign_in(page, live_server.url, mine.username)
+    sign_in(page, mine.username)
     page.click("text=Report an issue")
     page.fill("input[name=subject]", "Wi-Fi password for guests")
     page.fill("textarea[name=description]", "Visitors arrive at 2pm.")
