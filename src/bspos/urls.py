@@ -2,9 +2,33 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from bspos.api.urls import api
+from bspos.agreements.api import router as agreements_api  # noqa: E402
+from bspos.api.auth import BearerToken, Session  # noqa: E402
+from bspos.assets.api import router as assets_api  # noqa: E402
+from bspos.clients.api import router as clients_api  # noqa: E402
 from bspos.core import views as core_views
+from bspos.core.api import DocumentedAPI, handle_errors  # noqa: E402
+from bspos.imports.api import router as imports_api  # noqa: E402
+from bspos.intake.api import router as intake_api  # noqa: E402
+from bspos.knowledge.api import router as knowledge_api  # noqa: E402
+from bspos.mail.api import router as mail_api  # noqa: E402
+from bspos.money.api import router as money_api  # noqa: E402
+from bspos.reviews.api import router as reviews_api  # noqa: E402
+from bspos.servicedesk.api import router as servicedesk_api  # noqa: E402
+from bspos.sla.api import router as sla_api  # noqa: E402
 from bspos.vcio import views as vcio_views
+from bspos.vcio.api import router as vcio_api  # noqa: E402
+
+# The REST API at /api/v1/ (django-ninja): OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs.
+api = DocumentedAPI(
+    title="bspos API", version="1", urls_namespace="api-v1", auth=[BearerToken(), Session()],
+    description="Service desk resources of bspos. Authenticate with `Authorization: Bearer <token>` "
+                "(create one with `bspos create-token`) or the signed-in session.",
+)
+handle_errors(api)
+for router in (clients_api, agreements_api, sla_api, servicedesk_api, assets_api, money_api, vcio_api, reviews_api,
+               knowledge_api, intake_api, mail_api, imports_api):
+    api.add_router("", router)
 
 admin.site.site_header = "bspos back office"
 admin.site.site_title = "bspos"
@@ -33,3 +57,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+
+handler404 = "bspos.core.views.not_found"

@@ -9,12 +9,10 @@ from ninja import Path, Router, Schema, Status
 from ninja.pagination import paginate
 
 from bspos.agreements.models import Agreement, AgreementKind
-from bspos.api.auth import staff_read, staff_write
-from bspos.api.rows import existing, save_validated
-from bspos.api.types import MAX_ID, Id, Pages, money, text
 from bspos.audit.services import record, snapshot
 from bspos.catalogue.models import Package, Service
 from bspos.clients.models import Client
+from bspos.core.api import MAX_ID, Id, Pages, existing, money, save_validated, staff_read, staff_write, text
 from bspos.core.permissions import Can
 from bspos.sla.models import SlaPlan
 
@@ -118,7 +116,7 @@ def list_agreements(request, client_id: Id | None = None, kind: AgreementKind | 
     if kind:
         agreements = agreements.filter(kind=kind)
     if active_on:
-        agreements = agreements.filter(start_date__lte=active_on).exclude(end_date__lt=active_on)
+        agreements = agreements.in_force(active_on)
     return agreements
 
 

@@ -3,10 +3,12 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 
 from bspos.catalogue.models import Package, Service
 from bspos.clients.models import Client
+from bspos.core.dates import in_force_q
+from bspos.core.querysets import ClientOwnedQuerySet
 from bspos.sla.models import SlaPlan
 
 
@@ -16,6 +18,32 @@ class AgreementKind(models.TextChoices):
     FLAT = "flat", "Flat / outcome-based"
     BLOCK_HOURS = "block_hours", "Block of hours"
     TIME_AND_MATERIALS = "time_materials", "Time & materials"
+
+
+# When several agreements are in force on a ticket's day, its labour belongs to the one that covers support:
+# per user, per device and flat first, then a block of hours, then time & materials; among those, the one that
+# started last; on a tie, the one entered first.
+COVERAGE_ORDER = [AgreementKind.PER_USER, AgreementKind.PER_DEVICE, AgreementKind.FLAT, AgreementKind.BLOCK_HOURS,
+                  AgreementKind.TIME_AND_MATERIALS]
+
+
+class AgreementQuerySet(ClientOwnedQuerySet):
+    def in_force(self, day) -> "AgreementQuerySet":
+        """Agreements in force on `day`: started on or before it, not ended before it."""
+        return self.filter(in_force_q(day))
+
+    def in_force_during(self, first, last) -> "AgreementQuerySet":
+        """Agreements in force on at least one day of first..last (a billing month, a review period)."""
+        return self.filter(in_force_q(first, last))
+
+    def by_coverage(self) -> "AgreementQuerySet":
+        order = Case(*[When(kind=kind, then=Value(rank)) for rank, kind in enumerate(COVERAGE_ORDER)],
+                     default=Value(len(COVERAGE_ORDER)))
+        return self.order_by(order, "-start_date", "pk")
+
+    def governing(self, client, day) -> "Agreement | None":
+        """The agreement a ticket of `client` opened on `day` belongs to (the rule above COVERAGE_ORDER)."""
+        return self.filter(client=client).in_force(day).by_coverage().first()
 
 
 class Agreement(models.Model):
@@ -51,6 +79,8 @@ class Agreement(models.Model):
         help_text="What the client gains each month; the pricing ceiling is one third of it (seed 000).")
     notes = models.TextField(blank=True)
 
+    objects = AgreementQuerySet.as_manager()
+
     class Meta:
         ordering = ["client", "-start_date"]
         constraints = [
@@ -70,9 +100,6 @@ class Agreement(models.Model):
             errors["block_hours"] = "A block-of-hours agreement needs the number of hours in the block."
         if errors:
             raise ValidationError(errors)
-
-    def is_active_on(self, day) -> bool:
-        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
 
     def __str__(self) -> str:
         return f"{self.client} — {self.name}"

@@ -32,7 +32,7 @@ def filter_agreements(params, today) -> tuple:
     if kind in AgreementKind.values:
         agreements = agreements.filter(kind=kind)
     if params.get("active", "1") == "1":
-        agreements = agreements.filter(start_date__lte=today).exclude(end_date__lt=today)
+        agreements = agreements.in_force(today)
     return agreements, q, kind
 
 

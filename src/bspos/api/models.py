@@ -22,6 +22,10 @@ class ApiToken(models.Model):
         ordering = ["-created_at"]
 
     @property
+    def can_write(self) -> bool:
+        return self.scope == self.Scope.WRITE
+
+    @property
     def is_active(self) -> bool:
         return self.revoked_at is None
 

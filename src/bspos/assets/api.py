@@ -8,11 +8,9 @@ from ninja import Path, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import AwareDatetime
 
-from bspos.api.auth import staff_read, staff_write
-from bspos.api.rows import existing, save_validated
-from bspos.api.types import MAX_ID, Id, Pages, text
 from bspos.assets.models import Asset, AssetType, Lifecycle
 from bspos.clients.models import Client, Site
+from bspos.core.api import MAX_ID, Id, Pages, existing, save_validated, staff_read, staff_write, text
 from bspos.core.permissions import Can
 
 router = Router(tags=["assets"])

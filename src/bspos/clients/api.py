@@ -8,10 +8,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Path, Router, Schema, Status
 from ninja.pagination import paginate
 
-from bspos.api.auth import staff_read, staff_write
-from bspos.api.rows import existing, save_validated
-from bspos.api.types import MAX_ID, Id, Pages, text
 from bspos.clients.models import Client, ClientStatus, Contact, ServiceTier, Site
+from bspos.core.api import MAX_ID, Id, Pages, existing, save_validated, staff_read, staff_write, text
 from bspos.core.permissions import Can
 from bspos.people.models import User
 

@@ -21,3 +21,12 @@ def home(request: HttpRequest) -> HttpResponse:
     if can(request.user, Can.PORTAL):
         return redirect("portal:tickets")
     return render(request, "core/no_access.html", status=403)
+
+
+def not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    """404 for an address no URL matches: the API's JSON `Problem` under /api/, the page otherwise."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)

@@ -32,6 +32,7 @@ from bspos.catalogue.models import (
 )
 from bspos.clients.models import Client, ClientStatus, Contact, ServiceTier, Site
 from bspos.core.business_time import BusinessClock
+from bspos.core.dates import month_end, months_from, next_quarter
 from bspos.core.services import next_numbers
 from bspos.intake.demo import load_demo_alerts
 from bspos.mail.demo import load_sample_mail
@@ -55,7 +56,7 @@ from bspos.servicedesk.services import TICKET_SEQUENCE, priority_for
 from bspos.sla.models import BusinessCalendar, SlaPlan, SlaTarget, WorkingHours
 from bspos.sla.services import business_clock, compute_clocks
 from bspos.vcio.models import Answer, Assessment, AssessmentTemplate, Target
-from bspos.vcio.services import import_built_in, next_quarter, suggest_roadmap
+from bspos.vcio.services import import_built_in, suggest_roadmap
 
 DEMO_PASSWORD = "demo"  # demo data only: a real install creates its owner with `bspos createsuperuser`
 DEMO_TIME_ZONE = "America/New_York"
@@ -175,16 +176,8 @@ def _pick(rng: random.Random, weighted: list) -> object:
     return rng.choices(values, weights)[0]
 
 
-def _months(first: date, count: int) -> list[date]:
-    months, year, month = [], first.year, first.month
-    for _ in range(count):
-        months.append(date(year, month, 1))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
 
 
-def _month_end(first: date) -> date:
-    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
 def _business_days(start: date, end: date) -> list[date]:
@@ -205,7 +198,7 @@ class DemoBuilder:
         self.password = make_password(DEMO_PASSWORD, salt=f"bsposdemo{size.seed}")
         # Nothing is generated in the future: 15:00 on the demo's day, or the real now if that is earlier.
         self.now = min(datetime.combine(size.today, time(15, 0), self.zone), timezone.now())
-        self.window_start = _months(date(size.today.year, size.today.month, 1), 1)[0]
+        self.window_start = months_from(date(size.today.year, size.today.month, 1), 1)[0]
         for _ in range(size.months - 1):
             self.window_start = (self.window_start - timedelta(days=1)).replace(day=1)
         self.counts = dict.fromkeys(["contacts", "assets", "tickets", "notes", "time_entries"], 0)
@@ -506,13 +499,13 @@ class DemoBuilder:
     # ids are handed out here and the sequences are reset at the end.
     def build_month(self, month: date) -> None:
         rng = self.rng
-        month_end = min(_month_end(month), self.size.today)
+        last_day = min(month_end(month), self.size.today)
         tickets: list[dict] = []
         for client in self.clients:
             if client.status == ClientStatus.PROSPECT:
                 continue
             first = max(month, client.client_since)
-            last = min(month_end, client.churned_on or month_end)
+            last = min(last_day, client.churned_on or last_day)
             days = _business_days(first, last)
             if not days:
                 continue
@@ -528,7 +521,7 @@ class DemoBuilder:
             for ticket in tickets:
                 notes += self._notes(ticket)
                 entries += self._ticket_time(ticket)
-        entries += self._internal_time(month, month_end)
+        entries += self._internal_time(month, last_day)
         for row in notes:
             row["id"] = self._next_id(Note)
         for row in entries:
@@ -665,11 +658,11 @@ class DemoBuilder:
                                        ticket_id=ticket["id"], client_id=ticket["client_id"], billable=billable))
         return [e for e in entries if e["started_at"] <= self.now]
 
-    def _internal_time(self, month: date, month_end: date) -> list[TimeEntry]:
+    def _internal_time(self, month: date, last_day: date) -> list[TimeEntry]:
         """Meetings, training and admin for everyone; the owner still runs sales and admin (seed 000's founder)."""
         rng = self.rng
         entries = []
-        for day in _business_days(max(month, self.window_start), month_end):
+        for day in _business_days(max(month, self.window_start), last_day):
             at = datetime.combine(day, time(8, 30), self.zone)
             if at > self.now:
                 break
@@ -713,13 +706,13 @@ class DemoBuilder:
     def billed_months(self) -> list[date]:
         """The closed months of the window (all, or the last `billed_months`), billed by the real billing run;
         the newest is left in draft for finance to review."""
-        closed = [month for month in self.months() if _month_end(month) < self.size.today]
+        closed = [month for month in self.months() if month_end(month) < self.size.today]
         return closed if self.size.billed_months is None else closed[len(closed) - self.size.billed_months:]
 
     def bill(self, month: date, issue: bool) -> None:
         run_billing(month)
         if issue:
-            issue_invoices(Invoice.objects.filter(period_start=month), today=_month_end(month) + timedelta(days=1))
+            issue_invoices(Invoice.objects.filter(period_start=month), today=month_end(month) + timedelta(days=1))
 
     def build_funnel(self) -> None:
         """A year of leads through the six steps: won ones became the clients won in the window, prospects are
@@ -828,7 +821,7 @@ class DemoBuilder:
 
     # --- the whole run ----------------------------------------------------------------------------------------
     def months(self) -> list[date]:
-        return _months(self.window_start, self.size.months)
+        return months_from(self.window_start, self.size.months)
 
     def steps(self) -> Iterator[tuple[str, Callable[[], None]]]:
         yield "Service levels and catalogue", lambda: (self.build_sla(), self.build_catalogue())

@@ -11,9 +11,8 @@ from ninja.pagination import paginate
 from ninja.security import HttpBearer
 from pydantic import AwareDatetime, Field
 
-from bspos.api.auth import staff_read, staff_write
-from bspos.api.types import Id, Pages, text
 from bspos.assets.models import AssetType
+from bspos.core.api import Id, Pages, staff_read, staff_write, text
 from bspos.core.permissions import Can
 from bspos.intake import services
 from bspos.intake.models import Alert, AlertSource

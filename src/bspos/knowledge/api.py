@@ -17,11 +17,9 @@ from ninja import Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
-from bspos.api.auth import staff_read, staff_write
-from bspos.api.rows import existing
-from bspos.api.types import MAX_ID, Id, Moment, Pages, text
 from bspos.assets.models import Asset
 from bspos.clients.models import Client
+from bspos.core.api import MAX_ID, Id, Moment, Pages, existing, staff_read, staff_write, text
 from bspos.core.permissions import Can, can, contact_client_id
 from bspos.knowledge import search as knowledge_search
 from bspos.knowledge import selectors, services

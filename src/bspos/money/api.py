@@ -10,14 +10,13 @@ from ninja import Path, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
-from bspos.api.auth import require_write, staff_read
-from bspos.api.rows import existing
-from bspos.api.types import MAX_ID, Id, Pages, text
 from bspos.clients.models import Client
+from bspos.core.api import MAX_ID, Id, Pages, existing, require_write, staff_read, text
+from bspos.core.dates import last_month, months_ending, parse_month
 from bspos.core.permissions import Can, require
 from bspos.money import reports
 from bspos.money.models import Invoice, InvoiceKind, InvoiceStatus
-from bspos.money.services import credit_invoice, issue_invoices, last_month, parse_month, reconcile, run_billing
+from bspos.money.services import credit_invoice, issue_invoices, reconcile, run_billing
 
 router = Router(tags=["money"])
 PathId = Path(..., ge=1, le=MAX_ID)
@@ -206,6 +205,6 @@ class MarginsOut(Schema):
 def get_margins(request, months: Annotated[int, Field(ge=1, le=36)] = 12):
     """Gross margin per client over the last `months` complete months, flagged against the tier average."""
     finance_read(request)
-    report = reports.margin_report(reports.window(last_month(), months))
+    report = reports.margin_report(months_ending(last_month(), months))
     return {"first_month": report.months[0], "last_month": report.months[-1], "flag_points": report.flag_points,
             "clients": report.clients}

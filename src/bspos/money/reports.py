@@ -6,7 +6,7 @@ Gross margin = revenue (invoices net of credit notes, drafts included) + vendor 
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Count, DecimalField, F, Q, Sum
@@ -14,14 +14,14 @@ from django.db.models import Count, DecimalField, F, Q, Sum
 from bspos.agreements.models import Agreement
 from bspos.assets.models import Asset, Lifecycle
 from bspos.clients.models import Client, Contact
+from bspos.core.dates import month_end as month_last_day
+from bspos.core.dates import month_span, months_ending
+from bspos.core.money import cents, maybe_places, to_places
 from bspos.money.models import Commission, CostBasis, Invoice, InvoiceStatus, ToolCost
 from bspos.money.services import (
     RECURRING_KINDS,
     active_devices,
     billable_users,
-    month_last_day,
-    month_span,
-    previous_month,
     recurring_quantity,
 )
 from bspos.servicedesk.models import TimeEntry
@@ -29,16 +29,8 @@ from bspos.servicedesk.models import TimeEntry
 FLAG_POINTS = Decimal("15")  # a client more than this many points from its tier's average margin is flagged
 
 
-def window(last: date, months: int) -> list[date]:
-    """The `months` months ending with `last` (first days), oldest first."""
-    firsts = [last.replace(day=1)]
-    for _ in range(months - 1):
-        firsts.append(previous_month(firsts[-1]))
-    return firsts[::-1]
 
 
-def _money(value) -> Decimal:
-    return Decimal(str(value or 0)).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 def _tables() -> dict[str, str]:
@@ -154,7 +146,7 @@ class MonthMargin:
     @property
     def margin_pct(self) -> Decimal | None:
         income = self.revenue + self.commission
-        return ((income - self.cost) * 100 / income).quantize(Decimal("0.1")) if income > 0 else None
+        return to_places((income - self.cost) * 100 / income) if income > 0 else None
 
 
 def gross_percent(income: Decimal, cost: Decimal) -> Decimal | None:
@@ -188,7 +180,7 @@ class MarginReport:
 
 
 def _pct(value) -> Decimal | None:
-    return None if value is None else Decimal(str(value)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return maybe_places(value)
 
 
 def margin_report(months: list[date]) -> MarginReport:
@@ -236,11 +228,11 @@ def margin_report(months: list[date]) -> MarginReport:
         if kind == "month":
             by_month[_as_date(m)] = (revenue, commission, labour)
             continue
-        clients.append(ClientMargin(pk, name, tier or "", _money(revenue), _money(commission), _money(labour),
-                                    _money(tools), _money(margin), _pct(pct), _pct(avg), _pct(low), _pct(high),
+        clients.append(ClientMargin(pk, name, tier or "", cents(revenue), cents(commission), cents(labour),
+                                    cents(tools), cents(margin), _pct(pct), _pct(avg), _pct(low), _pct(high),
                                     bool(flagged)))
         tiers[tier or ""] = TierSpread(tier or "", tier_clients, _pct(avg), _pct(low), _pct(high), int(tier_flagged))
-    series = [MonthMargin(m, *(_money(v) for v in by_month.get(m, (0, 0, 0)))) for m in months]
+    series = [MonthMargin(m, *(cents(v) for v in by_month.get(m, (0, 0, 0)))) for m in months]
     clients.sort(key=lambda row: (row.margin_pct is None, row.margin_pct or 0, row.name))  # lowest margin first
     return MarginReport(months, clients, series, sorted(tiers.values(), key=lambda t: t.tier))
 
@@ -252,7 +244,7 @@ def client_months(client_id: int, months: list[date]) -> list[MonthMargin]:
         cursor.execute(f"{grid} SELECT m, SUM(revenue), SUM(commission), SUM(labour) + SUM(tools) FROM grid "
                        "GROUP BY m", params)
         by_month = {_as_date(m): (revenue, commission, cost) for m, revenue, commission, cost in cursor.fetchall()}
-    return [MonthMargin(m, *(_money(v) for v in by_month.get(m, (0, 0, 0)))) for m in months]
+    return [MonthMargin(m, *(cents(v) for v in by_month.get(m, (0, 0, 0)))) for m in months]
 
 
 def _as_date(value) -> date:
@@ -303,8 +295,8 @@ class Guard:
 
 def guard(price: Decimal, cost_of_three_months: Decimal, monthly_value: Decimal | None) -> Guard:
     """Floor = 3 × the direct monthly cost (average of the last three months); ceiling = value delivered ÷ 3."""
-    cost = (cost_of_three_months / 3).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    ceiling = (monthly_value / 3).quantize(Decimal("0.01"), ROUND_HALF_UP) if monthly_value is not None else None
+    cost = cents(cost_of_three_months / 3)
+    ceiling = cents(monthly_value / 3) if monthly_value is not None else None
     return Guard(price=price, direct_cost=cost, floor=cost * 3, ceiling=ceiling)
 
 
@@ -314,7 +306,7 @@ def monthly_price(agreement: Agreement, users: int, devices: int, billed_minutes
         amount = agreement.unit_price * recurring_quantity(agreement, users, devices)
     else:
         amount = agreement.hourly_rate * billed_minutes_3m / 60 / 3
-    return Decimal(amount).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return cents(amount)
 
 
 def guards_for(agreements: list[Agreement], today: date) -> dict[int, Guard]:
@@ -325,7 +317,7 @@ def guards_for(agreements: list[Agreement], today: date) -> dict[int, Guard]:
     """
     if not agreements:
         return {}
-    months = window(today.replace(day=1), 4)[:3]
+    months = months_ending(today, 4)[:3]
     start, end = month_span(months[0])[0], month_span(months[-1])[1]
     ids = [a.pk for a in agreements]
     client_ids = {a.client_id for a in agreements}
@@ -340,8 +332,7 @@ def guards_for(agreements: list[Agreement], today: date) -> dict[int, Guard]:
                 .annotate(cost=cost, billed=Sum("minutes", filter=Q(billable=True))))
     labour = {pk: labour for pk, labour, _ in rows}
     billed = {pk: minutes for pk, _, minutes in rows}
-    active = Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
-    sharing = dict(Agreement.objects.filter(active, client_id__in=client_ids).values_list("client_id")
+    sharing = dict(Agreement.objects.in_force(today).filter(client_id__in=client_ids).values_list("client_id")
                    .annotate(n=Count("pk")))
     users, devices = billable_users(Q(client_id__in=client_ids)), active_devices(Q(client_id__in=client_ids))
     result = {}

@@ -3,11 +3,10 @@
 All amounts are Decimal and rounded to cents once per line (half up). See docs/billing.md for the rules.
 """
 
-import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -19,6 +18,9 @@ from bspos.agreements.models import Agreement, AgreementKind
 from bspos.assets.models import Asset, Lifecycle
 from bspos.catalogue.models import AppFee, AppSubscription, QuantityDiscount
 from bspos.clients.models import Client, Contact
+from bspos.core.dates import in_force_q, month_span
+from bspos.core.dates import month_end as month_last_day
+from bspos.core.money import cents, hours
 from bspos.core.services import next_numbers
 from bspos.money import signals
 from bspos.money.models import (
@@ -36,37 +38,17 @@ from bspos.money.models import (
 from bspos.people.models import User
 from bspos.servicedesk.models import TimeEntry
 
-CENT = Decimal("0.01")
 RECURRING_KINDS = {AgreementKind.PER_USER, AgreementKind.PER_DEVICE, AgreementKind.FLAT, AgreementKind.BLOCK_HOURS}
 
 
-def cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def parse_month(text: str) -> date:
-    """'2026-10' → date(2026, 10, 1); a clear error for anything else."""
-    try:
-        month = datetime.strptime(text.strip(), "%Y-%m").date()
-    except (ValueError, AttributeError):
-        raise ValidationError(f"“{text}” is not a month; write it as YYYY-MM, e.g. 2026-10.") from None
-    if not 2000 <= month.year <= 2100:
-        raise ValidationError(f"{text} is out of range; pick a month between 2000 and 2100.")
-    return month
 
 
-def month_last_day(month: date) -> date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
-def previous_month(month: date) -> date:
-    """The first day of the month before `month`."""
-    return (month.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
-def last_month() -> date:
-    """The first day of the last complete month in the installation's time zone."""
-    return previous_month(timezone.localdate())
 
 
 def billable_users(scope: Q) -> dict[int, int]:
@@ -87,11 +69,6 @@ def recurring_quantity(agreement: Agreement, users: int, devices: int) -> Decima
             AgreementKind.FLAT: agreement.quantity, AgreementKind.BLOCK_HOURS: agreement.quantity}[agreement.kind]
 
 
-def month_span(month: date) -> tuple[datetime, datetime]:
-    """The month as [start, end) in the installation's time zone."""
-    following = month_last_day(month) + timedelta(days=1)
-    return (timezone.make_aware(datetime.combine(month, time.min)),
-            timezone.make_aware(datetime.combine(following, time.min)))
 
 
 def proration(start: date, end: date | None, month: date) -> tuple[int, int]:
@@ -105,8 +82,6 @@ def time_amount(minutes: int, rate: Decimal) -> Decimal:
     return cents(Decimal(minutes) * rate / 60)
 
 
-def hours(minutes: int) -> Decimal:
-    return cents(Decimal(minutes) / 60)
 
 
 class BillingProblem(Exception):
@@ -152,9 +127,9 @@ class MonthData:
         last = month_last_day(month)
         start, end = month_span(month)
         scope = Q(client_id__in=client_ids) if client_ids is not None else Q()
-        active = Q(start_date__lte=last) & (Q(end_date__isnull=True) | Q(end_date__gte=month))
         agreements = defaultdict(list)
-        for agreement in Agreement.objects.filter(scope, active).select_related("package").order_by("pk"):
+        for agreement in (Agreement.objects.in_force_during(month, last).filter(scope).select_related("package")
+                          .order_by("pk")):
             agreements[agreement.client_id].append(agreement)
         users, devices = billable_users(scope), active_devices(scope)
         entries = defaultdict(list)
@@ -166,7 +141,7 @@ class MonthData:
                             "ticket__subject", "ticket__in_scope", "ticket__agreement_id")):
             entries[row["client_id"]].append(row)
         subscriptions = defaultdict(list)
-        for subscription in (AppSubscription.objects.filter(scope, active).select_related("app")
+        for subscription in (AppSubscription.objects.filter(scope, in_force_q(month, last)).select_related("app")
                              .order_by("app__name", "pk")):
             subscriptions[subscription.client_id].append(subscription)
         fees = {(fee.app_class, fee.package_id): fee.fee_per_user for fee in AppFee.objects.all()}

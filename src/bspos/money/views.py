@@ -15,11 +15,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bspos.clients.models import Client
+from bspos.core.dates import last_month, months_ending, parse_month
 from bspos.core.permissions import Can, requires
 from bspos.money import reports
 from bspos.money.forms import BillingSettingsForm, SubscriptionForm, ToolCostForm
 from bspos.money.models import BillingRun, BillingSettings, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
-from bspos.money.services import credit_invoice, issue_invoices, last_month, parse_month, reconcile, run_billing
+from bspos.money.services import credit_invoice, issue_invoices, reconcile, run_billing
 
 
 def _month(request: HttpRequest, default: date | None = None) -> date | None:
@@ -199,7 +200,7 @@ def margins(request: HttpRequest) -> HttpResponse:
         months = min(max(int(request.GET.get("months", 12)), 1), 36)
     except ValueError:
         months = 12
-    window = reports.window(last_month(), months)
+    window = months_ending(last_month(), months)
     client_id = request.GET.get("client", "")
     client = Client.objects.filter(pk=int(client_id)).first() if client_id.isdigit() else None
     if client is not None:

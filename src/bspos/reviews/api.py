@@ -12,8 +12,7 @@ from ninja import Path, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
-from bspos.api.auth import staff_read, staff_write
-from bspos.api.types import MAX_ID, Id, Moment, Pages, money, text
+from bspos.core.api import MAX_ID, Id, Moment, Pages, money, staff_read, staff_write, text
 from bspos.core.permissions import Can
 from bspos.reviews import selectors, services
 from bspos.reviews.models import NextStep, Recommendation, Review

@@ -15,13 +15,15 @@ from django.utils import timezone
 from bspos.agreements.models import Agreement
 from bspos.assets.models import Asset, AssetType, Lifecycle
 from bspos.clients.models import Client
+from bspos.core.dates import quarter_start
+from bspos.core.money import cents, hours, percent
 from bspos.intake.models import Alert
 from bspos.money.models import Invoice, InvoiceStatus
 from bspos.reviews.models import CADENCE_DAYS, PACK_DAYS, RefreshPolicy, Review
 from bspos.servicedesk.models import Category, Source, Ticket, TicketType, TimeEntry
 from bspos.sla.models import Priority
 from bspos.vcio.models import Assessment, RoadmapItem, RoadmapStatus
-from bspos.vcio.services import assessment_scores, quarter_start
+from bspos.vcio.services import assessment_scores
 
 COMPLETION_LINE = 80  # completion above 80% marks a mature client relationship model (seed 003)
 REFRESH_HORIZON_MONTHS = 6  # "end of life within two quarters" (issue 7)
@@ -34,20 +36,20 @@ def _start_of(day: date) -> datetime:
 
 
 def _pct(part, whole) -> Decimal | None:
-    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(Decimal("0.1")) if whole else None
+    return percent(part, whole)
 
 
 def _change(now: int, before: int) -> Decimal | None:
     """Change from the previous period in percent; None when there was nothing to compare with."""
-    return ((Decimal(now) - before) * HUNDRED / before).quantize(Decimal("0.1")) if before else None
+    return percent(Decimal(now) - before, before)
 
 
 def _hours(minutes) -> Decimal:
-    return (Decimal(minutes or 0) / 60).quantize(Decimal("0.1"))
+    return hours(minutes, "0.1")
 
 
 def _money(value) -> Decimal:
-    return Decimal(value or 0).quantize(Decimal("0.01"))
+    return cents(value)
 
 
 def _day(value: date | None) -> str:
@@ -236,8 +238,7 @@ def open_roadmap(client: Client) -> dict:
 
 def money_figures(client: Client, period: Period) -> dict:
     """Agreements in force at the end of the period and what was invoiced for months inside it."""
-    agreements = (Agreement.objects.filter(client=client, start_date__lte=period.end)
-                  .filter(Q(end_date__isnull=True) | Q(end_date__gte=period.end)).order_by("name"))
+    agreements = Agreement.objects.filter(client=client).in_force(period.end).order_by("name")
     invoiced = Invoice.objects.filter(client=client, status=InvoiceStatus.ISSUED, period_start__gte=period.start,
                                       period_start__lte=period.end).aggregate(total=Sum("total"), count=Count("pk"))
     return {"agreements": [{"name": a.name, "kind": a.get_kind_display(), "renewal": _day(a.renewal_date)}

@@ -11,11 +11,13 @@ from django.utils import timezone
 
 from bspos.audit.services import record, snapshot
 from bspos.clients.models import Client, ClientStatus
+from bspos.core.dates import next_quarter, quarter_start
+from bspos.core.money import cents
+from bspos.core.money import hours as to_hours
 from bspos.reviews import selectors
 from bspos.reviews.models import AGENDA, CADENCE_DAYS, MEETING_MINUTES, NextStep, Recommendation, Review
 from bspos.servicedesk.models import TimeEntry
 from bspos.vcio.models import RoadmapItem, RoadmapStatus
-from bspos.vcio.services import next_quarter, quarter_start
 
 RECURRING_HOURS = Decimal(8)  # a recurring issue that cost more than this in the period gets a recommendation
 GAP_POINTS = Decimal(20)  # an assessment area this far below its target gets a recommendation
@@ -254,7 +256,7 @@ def suggestions(review: Review, pack: dict) -> list[Recommendation]:
                               f"reach the end of their planned life by {assets['horizon']}: an unplanned failure "
                               "stops people working and is repaired at full cost."),
             one_time=Decimal(assets["refresh_estimate"]),
-            roi=(asset_hours * rate * per_year).quantize(Decimal("0.01")),
+            roi=cents(asset_hours * rate * per_year),
             roi_basis=f"{asset_hours} h of support on these devices this period × {rate}/h, per year"))
     for row in pack["recurring"]["categories"]:
         hours = Decimal(row["hours"])
@@ -265,8 +267,8 @@ def suggestions(review: Review, pack: dict) -> list[Recommendation]:
             title=f"Remove the cause of recurring {row['label'].lower()} issues",
             business_problem=(f"{row['tickets']} {row['label'].lower()} tickets took {hours} h in "
                               f"{pack['period']['days']} days: the same problem keeps interrupting work."),
-            one_time=(FIX_HOURS * rate).quantize(Decimal("0.01")),
-            roi=(hours * rate * per_year).quantize(Decimal("0.01")),
+            one_time=cents(FIX_HOURS * rate),
+            roi=cents(hours * rate * per_year),
             roi_basis=f"{hours} h saved per period × {rate}/h, per year; fix assumed {FIX_HOURS} h"))
     latest = pack["assessments"][-1] if pack["assessments"] else None
     for gap in latest["gaps"] if latest else []:
@@ -291,7 +293,7 @@ def _asset_hours(review: Review) -> Decimal:
     due = selectors.ageing_asset_ids(review.client, period.end)
     minutes = TimeEntry.objects.filter(ticket__asset_id__in=due, started_at__gte=period.since,
                                        started_at__lt=period.until).aggregate(m=Sum("minutes"))["m"]
-    return (Decimal(minutes or 0) / 60).quantize(Decimal("0.1"))
+    return to_hours(minutes, "0.1")
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ Aggregates run in the database; Python only divides a handful of totals and comp
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
@@ -15,9 +15,11 @@ from django.utils import timezone
 
 from bspos.agreements.models import Agreement
 from bspos.clients.models import Client, ClientStatus, Contact
+from bspos.core.dates import month_end as month_last_day
+from bspos.core.dates import month_span, months_ending, previous_month
+from bspos.core.money import maybe_places
 from bspos.money import reports
 from bspos.money.models import Invoice, InvoiceKind
-from bspos.money.services import month_last_day, month_span, previous_month
 from bspos.people.models import Role, User
 from bspos.reviews import selectors as review_selectors
 from bspos.reviews.models import Review
@@ -27,7 +29,7 @@ from bspos.servicedesk.models import InternalCategory, Ticket, TimeEntry
 
 
 def _d(value, places: str = "0.1") -> Decimal | None:
-    return None if value is None else Decimal(str(value)).quantize(Decimal(places), ROUND_HALF_UP)
+    return maybe_places(value, places)
 
 
 def _span(months: list[date]) -> tuple[datetime, datetime]:
@@ -548,9 +550,9 @@ def owner_view(months: list[date], today: date) -> dict:
 
 def readiness_context(today: date) -> dict:
     """The data the readiness assessment pre-fills from (the last 12 complete months)."""
-    months = reports.window(previous_month(today), 12)
+    months = months_ending(previous_month(today), 12)
     view = owner_view(months, today)
-    active = Agreement.objects.filter(start_date__lte=today).exclude(end_date__lt=today)
+    active = Agreement.objects.in_force(today)
     agreements = list(active)
     resolved = view["maturity"]["tracked"]  # measured already for the maturity level
     with_sla = active.aggregate(n=Count("pk"), sla=Count("pk", filter=Q(sla_plan__isnull=False)))

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bspos.clients.models import Client, ClientStatus
+from bspos.core.dates import last_month, months_ending
 from bspos.core.permissions import Can, requires
 from bspos.money import reports
-from bspos.money.services import last_month
 from bspos.scorecard import services
 from bspos.scorecard.forms import OpportunityForm
 from bspos.scorecard.models import STEP_FIELDS, STEPS, Opportunity, ReadinessRun
@@ -46,9 +46,9 @@ def owner(request: HttpRequest) -> HttpResponse:
     except ValueError:
         size = 12
     size = size if size in WINDOWS else 12
-    months = reports.window(last_month(), size)
+    months = months_ending(last_month(), size)
     view = services.owner_view(months, timezone.localdate())
-    trend_months = reports.window(last_month(), 12)
+    trend_months = months_ending(last_month(), 12)
     series = view["series"] if size == 12 else services.monthly_series(trend_months)
     margin_series = (view["margin"].series if size == 12 else reports.margin_report(trend_months).series)
     series = {**series, "gross_margin": {m.month: m.margin_pct for m in margin_series}}

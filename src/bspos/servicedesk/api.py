@@ -14,12 +14,10 @@ from ninja import Status as Reply
 from ninja.pagination import paginate
 from pydantic import AwareDatetime
 
-from bspos.api.auth import require_write, staff_read, staff_write
-from bspos.api.rows import existing
-from bspos.api.types import MAX_ID, Id, Pages, text
 from bspos.assets.models import Asset
 from bspos.audit.services import record, snapshot
 from bspos.clients.models import Client, Contact
+from bspos.core.api import MAX_ID, Id, Pages, existing, require_write, staff_read, staff_write, text
 from bspos.core.permissions import Can, can, contact_client_id
 from bspos.people.models import User
 from bspos.servicedesk import services

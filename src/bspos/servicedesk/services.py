@@ -64,10 +64,8 @@ def sla_plan_for(client: Client, agreement: Agreement | None, on: datetime) -> S
     """The agreement's plan, else the plan of the client's agreement in force that day."""
     if agreement is not None and agreement.sla_plan_id:
         return agreement.sla_plan
-    day = timezone.localdate(on)
-    in_force = (client.agreements.filter(start_date__lte=day, sla_plan__isnull=False)
-                .exclude(end_date__lt=day).select_related("sla_plan").order_by("-start_date").first())
-    return in_force.sla_plan if in_force else None
+    governing = Agreement.objects.governing(client, timezone.localdate(on))
+    return governing.sla_plan if governing is not None else None
 
 
 def refresh_sla(ticket: Ticket) -> None:

@@ -6,9 +6,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Router, Schema, Status
 from ninja.pagination import paginate
 
-from bspos.api.auth import staff_read, staff_write
-from bspos.api.rows import existing, save_validated
-from bspos.api.types import MAX_ID, MAX_INT, Id, Pages, text
+from bspos.core.api import MAX_ID, MAX_INT, Id, Pages, existing, save_validated, staff_read, staff_write, text
 from bspos.core.permissions import Can
 from bspos.sla.models import BusinessCalendar, Priority, SlaPlan, SlaTarget
 

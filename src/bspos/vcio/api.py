@@ -14,10 +14,9 @@ from ninja import Path, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
-from bspos.api.auth import staff_read, staff_write
-from bspos.api.rows import existing, save_validated
-from bspos.api.types import MAX_ID, Id, Pages, money, text
 from bspos.clients.models import Client
+from bspos.core.api import MAX_ID, Id, Pages, existing, money, save_validated, staff_read, staff_write, text
+from bspos.core.dates import quarter_start
 from bspos.core.permissions import Can
 from bspos.vcio import matrix, services
 from bspos.vcio.models import Assessment, AssessmentTemplate, Party, QuestionnaireLink, RoadmapItem
@@ -241,7 +240,7 @@ class RoadmapPatch(Schema):
 
 def _save_item(item: RoadmapItem, data: dict) -> RoadmapItem:
     if data.get("quarter"):
-        data["quarter"] = services.quarter_start(data["quarter"])
+        data["quarter"] = quarter_start(data["quarter"])
     if "client_id" in data:
         data["client"] = existing(Client, data.pop("client_id"), "client_id")
     if "owner_id" in data:

@@ -1,8 +1,8 @@
 from django import forms
 
+from bspos.core.dates import quarter_start
 from bspos.vcio.matrix import parties_of
 from bspos.vcio.models import Party, RoadmapItem
-from bspos.vcio.services import quarter_start
 
 
 class RoadmapItemForm(forms.ModelForm):

@@ -4,8 +4,8 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -14,7 +14,8 @@ from django.db.models import Case, DecimalField, ExpressionWrapper, F, IntegerFi
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
-from bspos.money.services import cents
+from bspos.core.dates import next_quarter
+from bspos.core.money import cents, percent
 from bspos.vcio.models import Answer, Assessment, AssessmentTemplate, QuestionnaireLink, RoadmapItem, Target
 
 FRAMEWORKS = Path(__file__).parent / "frameworks"
@@ -107,7 +108,7 @@ def score(template_data: dict, answers: dict[str, int | None]) -> tuple[list[Are
 
 
 def _pct(got: Decimal, most: Decimal) -> Decimal | None:
-    return (got * 100 / most).quantize(Decimal("0.1"), ROUND_HALF_UP) if most else None
+    return percent(got, most)
 
 
 def answers_of(assessment: Assessment) -> dict[str, int | None]:
@@ -194,13 +195,8 @@ def open_link(token: str) -> QuestionnaireLink:
     return link
 
 
-def quarter_start(day: date) -> date:
-    return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
 
 
-def next_quarter(day: date) -> date:
-    start = quarter_start(day)
-    return start.replace(year=start.year + 1, month=1) if start.month == 10 else start.replace(month=start.month + 3)
 
 
 def suggest_roadmap(assessment: Assessment, *, threshold: int = 1) -> int:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from bspos.catalogue.models import Service, SevenCArea
 from bspos.clients.models import Client
+from bspos.core.dates import next_quarter
 from bspos.core.permissions import Can, can, contact_client_id, requires
 from bspos.vcio import matrix, services
 from bspos.vcio.forms import RoadmapItemForm
@@ -145,7 +146,7 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
 def roadmap(request: HttpRequest, client_id: int) -> HttpResponse:
     company = get_object_or_404(Client, pk=client_id)
     editing = can(request.user, Can.VCIO)
-    form = RoadmapItemForm(initial={"quarter": services.next_quarter(timezone.localdate())}, client=company)
+    form = RoadmapItemForm(initial={"quarter": next_quarter(timezone.localdate())}, client=company)
     if request.method == "POST":
         if not editing:
             raise PermissionDenied("Your role cannot change the roadmap.")

@@ -9,8 +9,9 @@ from django.db import connection
 
 from bspos.agreements.models import Agreement, AgreementKind
 from bspos.catalogue.models import App, AppClass, AppFee, AppSubscription, Package, QuantityDiscount, VendorKind
+from bspos.core.dates import parse_month
 from bspos.money.models import BillingRun, BillingSettings, Commission, Invoice, InvoiceKind, InvoiceStatus, LineKind
-from bspos.money.services import credit_invoice, issue_invoices, parse_month, reconcile, run_billing
+from bspos.money.services import credit_invoice, issue_invoices, reconcile, run_billing
 from bspos.money.tests.builders import OCTOBER, client_with, log, ticket
 from bspos.servicedesk.models import TimeEntry
 

@@ -7,8 +7,9 @@ from hypothesis import strategies as st
 
 from bspos.agreements.models import Agreement, AgreementKind
 from bspos.catalogue.models import App, AppFee, AppSubscription
+from bspos.core.dates import months_ending as window
 from bspos.money.models import CostBasis, ToolCost
-from bspos.money.reports import FLAG_POINTS, client_months, guard, guards_for, margin_report, window
+from bspos.money.reports import FLAG_POINTS, client_months, guard, guards_for, margin_report
 from bspos.money.services import credit_invoice, issue_invoices, run_billing
 from bspos.money.tests.builders import OCTOBER, client_with, log, ticket
 

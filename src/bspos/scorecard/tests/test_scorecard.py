@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bspos.clients.models import Client, ClientStatus
+from bspos.core.dates import months_ending
 from bspos.demo.services import DemoSize, load_demo
 from bspos.money import reports
 from bspos.people.models import Role, User
@@ -65,7 +66,7 @@ def test_founder_hours_tenure_and_sales_cycle_come_from_the_data():
     owner = User.objects.create(username="boss", role=Role.OWNER)
     client = Client.objects.create(name="Acme", status=ClientStatus.ACTIVE, client_since=TODAY - timedelta(days=730))
     ticket = desk.create_ticket(client=client, subject="x")
-    october = reports.window(date(2026, 10, 1), 1)
+    october = months_ending(date(2026, 10, 1), 1)
     start = timezone.make_aware(datetime.combine(date(2026, 10, 1), time(9)))
     for day in range(31):  # 2 hours every day of October: 62 hours over 31/7 weeks = 14.0 a week
         TimeEntry.objects.create(technician=owner, ticket=ticket, started_at=start + timedelta(days=day),

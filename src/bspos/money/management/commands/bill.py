@@ -3,8 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from bspos.core.dates import parse_month
 from bspos.money.models import Invoice
-from bspos.money.services import issue_invoices, parse_month, run_billing
+from bspos.money.services import issue_invoices, run_billing
 
 
 class Command(BaseCommand):
