@@ -50,10 +50,11 @@ class IdFilter(django_filters.Filter):
 class SearchFilter(django_filters.CharFilter):
     """Free-text search (`?q=`) over the fields a FilterSet names in `search`, case-insensitive."""
 
-    def __init__(self, *fields: str, **kwargs):
+    def __init__(self, *fields: str, placeholder: str = "Search", **kwargs):
         self.search_fields = fields
         kwargs.setdefault("label", "Search")
         kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "search", "placeholder": placeholder}))
         super().__init__(**kwargs)
 
     def filter(self, qs: QuerySet, value: str) -> QuerySet:
