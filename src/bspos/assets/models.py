@@ -4,6 +4,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Upper
 
 from bspos.clients.models import Client, Site
+from bspos.core.querysets import ClientOwnedQuerySet
 
 
 class AssetType(models.TextChoices):
@@ -27,6 +28,10 @@ class Lifecycle(models.TextChoices):
     DISPOSED = "disposed", "Disposed"
 
 
+class AssetQuerySet(ClientOwnedQuerySet):
+    pass
+
+
 class Asset(models.Model):
     """A configuration item at a client, from RMM sync or entered by hand."""
 
@@ -46,6 +51,8 @@ class Asset(models.Model):
     warranty_expires = models.DateField(null=True, blank=True)
     lifecycle = models.CharField(max_length=20, choices=Lifecycle.choices, default=Lifecycle.ACTIVE, db_index=True)
     notes = models.TextField(blank=True)
+
+    objects = AssetQuerySet.as_manager()
 
     class Meta:
         ordering = ["client", "name"]
