@@ -2,18 +2,21 @@
 
 from datetime import date, datetime
 
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from ninja import Path, Router, Schema, Status
+from ninja import Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import AwareDatetime
 
+from bspos.assets import services
+from bspos.assets.filters import AssetFilter
 from bspos.assets.models import Asset, AssetType, Lifecycle
 from bspos.clients.models import Client, Site
-from bspos.core.api import MAX_ID, Id, Pages, existing, save_validated, staff_read, staff_write, text
+from bspos.core.api import MAX_ID, Id, Pages, existing, staff_read, staff_write, text
+from bspos.core.filters import api_filter, query_schema
 from bspos.core.permissions import Can
 
 router = Router(tags=["assets"])
+AssetQuery = query_schema(AssetFilter)
 PathId = Path(..., ge=1, le=MAX_ID)
 
 
@@ -68,54 +71,49 @@ class AssetPatch(Schema):
     notes: text(20000) | None = None
 
 
-def _data(payload: Schema, *, partial: bool, client_id: int | None = None) -> dict:
+def _data(payload: Schema, *, partial: bool, client_id: int) -> dict:
     data = payload.dict(exclude_unset=partial)
-    if "client_id" in data:
-        data["client"] = existing(Client, data.pop("client_id"), "client_id")
-        client_id = data["client"].pk
+    data.pop("client_id", None)
     if "site_id" in data:
         data["site"] = existing(Site, data.pop("site_id"), "site_id", Site.objects.filter(client_id=client_id))
     return data
 
 
+def _asset(request, asset_id: int) -> Asset:
+    return get_object_or_404(Asset.objects.visible_to(request.user), pk=asset_id)
+
+
 @router.get("/assets", response=list[AssetOut])
 @paginate(Pages)
-def list_assets(request, client_id: Id | None = None, asset_type: AssetType | None = None,
-                lifecycle: Lifecycle | None = None, q: text(100) | None = None):
+def list_assets(request, filters: Query[AssetQuery]):
     staff_read(request)
-    assets = Asset.objects.order_by("client_id", "name", "id")
-    if client_id:
-        assets = assets.filter(client_id=client_id)
-    if asset_type:
-        assets = assets.filter(asset_type=asset_type)
-    if lifecycle:
-        assets = assets.filter(lifecycle=lifecycle)
-    if q:
-        assets = assets.filter(Q(name__icontains=q) | Q(serial_number__icontains=q) | Q(rmm_id__icontains=q))
-    return assets
+    return api_filter(AssetFilter, request, Asset.objects.visible_to(request.user)).order_by("client_id", "name", "id")
 
 
 @router.post("/assets", response={201: AssetOut})
 def create_asset(request, payload: AssetIn):
     staff_write(request, Can.CLIENTS_WRITE)
-    return Status(201, save_validated(Asset(), _data(payload, partial=False)))
+    client = existing(Client, payload.client_id, "client_id")
+    return Status(201, services.create_asset(by=request.user, client=client,
+                                             **_data(payload, partial=False, client_id=client.pk)))
 
 
 @router.get("/assets/{int:asset_id}", response=AssetOut)
 def get_asset(request, asset_id: int = PathId):
     staff_read(request)
-    return get_object_or_404(Asset, pk=asset_id)
+    return _asset(request, asset_id)
 
 
 @router.patch("/assets/{int:asset_id}", response=AssetOut)
 def update_asset(request, payload: AssetPatch, asset_id: int = PathId):
     staff_write(request, Can.CLIENTS_WRITE)
-    asset = get_object_or_404(Asset, pk=asset_id)
-    return save_validated(asset, _data(payload, partial=True, client_id=asset.client_id))
+    asset = _asset(request, asset_id)
+    return services.update_asset(by=request.user, asset=asset,
+                                 **_data(payload, partial=True, client_id=asset.client_id))
 
 
 @router.delete("/assets/{int:asset_id}", response={204: None})
 def delete_asset(request, asset_id: int = PathId):
     staff_write(request, Can.CLIENTS_WRITE)
-    get_object_or_404(Asset, pk=asset_id).delete()
+    services.delete_asset(by=request.user, asset=_asset(request, asset_id))
     return Status(204, None)

@@ -4,6 +4,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Upper
 
 from bspos.clients.models import Client, Site
+from bspos.core.querysets import ClientOwnedQuerySet
 
 
 class AssetType(models.TextChoices):
@@ -27,6 +28,10 @@ class Lifecycle(models.TextChoices):
     DISPOSED = "disposed", "Disposed"
 
 
+class AssetQuerySet(ClientOwnedQuerySet):
+    pass
+
+
 class Asset(models.Model):
     """A configuration item at a client, from RMM sync or entered by hand."""
 
@@ -47,6 +52,8 @@ class Asset(models.Model):
     lifecycle = models.CharField(max_length=20, choices=Lifecycle.choices, default=Lifecycle.ACTIVE, db_index=True)
     notes = models.TextField(blank=True)
 
+    objects = AssetQuerySet.as_manager()
+
     class Meta:
         ordering = ["client", "name"]
         indexes = [models.Index(fields=["client", "lifecycle"]), models.Index(fields=["name"]),
@@ -58,8 +65,8 @@ class Asset(models.Model):
                 | Q(warranty_expires__gte=F("purchased_on")),
                 name="warranty_not_before_purchase",
             ),
-            models.UniqueConstraint(fields=["rmm_id"], condition=Q(rmm_id__isnull=False),
-                                    name="rmm_id_unique"),
+            models.UniqueConstraint(fields=["rmm_id"], condition=Q(rmm_id__isnull=False), name="rmm_id_unique",
+                                    violation_error_message="Another asset already has this RMM id."),
         ]
 
     def clean(self) -> None:

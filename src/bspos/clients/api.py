@@ -3,17 +3,20 @@
 from datetime import date, datetime
 from typing import Literal
 
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from ninja import Path, Router, Schema, Status
+from ninja import Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from bspos.clients import services
+from bspos.clients.filters import ClientFilter, ContactFilter, SiteFilter
 from bspos.clients.models import Client, ClientStatus, Contact, ServiceTier, Site
-from bspos.core.api import MAX_ID, Id, Pages, existing, save_validated, staff_read, staff_write, text
+from bspos.core.api import MAX_ID, Id, Pages, existing, staff_read, staff_write, text
+from bspos.core.filters import api_filter, query_schema
 from bspos.core.permissions import Can
 from bspos.people.models import User
 
 router = Router(tags=["clients"])
+ClientQuery, ContactQuery, SiteQuery = query_schema(ClientFilter), query_schema(ContactFilter), query_schema(SiteFilter)
 Tier = ServiceTier | Literal[""]
 PathId = Path(..., ge=1, le=MAX_ID)
 
@@ -71,41 +74,38 @@ def _client_data(payload: Schema, *, partial: bool) -> dict:
 
 @router.get("/clients", response=list[ClientOut])
 @paginate(Pages)
-def list_clients(request, status: ClientStatus | None = None, tier: ServiceTier | None = None,
-                 q: text(100) | None = None):
+def list_clients(request, filters: Query[ClientQuery]):
     staff_read(request)
-    clients = Client.objects.order_by("name")
-    if status:
-        clients = clients.filter(status=status)
-    if tier:
-        clients = clients.filter(service_tier=tier)
-    if q:
-        clients = clients.filter(Q(name__icontains=q) | Q(vertical__icontains=q))
-    return clients
+    return api_filter(ClientFilter, request, Client.objects.visible_to(request.user)).order_by("name")
 
 
 @router.post("/clients", response={201: ClientOut})
 def create_client(request, payload: ClientIn):
     staff_write(request, Can.CLIENTS_WRITE)
-    return Status(201, save_validated(Client(), _client_data(payload, partial=False)))
+    return Status(201, services.create_client(by=request.user, **_client_data(payload, partial=False)))
+
+
+def _client(request, client_id: int) -> Client:
+    return get_object_or_404(Client.objects.visible_to(request.user), pk=client_id)
 
 
 @router.get("/clients/{client_id}", response=ClientOut)
 def get_client(request, client_id: int = PathId):
     staff_read(request)
-    return get_object_or_404(Client, pk=client_id)
+    return _client(request, client_id)
 
 
 @router.patch("/clients/{client_id}", response=ClientOut)
 def update_client(request, payload: ClientPatch, client_id: int = PathId):
     staff_write(request, Can.CLIENTS_WRITE)
-    return save_validated(get_object_or_404(Client, pk=client_id), _client_data(payload, partial=True))
+    return services.update_client(by=request.user, client=_client(request, client_id),
+                                  **_client_data(payload, partial=True))
 
 
 @router.delete("/clients/{client_id}", response={204: None})
 def delete_client(request, client_id: int = PathId):
     staff_write(request, Can.DELETE)
-    get_object_or_404(Client, pk=client_id).delete()
+    services.delete_client(by=request.user, client=_client(request, client_id))
     return Status(204, None)
 
 
@@ -150,51 +150,51 @@ class ContactPatch(Schema):
 
 def _contact_data(payload: Schema, *, partial: bool, client_id: int | None = None) -> dict:
     data = payload.dict(exclude_unset=partial)
-    if "client_id" in data:
-        data["client"] = existing(Client, data.pop("client_id"), "client_id")
-        client_id = data["client"].pk
+    data.pop("client_id", None)
     if "site_id" in data:
         data["site"] = existing(Site, data.pop("site_id"), "site_id", Site.objects.filter(client_id=client_id))
     return data
 
 
+def _contact(request, contact_id: int) -> Contact:
+    return get_object_or_404(Contact.objects.visible_to(request.user), pk=contact_id)
+
+
 @router.get("/contacts", response=list[ContactOut])
 @paginate(Pages)
-def list_contacts(request, client_id: Id | None = None, q: text(100) | None = None, active: bool | None = None):
+def list_contacts(request, filters: Query[ContactQuery]):
     staff_read(request)
-    contacts = Contact.objects.order_by("client_id", "last_name", "first_name", "id")
-    if client_id:
-        contacts = contacts.filter(client_id=client_id)
-    if active is not None:
-        contacts = contacts.filter(is_active=active)
-    if q:
-        contacts = contacts.filter(Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(email__icontains=q))
-    return contacts
+    contacts = api_filter(ContactFilter, request, Contact.objects.visible_to(request.user))
+    return contacts.order_by("client_id", "last_name", "first_name", "id")
 
 
 @router.post("/contacts", response={201: ContactOut})
 def create_contact(request, payload: ContactIn):
     staff_write(request, Can.CLIENTS_WRITE)
-    return Status(201, save_validated(Contact(), _contact_data(payload, partial=False)))
+    client = existing(Client, payload.client_id, "client_id")
+    return Status(201, services.create_contact(by=request.user, client=client,
+                                               **_contact_data(payload, partial=False, client_id=client.pk)))
 
 
 @router.get("/contacts/{contact_id}", response=ContactOut)
 def get_contact(request, contact_id: int = PathId):
     staff_read(request)
-    return get_object_or_404(Contact, pk=contact_id)
+    return _contact(request, contact_id)
 
 
 @router.patch("/contacts/{contact_id}", response=ContactOut)
 def update_contact(request, payload: ContactPatch, contact_id: int = PathId):
     staff_write(request, Can.CLIENTS_WRITE)
-    contact = get_object_or_404(Contact, pk=contact_id)
-    return save_validated(contact, _contact_data(payload, partial=True, client_id=contact.client_id))
+    contact = _contact(request, contact_id)
+    return services.update_contact(by=request.user, contact=contact,
+                                   **_contact_data(payload, partial=True, client_id=contact.client_id))
 
 
 @router.delete("/contacts/{contact_id}", response={204: None})
 def delete_contact(request, contact_id: int = PathId):
+    """Delete a contact; their portal login is deactivated in the same transaction."""
     staff_write(request, Can.CLIENTS_WRITE)
-    get_object_or_404(Contact, pk=contact_id).delete()
+    services.delete_contact(by=request.user, contact=_contact(request, contact_id))
     return Status(204, None)
 
 
@@ -227,34 +227,37 @@ class SitePatch(Schema):
 
 @router.get("/sites", response=list[SiteOut])
 @paginate(Pages)
-def list_sites(request, client_id: Id | None = None):
+def list_sites(request, filters: Query[SiteQuery]):
     staff_read(request)
-    sites = Site.objects.order_by("client_id", "name")
-    return sites.filter(client_id=client_id) if client_id else sites
+    return api_filter(SiteFilter, request, Site.objects.visible_to(request.user)).order_by("client_id", "name")
+
+
+def _site(request, site_id: int) -> Site:
+    return get_object_or_404(Site.objects.visible_to(request.user), pk=site_id)
 
 
 @router.post("/sites", response={201: SiteOut})
 def create_site(request, payload: SiteIn):
     staff_write(request, Can.CLIENTS_WRITE)
     data = payload.dict()
-    data["client"] = existing(Client, data.pop("client_id"), "client_id")
-    return Status(201, save_validated(Site(), data))
+    client = existing(Client, data.pop("client_id"), "client_id")
+    return Status(201, services.create_site(by=request.user, client=client, **data))
 
 
 @router.get("/sites/{site_id}", response=SiteOut)
 def get_site(request, site_id: int = PathId):
     staff_read(request)
-    return get_object_or_404(Site, pk=site_id)
+    return _site(request, site_id)
 
 
 @router.patch("/sites/{site_id}", response=SiteOut)
 def update_site(request, payload: SitePatch, site_id: int = PathId):
     staff_write(request, Can.CLIENTS_WRITE)
-    return save_validated(get_object_or_404(Site, pk=site_id), payload.dict(exclude_unset=True))
+    return services.update_site(by=request.user, site=_site(request, site_id), **payload.dict(exclude_unset=True))
 
 
 @router.delete("/sites/{site_id}", response={204: None})
 def delete_site(request, site_id: int = PathId):
     staff_write(request, Can.CLIENTS_WRITE)
-    get_object_or_404(Site, pk=site_id).delete()
+    services.delete_site(by=request.user, site=_site(request, site_id))
     return Status(204, None)

@@ -3,6 +3,20 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from bspos.core.querysets import ClientOwnedQuerySet
+
+
+class ClientQuerySet(ClientOwnedQuerySet):
+    client_field = "pk"  # a contact sees their own company only
+
+
+class SiteQuerySet(ClientOwnedQuerySet):
+    pass
+
+
+class ContactQuerySet(ClientOwnedQuerySet):
+    pass
+
 
 class ClientStatus(models.TextChoices):
     PROSPECT = "prospect", "Prospect"
@@ -34,6 +48,8 @@ class Client(models.Model):
     website = models.URLField(blank=True)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClientQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -79,6 +95,8 @@ class Site(models.Model):
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 country code, e.g. GB.")
     time_zone = models.CharField(max_length=64, blank=True)
 
+    objects = SiteQuerySet.as_manager()
+
     class Meta:
         ordering = ["client", "name"]
         constraints = [models.UniqueConstraint(fields=["client", "name"], name="site_name_unique_per_client")]
@@ -103,9 +121,15 @@ class Contact(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="contact", help_text="Portal login of this contact.")
 
+    objects = ContactQuerySet.as_manager()
+
     class Meta:
         ordering = ["client", "last_name", "first_name"]
         indexes = [models.Index(fields=["client", "is_active", "is_billable_user"])]
+
+    def clean(self) -> None:
+        if self.site_id and self.client_id and self.site.client_id != self.client_id:
+            raise ValidationError({"site": "The site belongs to another client."})
 
     @property
     def name(self) -> str:

@@ -42,6 +42,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
 def can(user: User, capability: Can) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
+    if capability == Can.PORTAL and user.role == Role.CLIENT_CONTACT and getattr(user, "contact", None) is None:
+        return False  # a contact login whose Contact row is gone reaches no company's data (403, never a 500)
     return capability in ROLE_CAPABILITIES.get(user.role, frozenset())
 
 

@@ -58,7 +58,7 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
     if not _may_import(request.user, run.kind):
         raise PermissionDenied("Your role cannot import time entries.")
     try:
-        result = services.apply_run(run)
+        result = services.apply_run(run, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -121,3 +121,39 @@ def test_the_command_prints_errors_by_line_and_fails(db, tmp_path, capsys):
     path.write_bytes(b"name\n\xff\xfe\n")
     with pytest.raises(CommandError, match="not UTF-8"):
         call_command("import", "clients", str(path))
+
+
+def test_imported_rows_are_written_by_the_services_and_audited_with_the_importer(db):
+    from bspos.audit.models import AuditEvent
+
+    manager = User.objects.create_user("mia", password="x" * 12, role=Role.SERVICE_MANAGER)
+    run_import(kind="clients", text=CLIENTS, by=manager)
+    assert AuditEvent.objects.filter(action="created", actor=manager).count() == 2
+    run_import(kind="clients", text=CLIENTS.replace("Legal", "Law firms"), by=manager)
+    change = AuditEvent.objects.get(action="changed")
+    assert (change.object_repr, change.changes) == ("Birch Law", {"vertical": ["Legal", "Law firms"]})
+
+
+def test_a_later_line_with_the_same_key_changes_what_an_earlier_line_creates(db):
+    text = "name,status,client_since,vertical\nAcme,prospect,,\nACME,active,2024-01-01,Legal\n"
+    checked = run_import(kind="clients", text=text, dry_run=True)
+    assert (checked.created, checked.updated, checked.errors) == (1, 1, [])
+    assert not Client.objects.exists()
+    result = run_import(kind="clients", text=text)
+    assert (result.created, result.updated) == (1, 1)
+    acme = Client.objects.get()
+    assert (acme.name, acme.status, acme.vertical) == ("ACME", "active", "Legal")  # the later line wins
+    rmm = "client,name,type,rmm_id\nAcme,PC-1,laptop,r-1\nAcme,PC-1B,laptop,r-1\n"
+    assert run_import(kind="assets", text=rmm).errors == []
+    assert list(Asset.objects.values_list("name", flat=True)) == ["PC-1B"]
+
+
+def test_a_row_deleted_between_the_check_and_the_apply_refuses_the_whole_file(db):
+    from bspos.imports.services import apply, check
+
+    run_import(kind="clients", text=CLIENTS)
+    plan = check(kind="clients", text=CLIENTS.replace("Legal", "Law") + "Cedar,prospect,,,\n")
+    Client.objects.get(name="Birch Law").delete()
+    result = apply(plan)
+    assert [e.line for e in result.errors] == [3] and "deleted since the check" in result.errors[0].message
+    assert not Client.objects.filter(name="Cedar").exists()
