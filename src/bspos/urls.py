@@ -51,7 +51,7 @@ urlpatterns = [
     path("mail/", include("bspos.mail.urls")),
     path("imports/", include("bspos.imports.urls")),
     path("q/<str:token>/", vcio_views.questionnaire, name="questionnaire"),
-    path("agreements/", include("bspos.agreements.urls")),
+    path("agreements/", include("bspos.money.agreement_urls")),  # the agreement pages show the pricing guard
     path("catalogue/", include("bspos.catalogue.urls")),
     path("account/", include("bspos.people.urls")),
     path("admin/", admin.site.urls),

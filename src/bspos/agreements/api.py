@@ -1,18 +1,19 @@
-"""REST endpoints for agreements (audited)."""
+"""REST endpoints for agreements: HTTP translated to agreements.services (validated, audited)."""
 
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
 from django.shortcuts import get_object_or_404
-from ninja import Path, Router, Schema, Status
+from ninja import Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from bspos.agreements import services
+from bspos.agreements.filters import AgreementFilter
 from bspos.agreements.models import Agreement, AgreementKind
-from bspos.audit.services import record, snapshot
 from bspos.catalogue.models import Package, Service
 from bspos.clients.models import Client
-from bspos.core.api import MAX_ID, Id, Pages, existing, money, save_validated, staff_read, staff_write, text
+from bspos.core.api import MAX_ID, Id, Pages, existing, money, staff_read, staff_write, text
+from bspos.core.filters import api_filter, query_schema
 from bspos.core.permissions import Can
 from bspos.sla.models import SlaPlan
 
@@ -81,49 +82,33 @@ class AgreementPatch(Schema):
     notes: text(20000) | None = None
 
 
-def _save(request, agreement: Agreement, data: dict) -> Agreement:
-    """Validate, save and audit; the included services are the agreement's scope boundary."""
-    if "term_months" in data and data["term_months"] is not None and not 1 <= data["term_months"] <= 600:
-        from django.core.exceptions import ValidationError
+def _rows(data: dict) -> dict:
+    """The payload's ids as rows (a bad id is a 422 naming the field)."""
+    for name, model in (("client_id", Client), ("sla_plan_id", SlaPlan), ("package_id", Package)):
+        if name in data:
+            data[name.removesuffix("_id")] = existing(model, data.pop(name), name)
+    service_ids = data.pop("included_service_ids", None)
+    if service_ids is not None:
+        data["included_services"] = [existing(Service, pk, "included_service_ids") for pk in service_ids]
+    return data
 
-        raise ValidationError({"term_months": "The term must be 1 to 600 months."})
-    if "client_id" in data:
-        data["client"] = existing(Client, data.pop("client_id"), "client_id")
-    if "sla_plan_id" in data:
-        data["sla_plan"] = existing(SlaPlan, data.pop("sla_plan_id"), "sla_plan_id")
-    if "package_id" in data:
-        data["package"] = existing(Package, data.pop("package_id"), "package_id")
-    services = data.pop("included_service_ids", None)
-    if services is not None:
-        services = [existing(Service, pk, "included_service_ids") for pk in services]
-    with transaction.atomic():
-        before = snapshot(agreement) if agreement.pk else None
-        save_validated(agreement, data)
-        if services is not None:
-            agreement.included_services.set(services)
-        record(request.user, agreement, before)
-    return agreement
+
+AgreementQuery = query_schema(AgreementFilter)
 
 
 @router.get("/agreements", response=list[AgreementOut])
 @paginate(Pages)
-def list_agreements(request, client_id: Id | None = None, kind: AgreementKind | None = None,
-                    active_on: date | None = None):
+def list_agreements(request, filters: Query[AgreementQuery]):
+    """Agreements with the agreement list's filters: in force today unless `active=0` (or `active_on` a day)."""
     staff_read(request)
-    agreements = Agreement.objects.prefetch_related("included_services").order_by("client_id", "-start_date", "id")
-    if client_id:
-        agreements = agreements.filter(client_id=client_id)
-    if kind:
-        agreements = agreements.filter(kind=kind)
-    if active_on:
-        agreements = agreements.in_force(active_on)
-    return agreements
+    return api_filter(AgreementFilter, request, Agreement.objects.prefetch_related("included_services")
+                      .order_by("client_id", "-start_date", "id"))
 
 
 @router.post("/agreements", response={201: AgreementOut})
 def create_agreement(request, payload: AgreementIn):
     staff_write(request, Can.AGREEMENTS_WRITE)
-    return Status(201, _save(request, Agreement(), payload.dict()))
+    return Status(201, services.create_agreement(by=request.user, **_rows(payload.dict())))
 
 
 @router.get("/agreements/{agreement_id}", response=AgreementOut)
@@ -135,16 +120,13 @@ def get_agreement(request, agreement_id: int = PathId):
 @router.patch("/agreements/{agreement_id}", response=AgreementOut)
 def update_agreement(request, payload: AgreementPatch, agreement_id: int = PathId):
     staff_write(request, Can.AGREEMENTS_WRITE)
-    return _save(request, get_object_or_404(Agreement, pk=agreement_id), payload.dict(exclude_unset=True))
+    agreement = get_object_or_404(Agreement, pk=agreement_id)
+    return services.update_agreement(by=request.user, agreement=agreement,
+                                     **_rows(payload.dict(exclude_unset=True)))
 
 
 @router.delete("/agreements/{agreement_id}", response={204: None})
 def delete_agreement(request, agreement_id: int = PathId):
     staff_write(request, Can.DELETE)
-    agreement = get_object_or_404(Agreement, pk=agreement_id)
-    with transaction.atomic():
-        before, pk = snapshot(agreement), agreement.pk
-        agreement.delete()
-        agreement.pk = pk
-        record(request.user, agreement, before, deleted=True)
+    services.delete_agreement(by=request.user, agreement=get_object_or_404(Agreement, pk=agreement_id))
     return Status(204, None)

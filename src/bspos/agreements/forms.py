@@ -16,9 +16,3 @@ class AgreementForm(forms.ModelForm):
             "included_services": forms.CheckboxSelectMultiple,
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
-
-    def clean_term_months(self):
-        term = self.cleaned_data["term_months"]
-        if not 1 <= term <= 600:
-            raise forms.ValidationError("The term must be 1 to 600 months.")
-        return term

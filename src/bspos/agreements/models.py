@@ -98,6 +98,8 @@ class Agreement(models.Model):
             errors["end_date"] = "The end date cannot be before the start date."
         if self.kind == AgreementKind.BLOCK_HOURS and not self.block_hours:
             errors["block_hours"] = "A block-of-hours agreement needs the number of hours in the block."
+        if self.term_months is not None and not 1 <= self.term_months <= 600:
+            errors["term_months"] = "The term must be 1 to 600 months."
         if errors:
             raise ValidationError(errors)
 

@@ -1,8 +1,12 @@
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+
+from bspos.core.dates import in_force_q
+from bspos.core.querysets import ClientOwnedQuerySet
 
 
 class SevenCArea(models.TextChoices):
@@ -162,6 +166,16 @@ class QuantityDiscount(models.Model):
         return f"{self.min_apps}+ apps: {self.percent}%"
 
 
+class AppSubscriptionQuerySet(ClientOwnedQuerySet):
+    def in_force(self, day) -> "AppSubscriptionQuerySet":
+        """Subscriptions in force on `day`: started on or before it, not ended before it."""
+        return self.filter(in_force_q(day))
+
+    def in_force_during(self, first, last) -> "AppSubscriptionQuerySet":
+        """Subscriptions in force on at least one day of first..last (a billing month)."""
+        return self.filter(in_force_q(first, last))
+
+
 class AppSubscription(models.Model):
     """A client's use of a marketplace app, with the number of users the MSP manages it for."""
 
@@ -171,6 +185,8 @@ class AppSubscription(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
 
+    objects = AppSubscriptionQuerySet.as_manager()
+
     class Meta:
         ordering = ["client", "app__name"]
         constraints = [
@@ -178,6 +194,10 @@ class AppSubscription(models.Model):
                                    name="subscription_end_not_before_start"),
             models.CheckConstraint(condition=Q(users__gte=1), name="subscription_has_users"),
         ]
+
+    def clean(self) -> None:
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end date cannot be before the start date."})
 
     def __str__(self) -> str:
         return f"{self.client}: {self.app.name} × {self.users}"

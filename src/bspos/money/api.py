@@ -6,15 +6,17 @@ from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Path, Router, Schema, Status
+from ninja import Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
 from bspos.clients.models import Client
 from bspos.core.api import MAX_ID, Id, Pages, existing, require_write, staff_read, text
 from bspos.core.dates import last_month, months_ending, parse_month
+from bspos.core.filters import api_filter, query_schema
 from bspos.core.permissions import Can, require
 from bspos.money import reports
+from bspos.money.filters import InvoiceFilter
 from bspos.money.models import Invoice, InvoiceKind, InvoiceStatus
 from bspos.money.services import credit_invoice, issue_invoices, reconcile, run_billing
 
@@ -71,21 +73,16 @@ class InvoiceDetailOut(InvoiceOut):
         return list(invoice.lines.all())
 
 
+InvoiceQuery = query_schema(InvoiceFilter)
+
+
 @router.get("/invoices", response=list[InvoiceOut])
 @paginate(Pages)
-def list_invoices(request, month: Month | None = None,
-                  status: InvoiceStatus | None = None, kind: InvoiceKind | None = None, client_id: Id | None = None):
+def list_invoices(request, filters: Query[InvoiceQuery]):
+    """Invoices and credit notes, with the invoice list's filters (`month` YYYY-MM, `status`, `kind`, `client`,
+    `q` over the client's name); a bad value is a 422 naming it."""
     finance_read(request)
-    invoices = Invoice.objects.order_by("-period_start", "client_id", "kind", "id")
-    if month:
-        invoices = invoices.filter(period_start=parse_month(month))
-    if status:
-        invoices = invoices.filter(status=status)
-    if kind:
-        invoices = invoices.filter(kind=kind)
-    if client_id:
-        invoices = invoices.filter(client_id=client_id)
-    return invoices
+    return api_filter(InvoiceFilter, request, Invoice.objects.order_by("-period_start", "client_id", "kind", "id"))
 
 
 @router.get("/invoices/{invoice_id}", response=InvoiceDetailOut)

@@ -1,7 +1,28 @@
 from django import forms
 
 from bspos.catalogue.models import AppSubscription
+from bspos.clients.models import Client
+from bspos.core.dates import parse_month
+from bspos.core.filters import MAX_ID, RowFilter
 from bspos.money.models import BillingSettings, ToolCost
+
+
+class MonthField(forms.CharField):
+    """A month written YYYY-MM (what `<input type="month">` sends), as its first day."""
+
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM", "maxlength": "7"})
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        return parse_month(text) if text else None
+
+
+class ReportForm(forms.Form):
+    """What the reconciliation and margin pages are asked for."""
+
+    client = RowFilter.field_class(queryset=Client.objects.all(), required=False, label="Client")
+    month = MonthField(required=False, label="Month")
+    months = forms.IntegerField(min_value=1, max_value=36, required=False, label="Months")
 
 
 class DateInput(forms.DateInput):
@@ -32,10 +53,21 @@ class SubscriptionForm(PeriodForm):
         widgets = {"start_date": DateInput, "end_date": DateInput}
 
 
+class RowIdForm(forms.Form):
+    """The id of the row a button acts on, bounded so junk is "no such row", never a database error."""
+
+    id = forms.IntegerField(min_value=1, max_value=MAX_ID)
+
+    @classmethod
+    def posted(cls, request) -> int | None:
+        form = cls(request.POST)
+        return form.cleaned_data["id"] if form.is_valid() else None
+
+
 class BillingSettingsForm(forms.ModelForm):
     class Meta:
         model = BillingSettings
-        fields = ["company_name", "company_address", "tax_rate", "currency", "payment_terms_days"]
+        fields = ["company_name", "company_address", "tax_id", "tax_rate", "currency", "payment_terms_days"]
         widgets = {"company_address": forms.Textarea(attrs={"rows": 3})}
 
     def clean_currency(self):

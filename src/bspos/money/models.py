@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -18,6 +19,7 @@ class BillingSettings(models.Model):
 
     company_name = models.CharField(max_length=200, default="Your MSP")
     company_address = models.TextField(blank=True)
+    tax_id = models.CharField("tax id", max_length=50, blank=True, help_text="VAT or tax number printed on invoices.")
     tax_rate = models.DecimalField("tax rate %", max_digits=5, decimal_places=2, default=Decimal("0.00"),
                                    validators=[MinValueValidator(0), MaxValueValidator(100)])
     currency = models.CharField(max_length=3, default="USD", help_text="ISO 4217 code printed on invoices.")
@@ -56,6 +58,10 @@ class ToolCost(models.Model):
         ordering = ["client", "name"]
         constraints = [models.CheckConstraint(condition=Q(unit_cost__gte=0), name="tool_cost_not_negative")]
 
+    def clean(self) -> None:
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end date cannot be before the start date."})
+
     def __str__(self) -> str:
         return f"{self.client}: {self.name}"
 
@@ -91,6 +97,16 @@ class Invoice(models.Model):
     credits = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="credit_note", help_text="The invoice this credit note reverses.")
     reason = models.CharField(max_length=300, blank=True)
+    # The document as sent: copied on issue (money.services.issue_invoices), never changed afterwards; a draft
+    # shows today's settings and client instead (money.selectors.document).
+    seller_name = models.CharField(max_length=200, blank=True)
+    seller_address = models.TextField(blank=True)
+    seller_tax_id = models.CharField(max_length=50, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    payment_terms_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    bill_to_name = models.CharField(max_length=200, blank=True)
+    bill_to_attention = models.CharField(max_length=201, blank=True)
+    bill_to_address = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
@@ -106,6 +122,8 @@ class Invoice(models.Model):
             models.CheckConstraint(condition=Q(status="draft", number__isnull=True)
                                    | (~Q(status="draft") & Q(number__isnull=False)),
                                    name="issued_invoices_have_a_number"),
+            models.CheckConstraint(condition=Q(status="draft") | (~Q(currency="") & ~Q(bill_to_name="")),
+                                   name="issued_invoices_carry_their_details"),
         ]
 
     @property

@@ -17,6 +17,7 @@ from bspos.clients.models import Client, Contact
 from bspos.core.dates import month_end as month_last_day
 from bspos.core.dates import month_span, months_ending
 from bspos.core.money import cents, maybe_places, to_places
+from bspos.core.permissions import Can, can
 from bspos.money.models import Commission, CostBasis, Invoice, InvoiceStatus, ToolCost
 from bspos.money.services import (
     RECURRING_KINDS,
@@ -269,6 +270,15 @@ def chart(series: list[MonthMargin], width: int = 600, height: int = 160) -> dic
 
 # --- Pricing guard (seed 000) -------------------------------------------------------------------------------
 
+FLAGS = {"below": "Below the floor", "above": "Above the ceiling", "any": "Outside floor or ceiling"}
+MAX_FLAG_SCAN = 5000  # the flag filter computes the guard for this many agreements at most
+
+
+def sees_pricing_guard(user) -> bool:
+    """The guard shows direct cost, so only people who set prices see it."""
+    return can(user, Can.AGREEMENTS_WRITE) or can(user, Can.FINANCE)
+
+
 @dataclass(frozen=True)
 class Guard:
     price: Decimal
@@ -343,3 +353,11 @@ def guards_for(agreements: list[Agreement], today: date) -> dict[int, Guard]:
                               billed.get(agreement.pk) or 0)
         result[agreement.pk] = guard(price, cost, agreement.monthly_value)
     return result
+
+
+def flagged_ids(agreements, flag: str, today: date) -> list[int]:
+    """The ids of the agreements (the first MAX_FLAG_SCAN) whose price is outside the guard's floor or ceiling."""
+    keep = {"below": lambda g: g.below_floor, "above": lambda g: g.above_ceiling,
+            "any": lambda g: g.below_floor or g.above_ceiling}[flag]
+    guards = guards_for(list(agreements[:MAX_FLAG_SCAN]), today)
+    return [pk for pk, verdict in guards.items() if keep(verdict)]

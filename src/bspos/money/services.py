@@ -16,10 +16,11 @@ from django.utils import timezone
 
 from bspos.agreements.models import Agreement, AgreementKind
 from bspos.assets.models import Asset, Lifecycle
+from bspos.audit.services import record, snapshot
 from bspos.catalogue.models import AppFee, AppSubscription, QuantityDiscount
 from bspos.clients.models import Client, Contact
-from bspos.core.dates import in_force_q, month_span
 from bspos.core.dates import month_end as month_last_day
+from bspos.core.dates import month_span
 from bspos.core.money import cents, hours
 from bspos.core.services import next_numbers
 from bspos.money import signals
@@ -34,21 +35,13 @@ from bspos.money.models import (
     InvoiceStatus,
     LineKind,
     TimeAllocation,
+    ToolCost,
 )
+from bspos.money.selectors import bill_to_details, seller_details
 from bspos.people.models import User
 from bspos.servicedesk.models import TimeEntry
 
 RECURRING_KINDS = {AgreementKind.PER_USER, AgreementKind.PER_DEVICE, AgreementKind.FLAT, AgreementKind.BLOCK_HOURS}
-
-
-
-
-
-
-
-
-
-
 
 
 def billable_users(scope: Q) -> dict[int, int]:
@@ -69,8 +62,6 @@ def recurring_quantity(agreement: Agreement, users: int, devices: int) -> Decima
             AgreementKind.FLAT: agreement.quantity, AgreementKind.BLOCK_HOURS: agreement.quantity}[agreement.kind]
 
 
-
-
 def proration(start: date, end: date | None, month: date) -> tuple[int, int]:
     """Days an agreement or subscription is active in the month, and the days in the month (0 when inactive)."""
     last = month_last_day(month)
@@ -80,8 +71,6 @@ def proration(start: date, end: date | None, month: date) -> tuple[int, int]:
 
 def time_amount(minutes: int, rate: Decimal) -> Decimal:
     return cents(Decimal(minutes) * rate / 60)
-
-
 
 
 class BillingProblem(Exception):
@@ -141,7 +130,7 @@ class MonthData:
                             "ticket__subject", "ticket__in_scope", "ticket__agreement_id")):
             entries[row["client_id"]].append(row)
         subscriptions = defaultdict(list)
-        for subscription in (AppSubscription.objects.filter(scope, in_force_q(month, last)).select_related("app")
+        for subscription in (AppSubscription.objects.in_force_during(month, last).filter(scope).select_related("app")
                              .order_by("app__name", "pk")):
             subscriptions[subscription.client_id].append(subscription)
         fees = {(fee.app_class, fee.package_id): fee.fee_per_user for fee in AppFee.objects.all()}
@@ -362,26 +351,38 @@ def run_billing(month: date, *, by: User | None = None, regenerate: bool = False
     return result
 
 
+DOCUMENT_FIELDS = ["seller_name", "seller_address", "seller_tax_id", "currency", "payment_terms_days",
+                   "bill_to_name", "bill_to_attention", "bill_to_address"]
+
+
 def issue_invoices(invoices, *, by: User | None = None, today: date | None = None) -> int:
-    """Issue drafts: each takes the next invoice number (gap-free, in client-name order) and is frozen."""
+    """Issue drafts: each takes the next invoice number (gap-free, in client-name order) and becomes a document:
+    the seller's details, the client's billing details, the currency and terms are copied onto it."""
     today = today or timezone.localdate()
-    terms = BillingSettings.current().payment_terms_days
+    seller = seller_details(BillingSettings.current())
+    terms = seller["payment_terms_days"]
     with transaction.atomic():
         drafts = list(invoices.select_for_update(of=("self",)).filter(status=InvoiceStatus.DRAFT,
                                                                     kind=InvoiceKind.INVOICE)
                       .order_by("period_start", "client__name", "pk"))
         if not drafts:
             return 0
+        bill_to = bill_to_details(sorted({invoice.client_id for invoice in drafts}))
         for invoice, number in zip(drafts, next_numbers("invoice", len(drafts)), strict=True):
             invoice.number, invoice.status = number, InvoiceStatus.ISSUED
             invoice.issued_on, invoice.due_on = today, today + timedelta(days=terms)
-        Invoice.objects.bulk_update(drafts, ["number", "status", "issued_on", "due_on"])
+            for name, value in {**seller, **bill_to[invoice.client_id]}.items():
+                setattr(invoice, name, value)
+        Invoice.objects.bulk_update(drafts, ["number", "status", "issued_on", "due_on", *DOCUMENT_FIELDS])
         signals.invoices_issued.send(sender=Invoice, invoices=drafts)
     return len(drafts)
 
 
 def credit_invoice(invoice: Invoice, *, reason: str, by: User | None = None, today: date | None = None) -> Invoice:
-    """Reverse an issued invoice in full with a credit note; the month can then be billed again."""
+    """Reverse an issued invoice in full with a credit note; the month can then be billed again.
+
+    The note is a document of its own, issued today: today's seller and client details, but the original's
+    currency and tax rate (it reverses those amounts)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why the invoice is credited; it is printed on the credit note."})
@@ -390,12 +391,14 @@ def credit_invoice(invoice: Invoice, *, reason: str, by: User | None = None, tod
         original = Invoice.objects.select_for_update().get(pk=invoice.pk)
         if original.kind != InvoiceKind.INVOICE or original.status != InvoiceStatus.ISSUED:
             raise ValidationError("Only an issued invoice can be credited; a draft can simply be regenerated.")
+        details = {**seller_details(BillingSettings.current()),
+                   **bill_to_details([original.client_id])[original.client_id], "currency": original.currency}
         note = Invoice.objects.create(
             client_id=original.client_id, kind=InvoiceKind.CREDIT_NOTE, status=InvoiceStatus.ISSUED,
             number=next_numbers("credit_note")[0], period_start=original.period_start,
             period_end=original.period_end, issued_on=today, due_on=today, tax_rate=original.tax_rate,
             subtotal=-original.subtotal, tax=-original.tax, total=-original.total, credits=original,
-            reason=reason[:300], created_by=by)
+            reason=reason[:300], created_by=by, **details)
         InvoiceLine.objects.bulk_create([
             InvoiceLine(invoice=note, position=line.position, kind=line.kind, description=line.description,
                         quantity=line.quantity, unit_price=line.unit_price, amount=-line.amount,
@@ -438,3 +441,39 @@ def reconcile(client: Client, month: date) -> Reconciliation:
                     .order_by("started_at", "pk"))
     return Reconciliation(client, month, totals["total"], totals["billed"], totals["covered"],
                           totals["total"] - totals["billed"] - totals["covered"], unbilled)
+
+
+# --- settings and per-client costs -------------------------------------------------------------------------------
+
+def update_billing_settings(*, by: User | None, **changes) -> BillingSettings:
+    """Change the MSP's billing details: drafts show them at once, issued invoices keep the copy they were
+    issued with, the tax rate applies to invoices generated from now on."""
+    with transaction.atomic():
+        settings = BillingSettings.current()
+        before = snapshot(settings)
+        for name, value in changes.items():
+            setattr(settings, name, value)
+        settings.full_clean()
+        settings.save()
+        record(by, settings, before)
+    return settings
+
+
+def add_tool_cost(*, by: User | None, client: Client, name: str, basis: str, unit_cost: Decimal, start_date: date,
+                  end_date: date | None = None) -> ToolCost:
+    """A tool or licence the MSP carries for the client each month (a direct cost in the margin report)."""
+    cost = ToolCost(client=client, name=name, basis=basis, unit_cost=unit_cost, start_date=start_date,
+                    end_date=end_date)
+    cost.full_clean()
+    with transaction.atomic():
+        cost.save()
+        record(by, cost, None)
+    return cost
+
+
+def remove_tool_cost(*, by: User | None, tool_cost: ToolCost) -> None:
+    with transaction.atomic():
+        before, pk = snapshot(tool_cost), tool_cost.pk
+        tool_cost.delete()
+        tool_cost.pk = pk
+        record(by, tool_cost, before, deleted=True)

@@ -1,7 +1,5 @@
 """Finance pages: invoices (list, page, PDF, CSV), the billing run, reconciliation and gross margin."""
 
-import csv
-from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -14,52 +12,43 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bspos.catalogue.models import AppSubscription
+from bspos.catalogue.services import end_subscription, subscribe
 from bspos.clients.models import Client
+from bspos.core import csvwriter
 from bspos.core.dates import last_month, months_ending, parse_month
 from bspos.core.permissions import Can, requires
 from bspos.money import reports
-from bspos.money.forms import BillingSettingsForm, SubscriptionForm, ToolCostForm
+from bspos.money.filters import InvoiceFilter
+from bspos.money.forms import BillingSettingsForm, ReportForm, RowIdForm, SubscriptionForm, ToolCostForm
 from bspos.money.models import BillingRun, BillingSettings, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus
-from bspos.money.services import credit_invoice, issue_invoices, reconcile, run_billing
+from bspos.money.selectors import document
+from bspos.money.services import (
+    add_tool_cost,
+    credit_invoice,
+    issue_invoices,
+    reconcile,
+    remove_tool_cost,
+    run_billing,
+    update_billing_settings,
+)
 
 
-def _month(request: HttpRequest, default: date | None = None) -> date | None:
-    text = request.GET.get("month", "").strip()
-    if not text:
-        return default
-    try:
-        return parse_month(text)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return default
-
-
-def _invoices(request: HttpRequest):
-    invoices = Invoice.objects.select_related("client")
-    month = _month(request)
-    if month:
-        invoices = invoices.filter(period_start=month)
-    status = request.GET.get("status", "")
-    if status in InvoiceStatus.values:
-        invoices = invoices.filter(status=status)
-    kind = request.GET.get("kind", "")
-    if kind in InvoiceKind.values:
-        invoices = invoices.filter(kind=kind)
-    q = request.GET.get("q", "").strip()
-    if q:
-        invoices = invoices.filter(client__name__icontains=q)
-    return invoices, month, status, kind, q
+def _invoice_filter(request: HttpRequest) -> InvoiceFilter:
+    return InvoiceFilter(request.GET, Invoice.objects.select_related("client"), request=request)
 
 
 @requires(Can.FINANCE)
 def invoice_list(request: HttpRequest) -> HttpResponse:
-    invoices, month, status, kind, q = _invoices(request)
+    filters = _invoice_filter(request)
+    invoices = filters.qs
     totals = invoices.aggregate(count=Count("pk"), subtotal=Sum("subtotal"), total=Sum("total"),
                                 drafts=Count("pk", filter=Q(status=InvoiceStatus.DRAFT)))
-    page = Paginator(invoices.order_by("-period_start", "client__name", "kind"), 50).get_page(request.GET.get("page"))
+    page = Paginator(invoices.order_by("-period_start", "client__name", "kind", "pk"), 50) \
+        .get_page(request.GET.get("page"))
     return render(request, "money/invoice_list.html", {
-        "page": page, "month": month, "status": status, "kind": kind, "q": q, "totals": totals,
-        "statuses": InvoiceStatus.choices, "kinds": InvoiceKind.choices, "suggested_month": month or last_month(),
+        "page": page, "filter": filters, "totals": totals,
+        "suggested_month": filters.chosen_month() or last_month(),
         "runs": BillingRun.objects.select_related("by")[:5],
     })
 
@@ -97,7 +86,7 @@ def issue_month(request: HttpRequest) -> HttpResponse:
 def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     invoice = get_object_or_404(Invoice.objects.select_related("client", "credits", "created_by"), pk=pk)
     return render(request, "money/invoice_detail.html", {
-        "invoice": invoice, "lines": invoice.lines.select_related("ticket"), "settings": BillingSettings.current(),
+        "invoice": invoice, "lines": invoice.lines.select_related("ticket"), "document": document(invoice),
         "credit_note": Invoice.objects.filter(credits=invoice).first(),
     })
 
@@ -137,57 +126,56 @@ def invoice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from weasyprint import HTML  # imported here: it loads Pango, which only PDF rendering needs
 
     invoice = get_object_or_404(Invoice.objects.select_related("client", "credits"), pk=pk)
-    contact = invoice.client.contacts.filter(is_primary=True).first()
-    site = invoice.client.sites.first()
     html = render_to_string("money/invoice_pdf.html", {
-        "invoice": invoice, "lines": invoice.lines.all(), "settings": BillingSettings.current(),
-        "contact": contact, "site": site})
+        "invoice": invoice, "lines": invoice.lines.all(), "document": document(invoice)})
     response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
     name = invoice.display_number if invoice.number else f"draft-{invoice.pk}"
     response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
     return response
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 CSV_HEADER = ["document", "kind", "status", "client", "period", "issued_on", "due_on", "line", "description",
-              "quantity", "unit_price", "amount", "tax_rate", "invoice_subtotal", "invoice_tax", "invoice_total"]
+              "quantity", "unit_price", "amount", "tax_rate", "invoice_subtotal", "invoice_tax", "invoice_total",
+              "currency"]
 
 
 @requires(Can.FINANCE)
 def invoice_csv(request: HttpRequest) -> StreamingHttpResponse:
-    """One row per invoice line, for the accounting package; the same filters as the list."""
-    invoices, month, *_ = _invoices(request)
-    lines = (InvoiceLine.objects.filter(invoice__in=invoices).select_related("invoice__client")
+    """One row per invoice line, for the accounting package; the same filters as the list. An issued document
+    shows the client name and currency it was issued with, a draft today's."""
+    filters = _invoice_filter(request)
+    month = filters.chosen_month()
+    lines = (InvoiceLine.objects.filter(invoice__in=filters.qs).select_related("invoice__client")
              .order_by("invoice__period_start", "invoice__kind", "invoice__number", "invoice__pk", "position"))
-    writer = csv.writer(_Echo())
+    currency_now = BillingSettings.current().currency
 
     def rows():
-        yield writer.writerow(CSV_HEADER)
         for line in lines.iterator(chunk_size=2000):
             invoice = line.invoice
-            yield writer.writerow([
-                invoice.display_number, invoice.kind, invoice.status, invoice.client.name,
-                f"{invoice.period_start:%Y-%m}", invoice.issued_on or "", invoice.due_on or "", line.position,
-                line.description, line.quantity, line.unit_price, line.amount, invoice.tax_rate, invoice.subtotal,
-                invoice.tax, invoice.total])
+            issued = invoice.number is not None
+            yield [invoice.display_number, invoice.kind, invoice.status,
+                   invoice.bill_to_name if issued else invoice.client.name, f"{invoice.period_start:%Y-%m}",
+                   invoice.issued_on, invoice.due_on, line.position, line.description, line.quantity,
+                   line.unit_price, line.amount, invoice.tax_rate, invoice.subtotal, invoice.tax, invoice.total,
+                   invoice.currency if issued else currency_now]
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="invoices-{month:%Y-%m}.csv"' if month else \
-        'attachment; filename="invoices.csv"'
-    return response
+    return csvwriter.stream(f"invoices-{month:%Y-%m}" if month else "invoices", CSV_HEADER, rows(),
+                            dated=month is None)
+
+
+def _report_choices(request: HttpRequest) -> dict:
+    """The report pages' choices (client, month, window); a bad one is ignored with a message."""
+    form = ReportForm(request.GET)
+    form.is_valid()
+    for field, errors in form.errors.items():
+        messages.error(request, f"{form.fields[field].label}: {' '.join(errors)} It was ignored.")
+    return form.cleaned_data
 
 
 @requires(Can.FINANCE)
 def reconciliation(request: HttpRequest) -> HttpResponse:
-    month = _month(request, last_month())
-    client = None
-    client_id = request.GET.get("client", "")
-    if client_id.isdigit():
-        client = Client.objects.filter(pk=int(client_id)).first()
+    choices = _report_choices(request)
+    month, client = choices.get("month") or last_month(), choices.get("client")
     context = {"month": month, "client": client, "clients": Client.objects.order_by("name").values_list("pk", "name")}
     if client is not None:
         context["result"] = reconcile(client, month)
@@ -196,23 +184,26 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
 
 @requires(Can.FINANCE)
 def margins(request: HttpRequest) -> HttpResponse:
-    try:
-        months = min(max(int(request.GET.get("months", 12)), 1), 36)
-    except ValueError:
-        months = 12
+    choices = _report_choices(request)
+    months, client = choices.get("months") or 12, choices.get("client")
     window = months_ending(last_month(), months)
-    client_id = request.GET.get("client", "")
-    client = Client.objects.filter(pk=int(client_id)).first() if client_id.isdigit() else None
     if client is not None:
         series = reports.client_months(client.pk, window)
         return render(request, "money/client_margin.html", {
             "client": client, "series": series, "months": months, "chart": reports.chart(series),
-            "tool_costs": client.tool_costs.all(), "subscriptions": client.app_subscriptions.select_related("app"),
+            "tool_costs": client.tool_costs.all(),
+            "subscriptions": AppSubscription.objects.of_client(client).select_related("app"),
             "tool_form": ToolCostForm(initial={"start_date": timezone.localdate()}),
             "subscription_form": SubscriptionForm(initial={"start_date": timezone.localdate()})})
     report = reports.margin_report(window)
     return render(request, "money/margins.html", {"report": report, "months": months,
                                                   "chart": reports.chart(report.series)})
+
+
+def _refused(request: HttpRequest, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        messages.error(request, f"{label}: {' '.join(errors)}".lstrip(": "))
 
 
 @requires(Can.FINANCE)
@@ -221,30 +212,40 @@ def client_costs(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Add or remove a client's tool costs and app subscriptions (what the client costs and what it uses)."""
     client = get_object_or_404(Client, pk=pk)
     back = f"{reverse('money:margins')}?client={client.pk}"
-    if action in ("add-tool", "add-app"):
-        form = (ToolCostForm if action == "add-tool" else SubscriptionForm)(request.POST)
-        if form.is_valid():
-            row = form.save(commit=False)
-            row.client = client
-            row.save()
-            messages.success(request, f"Added {row}.")
+    try:
+        if action == "add-tool":
+            form = ToolCostForm(request.POST)
+            if form.is_valid():
+                row = add_tool_cost(by=request.user, client=client, **form.cleaned_data)
+                messages.success(request, f"Added {row}.")
+            else:
+                _refused(request, form)
+        elif action == "add-app":
+            form = SubscriptionForm(request.POST)
+            if form.is_valid():
+                row = subscribe(by=request.user, client=client, **form.cleaned_data)
+                messages.success(request, f"Added {row}.")
+            else:
+                _refused(request, form)
+        elif action == "remove-tool":
+            cost = client.tool_costs.filter(pk=RowIdForm.posted(request)).first()
+            if cost is None:
+                messages.error(request, "Nothing removed: no such tool cost.")
+            else:
+                remove_tool_cost(by=request.user, tool_cost=cost)
+                messages.success(request, "Tool cost removed.")
+        elif action == "end-app":
+            subscription = AppSubscription.objects.of_client(client).filter(
+                pk=RowIdForm.posted(request), end_date__isnull=True).select_related("app").first()
+            if subscription is None:
+                messages.error(request, "No open subscription with that id.")
+            else:
+                end_subscription(by=request.user, subscription=subscription, on=timezone.localdate())
+                messages.success(request, f"{subscription.app.name} ends on {subscription.end_date}.")
         else:
-            for field, errors in form.errors.items():
-                messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: "
-                                        f"{' '.join(errors)}".lstrip(": "))
-    elif action == "remove-tool":
-        deleted, _ = client.tool_costs.filter(pk=request.POST.get("id") or 0).delete()
-        messages.success(request, "Tool cost removed." if deleted else "Nothing removed: no such tool cost.")
-    elif action == "end-app":
-        subscription = client.app_subscriptions.filter(pk=request.POST.get("id") or 0, end_date__isnull=True).first()
-        if subscription is None:
-            messages.error(request, "No open subscription with that id.")
-        else:
-            subscription.end_date = max(timezone.localdate(), subscription.start_date)
-            subscription.save(update_fields=["end_date"])
-            messages.success(request, f"{subscription.app.name} ends on {subscription.end_date}.")
-    else:
-        messages.error(request, "Unknown action.")
+            messages.error(request, "Unknown action.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     return redirect(back)
 
 
@@ -252,7 +253,8 @@ def client_costs(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def billing_settings(request: HttpRequest) -> HttpResponse:
     form = BillingSettingsForm(request.POST or None, instance=BillingSettings.current())
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Billing settings saved; they apply to invoices generated from now on.")
+        update_billing_settings(by=request.user, **form.cleaned_data)
+        messages.success(request, "Billing settings saved: drafts show them now; issued invoices keep the details "
+                                  "they were issued with.")
         return redirect("money:settings")
     return render(request, "money/settings.html", {"form": form})
