@@ -26,7 +26,10 @@ class AlertSourceForm(forms.ModelForm):
         fields = ["name", "kind", "severity_map", "default_priority", "resolve_on_resolved", "refire", "is_active"]
 
     def clean_severity_map(self):
-        return services.clean_severity_map(self.cleaned_data["severity_map"] or {})
+        try:
+            return services.clean_severity_map(self.cleaned_data["severity_map"] or {})
+        except ValidationError as error:
+            raise ValidationError(error.messages) from None
 
 
 @admin.register(AlertSource)
