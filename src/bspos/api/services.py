@@ -1,12 +1,15 @@
-"""API tokens: create (the secret is returned once), authenticate by hash, revoke."""
+"""API tokens: create (the secret is returned once), authenticate by hash, revoke; creating and revoking are
+audited."""
 
 import hashlib
 import secrets
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from bspos.api.models import ApiToken
+from bspos.audit.services import record, snapshot
 from bspos.people.models import User
 
 TOKEN_PREFIX = "bsp_"
@@ -16,17 +19,19 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_token(*, user: User, name: str, scope: str) -> tuple[ApiToken, str]:
+@transaction.atomic
+def create_token(*, user: User, name: str, scope: str, by: User | None = None) -> tuple[ApiToken, str]:
     """A new token for the user; returns it with the secret, which is never stored or shown again."""
     if scope not in ApiToken.Scope.values:
         raise ValidationError({"scope": "Scope must be “read” or “write”."})
-    if not name or not name.strip():
+    if not name or not name.strip() or "\x00" in name:
         raise ValidationError({"name": "Give the token a name, e.g. the script that uses it."})
     if not user.is_active:
         raise ValidationError({"user": "The user is inactive."})
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name.strip()[:100], scope=scope, prefix=secret[:12],
                                     secret_hash=_hash(secret))
+    record(by or user, token, None)
     return token, secret
 
 
@@ -42,8 +47,13 @@ def authenticate_token(secret: str) -> ApiToken | None:
     return token
 
 
-def revoke_token(token: ApiToken) -> ApiToken:
+@transaction.atomic
+def revoke_token(*, token: ApiToken, by: User | None = None) -> ApiToken:
+    """Revoke the token from now on (revoking twice changes nothing)."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is None:
+        before = snapshot(token)
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        record(by or token.user, token, before)
     return token

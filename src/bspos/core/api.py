@@ -13,7 +13,7 @@ from django.db import DataError, IntegrityError, models, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
 from ninja.pagination import PageNumberPagination
 from pydantic import AfterValidator, AwareDatetime, Field
@@ -123,7 +123,14 @@ def _field(location: tuple) -> str:
 
 
 def handle_errors(api: NinjaAPI) -> None:
-    """Map domain errors to the documented answers: 401, 403, 404, 409 and 422 with a `Problem` body."""
+    """Map domain errors to the documented answers: 400, 401, 403, 404, 409 and 422 with a `Problem` body."""
+
+    @api.exception_handler(HttpError)
+    def unreadable(request, error: HttpError):  # django-ninja's own: a body it cannot parse, a failed CSRF check
+        detail = {400: "The request body is not valid JSON.",
+                  403: "CSRF check failed: a write from the signed-in session needs the X-CSRFToken header."}
+        return api.create_response(request, {"detail": detail.get(error.status_code, str(error))},
+                                   status=error.status_code)
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, error):
@@ -166,6 +173,7 @@ def handle_errors(api: NinjaAPI) -> None:
 # --- the OpenAPI document ---------------------------------------------------------------------------------------
 
 _REFUSALS = {
+    "400": "The request body is not valid JSON.",
     "401": "Not signed in and no valid bearer token.",
     "403": "The role or token may not do this.",
     "404": "No such record, or not visible to the caller (a client contact meets 404 on other companies' data).",
@@ -178,7 +186,7 @@ class DocumentedAPI(NinjaAPI):
     """A NinjaAPI whose OpenAPI document lists the refusals each operation can give, with the `Problem` body.
 
     Which ones follow from how the toolkit above answers: every authenticated operation can give 401 and 403;
-    one with a path parameter 404; one with parameters or a body 422; every write 409."""
+    one with a path parameter 404; one with parameters or a body 422; one with a body 400; every write 409."""
 
     def get_openapi_schema(self, *args, **kwargs):
         schema = super().get_openapi_schema(*args, **kwargs)
@@ -193,6 +201,8 @@ class DocumentedAPI(NinjaAPI):
                     codes.append("404")
                 if operation.get("parameters") or operation.get("requestBody") or "{" in path:
                     codes.append("422")
+                if operation.get("requestBody"):
+                    codes.append("400")
                 if method in ("post", "put", "patch", "delete"):
                     codes += ["403", "409", "422"]
                 responses = operation.setdefault("responses", {})

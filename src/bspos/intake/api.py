@@ -4,17 +4,18 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from ninja.security import HttpBearer
 from pydantic import AwareDatetime, Field
 
 from bspos.assets.models import AssetType
 from bspos.core.api import Id, Pages, staff_read, staff_write, text
+from bspos.core.filters import api_filter, query_schema
 from bspos.core.permissions import Can
 from bspos.intake import services
+from bspos.intake.filters import AlertFilter
 from bspos.intake.models import Alert, AlertSource
 
 router = Router(tags=["intake"])
@@ -170,21 +171,16 @@ class AlertOut(Schema):
         return alert.ticket.number if alert.ticket_id else None
 
 
+AlertQuery = query_schema(AlertFilter)
+
+
 @router.get("/alerts", response=list[AlertOut], summary="List received alerts (staff)")
 @paginate(Pages)
-def list_alerts(request, state: Literal["firing", "resolved"] | None = None, unassigned: bool | None = None,
-                client_id: Id | None = None, q: text(100) | None = None):
+def list_alerts(request, filters: Query[AlertQuery]):
+    """The alerts page's filters: `q`, `state`, `unassigned` (true: the unassigned queue), `source`, `client`."""
     staff_read(request)
-    alerts = Alert.objects.select_related("ticket").order_by("-last_seen", "-id")
-    if state:
-        alerts = alerts.filter(state=state)
-    if unassigned is not None:
-        alerts = alerts.filter(client__isnull=unassigned)
-    if client_id:
-        alerts = alerts.filter(client_id=client_id)
-    if q:
-        alerts = alerts.filter(Q(title__icontains=q) | Q(host__icontains=q) | Q(fingerprint__icontains=q))
-    return alerts
+    alerts = Alert.objects.visible_to(request.user).select_related("ticket").order_by("-last_seen", "-id")
+    return api_filter(AlertFilter, request, alerts)
 
 
 # --- RMM asset sync --------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from bspos.assets.models import Asset
 from bspos.clients.models import Client
+from bspos.core.querysets import client_owned
 from bspos.servicedesk.models import Ticket
 from bspos.sla.models import Priority
 
@@ -83,6 +84,8 @@ class Alert(models.Model):
     last_seen = models.DateTimeField(default=timezone.now, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = client_owned("client").as_manager()
 
     class Meta:
         ordering = ["-last_seen", "-id"]

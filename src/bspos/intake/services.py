@@ -17,6 +17,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from bspos.assets.models import Asset, AssetType
+from bspos.audit.services import record, snapshot
 from bspos.clients.models import Client
 from bspos.intake.models import Alert, AlertSource, Event
 from bspos.people.models import User
@@ -39,7 +40,7 @@ def _hash(secret: str) -> str:
 @transaction.atomic
 def create_source(*, name: str, kind: str = AlertSource.Kind.GENERIC, severity_map: dict | None = None,
                   default_priority: int = Priority.MEDIUM, resolve_on_resolved: bool = True,
-                  refire: str = AlertSource.Refire.REOPEN) -> tuple[AlertSource, str]:
+                  refire: str = AlertSource.Refire.REOPEN, by: User | None = None) -> tuple[AlertSource, str]:
     """A new alert source with its token; the token is returned once and only its hash is stored."""
     name = (name or "").strip()
     if not name:
@@ -51,13 +52,17 @@ def create_source(*, name: str, kind: str = AlertSource.Kind.GENERIC, severity_m
                          resolve_on_resolved=resolve_on_resolved, refire=refire,
                          token_prefix=token[:12], token_hash=_hash(token))
     if severity_map is not None:
-        source.severity_map = _clean_severity_map(severity_map)
+        source.severity_map = clean_severity_map(severity_map)
     source.full_clean()
     source.save()
+    record(by, source, None)
     return source, token
 
 
-def _clean_severity_map(mapping: dict) -> dict:
+def clean_severity_map(mapping: dict) -> dict:
+    """{severity: priority 1 to 4}, keys lower case; anything else is refused naming the bad pair."""
+    if not isinstance(mapping, dict):
+        raise ValidationError({"severity_map": "Give severity → priority pairs, e.g. {\"critical\": 1}."})
     cleaned = {}
     for key, value in (mapping or {}).items():
         try:
@@ -80,29 +85,54 @@ def parse_severity_map(text: str) -> dict:
         if not sep:
             raise ValidationError({"severity_map": f"“{part.strip()}” needs the form severity=priority."})
         pairs[key.strip()] = value.strip()
-    return _clean_severity_map(pairs)
+    return clean_severity_map(pairs)
+
+
+SOURCE_SETTINGS = {"name", "kind", "default_priority", "resolve_on_resolved", "refire", "is_active"}
 
 
 @transaction.atomic
-def update_source(source: AlertSource, *, severity_map: dict | None = None, **fields) -> AlertSource:
-    allowed = {"default_priority", "resolve_on_resolved", "refire", "is_active"}
-    unknown = set(fields) - allowed
+def update_source(source: AlertSource, *, severity_map: dict | None = None, by: User | None = None,
+                  **fields) -> AlertSource:
+    """Change a source's rules (or enable/disable it); its token changes only through `rotate_token`."""
+    unknown = set(fields) - SOURCE_SETTINGS
     if unknown:
         raise ValidationError(f"Cannot change: {', '.join(sorted(unknown))}.")
+    source = AlertSource.objects.select_for_update().get(pk=source.pk)
+    before = snapshot(source)
     for name, value in fields.items():
-        setattr(source, name, value)
+        setattr(source, name, value.strip() if name == "name" else value)
+    if "name" in fields and AlertSource.objects.filter(name__iexact=source.name).exclude(pk=source.pk).exists():
+        raise ValidationError({"name": f"A source named “{source.name}” exists already."})
     if severity_map is not None:
-        source.severity_map = _clean_severity_map(severity_map)
+        source.severity_map = clean_severity_map(severity_map)
     source.full_clean()
     source.save()
+    record(by, source, before)
     return source
 
 
-def rotate_token(source: AlertSource) -> str:
+@transaction.atomic
+def rotate_token(source: AlertSource, *, by: User | None = None) -> str:
+    """A new token for the source (returned once); the old one stops working at once."""
+    source = AlertSource.objects.select_for_update().get(pk=source.pk)
+    before = snapshot(source)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     source.token_prefix, source.token_hash = token[:12], _hash(token)
     source.save(update_fields=["token_prefix", "token_hash"])
+    record(by, source, before)
     return token
+
+
+@transaction.atomic
+def delete_source(*, source: AlertSource, by: User | None = None) -> None:
+    """Remove a source that never sent an alert; one with alerts is disabled instead (its alerts stay)."""
+    if source.alerts.exists():
+        raise ValidationError(f"{source.name} has received alerts; disable it instead (its alerts are kept).")
+    before, pk = snapshot(source), source.pk
+    source.delete()
+    source.pk = pk
+    record(by, source, before, deleted=True)
 
 
 def authenticate_source(token: str) -> AlertSource | None:
@@ -391,6 +421,7 @@ def assign_alert(alert: Alert, *, client: Client, asset: Asset | None = None, by
     alert = Alert.objects.select_for_update(of=("self",)).select_related("source").get(pk=alert.pk)
     if alert.client_id is not None:
         raise ValidationError("This alert already belongs to a client.")
+    before = snapshot(alert)
     if asset is not None and asset.client_id != client.pk:
         raise ValidationError({"asset": "The asset belongs to another client."})
     alert.client, alert.asset = client, asset
@@ -399,6 +430,7 @@ def assign_alert(alert: Alert, *, client: Client, asset: Asset | None = None, by
                             details=alert.details, labels=alert.labels)
         alert.ticket = _open_ticket(alert, incoming, by=by)
     alert.save(update_fields=["client", "asset", "ticket"])
+    record(by, alert, before)
     return alert
 
 

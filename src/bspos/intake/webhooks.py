@@ -65,24 +65,36 @@ def verify(secret: str, timestamp: str, body: bytes, signature: str, *, toleranc
 
 
 def _clean_events(events) -> list[str]:
-    events = [e for e in dict.fromkeys(events or [])]
+    events = [e for e in dict.fromkeys(events or [])] if isinstance(events, list | tuple) else []
     unknown = [e for e in events if e not in Event.values]
     if unknown or not events:
         raise ValidationError({"events": "Choose one or more of: " + ", ".join(Event.values) + "."})
     return events
 
 
-@transaction.atomic
-def create_subscription(*, name: str, url: str, events: list[str], secret: str = "") -> Subscription:
+def validated(*, name: str, url: str, events) -> tuple[str, str, list[str]]:
+    """A subscription's name, URL (http or https) and events, cleaned; or the messages per field."""
+    errors = {}
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": "Give the subscription a name."})
+        errors["name"] = "Give the subscription a name."
     try:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
-        raise ValidationError({"url": "Enter an http:// or https:// URL."}) from None
-    subscription = Subscription(name=name[:100], url=url, events=_clean_events(events),
-                                secret=secret or secrets.token_urlsafe(32))
+        errors["url"] = "Enter an http:// or https:// URL."
+    try:
+        events = _clean_events(events)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return name[:100], url, events
+
+
+@transaction.atomic
+def create_subscription(*, name: str, url: str, events: list[str], secret: str = "") -> Subscription:
+    name, url, events = validated(name=name, url=url, events=events)
+    subscription = Subscription(name=name, url=url, events=events, secret=secret or secrets.token_urlsafe(32))
     subscription.full_clean()
     subscription.save()
     return subscription
@@ -90,13 +102,24 @@ def create_subscription(*, name: str, url: str, events: list[str], secret: str =
 
 @transaction.atomic
 def update_subscription(subscription: Subscription, *, is_active: bool | None = None,
-                        events: list[str] | None = None) -> Subscription:
+                        events: list[str] | None = None, name: str | None = None,
+                        url: str | None = None) -> Subscription:
+    """Change what a subscription hears and where it sends; its secret stays."""
+    subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
+    subscription.name, subscription.url, subscription.events = validated(
+        name=subscription.name if name is None else name, url=subscription.url if url is None else url,
+        events=subscription.events if events is None else events)
     if is_active is not None:
         subscription.is_active = is_active
-    if events is not None:
-        subscription.events = _clean_events(events)
+    subscription.full_clean()
     subscription.save()
     return subscription
+
+
+@transaction.atomic
+def delete_subscription(*, subscription: Subscription) -> None:
+    """Remove the subscription and its delivery log (pending deliveries are never sent)."""
+    subscription.delete()
 
 
 # --- deliveries ------------------------------------------------------------------------------------------------

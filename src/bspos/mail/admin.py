@@ -1,27 +1,56 @@
-from django.contrib import admin
+"""Mail in the back office, read only: every message is kept as it arrived (triage is on the mail pages), and a
+failed reply is sent again through the service."""
 
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+
+from bspos.mail import services
 from bspos.mail.models import Attachment, InboundMessage, OutboundMessage
 
 
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(InboundMessage)
-class InboundMessageAdmin(admin.ModelAdmin):
+class InboundMessageAdmin(ReadOnly):
     list_display = ["received_at", "sender", "subject", "outcome", "ticket"]
     list_filter = ["outcome"]
     search_fields = ["sender", "subject", "message_id"]
-    raw_id_fields = ["ticket", "note"]
-    readonly_fields = ["key", "message_id", "size", "in_reply_to", "references"]
+    list_select_related = ["ticket"]
     exclude = ["raw"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("raw")
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(ReadOnly):
     list_display = ["filename", "content_type", "size", "ticket"]
-    raw_id_fields = ["message", "ticket"]
+    list_select_related = ["ticket"]
 
 
 @admin.register(OutboundMessage)
-class OutboundMessageAdmin(admin.ModelAdmin):
+class OutboundMessageAdmin(ReadOnly):
     list_display = ["sent_at", "to", "subject", "status"]
     list_filter = ["status"]
     search_fields = ["to", "subject", "message_id"]
-    raw_id_fields = ["ticket", "note"]
+    actions = ["send_again"]
+
+    @admin.action(description="Send the selected failed replies again")
+    def send_again(self, request, queryset) -> None:
+        for outbound in queryset:
+            try:
+                attempt = services.resend(outbound)
+            except ValidationError as error:
+                self.message_user(request, f"{outbound}: {' '.join(error.messages)}", messages.WARNING)
+            else:
+                level = messages.SUCCESS if attempt.status == OutboundMessage.Status.SENT else messages.ERROR
+                self.message_user(request, f"{outbound}: {attempt.get_status_display()} {attempt.error}", level)

@@ -7,6 +7,8 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
 
+from bspos.core.querysets import client_owned
+
 
 class MailStorage(FileSystemStorage):
     """Raw messages and attachments live under the data directory (BSPOS_DATA_DIR/mail), read when used."""
@@ -54,6 +56,8 @@ class InboundMessage(models.Model):
                              related_name="inbound_messages")
     received_at = models.DateTimeField(default=timezone.now, db_index=True)
 
+    objects = client_owned("ticket__client").as_manager()  # a message belongs to its ticket's client
+
     class Meta:
         ordering = ["-received_at", "-id"]
 
@@ -69,6 +73,8 @@ class Attachment(models.Model):
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     file = models.FileField(storage=mail_storage, upload_to="attachments/%Y/%m/", max_length=255)
+
+    objects = client_owned("message__ticket__client").as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -93,6 +99,8 @@ class OutboundMessage(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices)
     error = models.TextField(blank=True)
     sent_at = models.DateTimeField(default=timezone.now)
+
+    objects = client_owned("ticket__client").as_manager()
 
     class Meta:
         ordering = ["-sent_at", "-id"]

@@ -1,47 +1,47 @@
 """Mail pages: every inbound message (triage and quarantine are filters of one list), a message, sent replies."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from bspos.clients.models import Client
+from bspos.core.filters import RowFilter
 from bspos.core.permissions import Can, can, requires
 from bspos.mail import services
+from bspos.mail.filters import InboundFilter, OutboundFilter
 from bspos.mail.models import Attachment, InboundMessage, OutboundMessage, Outcome
 
 
-def inbound_filtered(params) -> tuple[object, dict]:
-    filters = {"q": params.get("q", "").strip(), "outcome": params.get("outcome", ""),
-               "ticket": params.get("ticket", "").strip().lstrip("#")}
-    rows = InboundMessage.objects.select_related("ticket").defer("raw", "body")
-    if filters["outcome"] in Outcome.values:
-        rows = rows.filter(outcome=filters["outcome"])
-    if filters["q"]:
-        q = filters["q"]
-        rows = rows.filter(Q(sender__icontains=q) | Q(subject__icontains=q) | Q(message_id__icontains=q))
-    if filters["ticket"].isdigit():
-        rows = rows.filter(ticket__number=int(filters["ticket"]))
-    return rows, filters
+class AssignForm(forms.Form):
+    """The client a triaged message is from (an id; junk or out of range is refused without a query)."""
+
+    client = RowFilter.field_class(queryset=Client.objects.all())
 
 
 @requires(Can.DESK_READ)
 def message_list(request: HttpRequest) -> HttpResponse:
-    rows, filters = inbound_filtered(request.GET)
-    counts = dict(InboundMessage.objects.values_list("outcome").annotate(n=Count("id")).values_list("outcome", "n"))
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    rows = InboundMessage.objects.visible_to(request.user).select_related("ticket").defer("raw", "body")
+    filterset = InboundFilter(request.GET, rows, request=request)
+    counts = dict(InboundMessage.objects.visible_to(request.user).values_list("outcome").annotate(n=Count("id"))
+                  .values_list("outcome", "n"))
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    filterset.is_valid()  # the valid filters apply (and are shown) even when another one is ignored
+    outcome = filterset.form.cleaned_data.get("outcome") or ""
     return render(request, "mail/list.html", {
-        "page": page, "filters": filters, "outcomes": [(value, label, counts.get(value, 0))
-                                                       for value, label in Outcome.choices]})
+        "page": page, "filter": filterset, "filtered": bool(filterset.params()), "outcome": outcome,
+        "outcomes": [(value, label, counts.get(value, 0)) for value, label in Outcome.choices]})
 
 
 @requires(Can.DESK_READ)
 def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    message = get_object_or_404(InboundMessage.objects.select_related("ticket", "note").defer("raw"), pk=pk)
+    message = get_object_or_404(InboundMessage.objects.visible_to(request.user).select_related("ticket", "note")
+                                .defer("raw"), pk=pk)
     return render(request, "mail/detail.html", {
         "message": message, "attachments": message.attachments.all(),
         "can_write": can(request.user, Can.DESK_WRITE),
@@ -51,7 +51,7 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(Can.DESK_READ)
 def message_raw(request: HttpRequest, pk: int) -> HttpResponse:
-    message = get_object_or_404(InboundMessage, pk=pk)
+    message = get_object_or_404(InboundMessage.objects.visible_to(request.user), pk=pk)
     response = HttpResponse(bytes(message.raw), content_type="message/rfc822")
     response["Content-Disposition"] = f'attachment; filename="message-{message.pk}.eml"'
     return response
@@ -59,7 +59,7 @@ def message_raw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(Can.DESK_READ)
 def attachment(request: HttpRequest, pk: int) -> FileResponse:
-    item = get_object_or_404(Attachment, pk=pk)
+    item = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.filename,
                         content_type="application/octet-stream")
 
@@ -67,12 +67,13 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 @requires(Can.DESK_WRITE)
 def triage(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    message = get_object_or_404(InboundMessage, pk=pk)
+    message = get_object_or_404(InboundMessage.objects.visible_to(request.user), pk=pk)
     try:
         if action == "assign":
-            client = Client.objects.filter(pk=request.POST.get("client") or 0).first()
-            if client is None:
+            form = AssignForm(request.POST)
+            if not form.is_valid():
                 raise ValidationError("Choose the client this message is from.")
+            client = form.cleaned_data["client"]
             ticket = services.assign_from_triage(message, client=client, by=request.user)
             messages.success(request, f"Ticket #{ticket.number} opened for {client}.")
             return redirect("servicedesk:ticket", number=ticket.number)
@@ -88,7 +89,7 @@ def triage(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_POST
 @requires(Can.DESK_WRITE)
 def outbound_resend(request: HttpRequest, pk: int) -> HttpResponse:
-    outbound = get_object_or_404(OutboundMessage, pk=pk)
+    outbound = get_object_or_404(OutboundMessage.objects.visible_to(request.user), pk=pk)
     try:
         attempt = services.resend(outbound)
     except ValidationError as error:
@@ -103,14 +104,9 @@ def outbound_resend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(Can.DESK_READ)
 def outbound_list(request: HttpRequest) -> HttpResponse:
-    rows = OutboundMessage.objects.select_related("ticket")
-    status = request.GET.get("status", "")
-    if status in OutboundMessage.Status.values:
-        rows = rows.filter(status=status)
-    q = request.GET.get("q", "").strip()
-    if q:
-        rows = rows.filter(Q(to__icontains=q) | Q(subject__icontains=q))
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "mail/outbound.html", {"page": page, "status": status, "q": q,
-                                                  "statuses": OutboundMessage.Status.choices,
+    rows = OutboundMessage.objects.visible_to(request.user).select_related("ticket")
+    filterset = OutboundFilter(request.GET, rows, request=request)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "mail/outbound.html", {"page": page, "filter": filterset,
+                                                  "filtered": bool(filterset.params()),
                                                   "can_write": can(request.user, Can.DESK_WRITE)})

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from bspos.people.models import Rate, User
+from bspos.people.services import remove_rate, set_rate
 
 
 class RateInline(admin.TabularInline):
@@ -11,12 +12,35 @@ class RateInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    """Django's own user admin (password hashing, permissions); the rates inline is saved through the service."""
+
     list_display = ["username", "first_name", "last_name", "role", "tier", "is_active", "last_login"]
     list_filter = ["role", "tier", "is_active", "is_staff"]
     search_fields = ["username", "first_name", "last_name", "email"]
     fieldsets = [*DjangoUserAdmin.fieldsets, ("Role in the MSP", {"fields": ["role", "tier", "weekly_hours"]})]
     add_fieldsets = [*DjangoUserAdmin.add_fieldsets, ("Role in the MSP", {"fields": ["role", "tier"]})]
     inlines = [RateInline]
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is not Rate:
+            return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []  # the change message
+        for inline in formset.forms:
+            if not inline.has_changed():
+                continue
+            existing = inline.instance if inline.instance.pk else None
+            if formset.can_delete and formset._should_delete_form(inline):
+                if existing is not None:
+                    formset.deleted_objects.append(existing)
+                    remove_rate(rate=existing)
+                continue
+            data = inline.cleaned_data
+            rate = set_rate(user=form.instance, effective_from=data["effective_from"], cost_rate=data["cost_rate"],
+                            bill_rate=data["bill_rate"], rate=existing)
+            if existing is None:
+                formset.new_objects.append(rate)
+            else:
+                formset.changed_objects.append((rate, inline.changed_data))
 
 
 @admin.register(Rate)
@@ -26,3 +50,16 @@ class RateAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     list_select_related = ["user"]
     autocomplete_fields = ["user"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        data = form.cleaned_data
+        saved = set_rate(user=data["user"], effective_from=data["effective_from"], cost_rate=data["cost_rate"],
+                         bill_rate=data["bill_rate"], rate=obj if change else None)
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj) -> None:
+        remove_rate(rate=obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for rate in queryset:
+            remove_rate(rate=rate)

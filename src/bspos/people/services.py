@@ -1,5 +1,9 @@
+"""People's rates: the rate in force on a day, and setting a rate from a date on (history is kept)."""
+
 from datetime import date
 from decimal import Decimal
+
+from django.db import transaction
 
 from bspos.people.models import Rate, User
 
@@ -10,3 +14,23 @@ def rate_on(user: User, day: date) -> tuple[Decimal, Decimal]:
     if rate is None:
         return Decimal("0.00"), Decimal("0.00")
     return rate.cost_rate, rate.bill_rate
+
+
+@transaction.atomic
+def set_rate(*, user: User, effective_from: date, cost_rate: Decimal, bill_rate: Decimal,
+             rate: Rate | None = None) -> Rate:
+    """The user's rates from `effective_from` on (one rate per user and day; `rate` is the row being corrected).
+
+    Time already logged keeps the rates it copied when it was logged."""
+    if rate is None:
+        rate = Rate.objects.select_for_update().filter(user=user, effective_from=effective_from).first() or Rate()
+    rate.user, rate.effective_from, rate.cost_rate, rate.bill_rate = user, effective_from, cost_rate, bill_rate
+    rate.full_clean()
+    rate.save()
+    return rate
+
+
+@transaction.atomic
+def remove_rate(*, rate: Rate) -> None:
+    """Remove a rate from the history (entries logged under it keep the rates they copied)."""
+    rate.delete()

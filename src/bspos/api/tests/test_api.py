@@ -46,7 +46,7 @@ def test_tokens_are_stored_hashed_record_use_and_can_be_revoked(client, demo):
     assert api(client, "get", "/tickets", headers).status_code == 200
     token.refresh_from_db()
     assert token.last_used_at is not None
-    revoke_token(token)
+    revoke_token(token=token)
     assert api(client, "get", "/tickets", headers).status_code == 401
     assert api(client, "get", "/tickets", {"Authorization": "Bearer nonsense"}).status_code == 401
     assert api(client, "get", "/tickets", {}).status_code == 401

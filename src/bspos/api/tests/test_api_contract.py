@@ -1,5 +1,6 @@
-"""Schemathesis against /api/v1/openapi.json: generated valid and invalid requests never get a 5xx, and every
-response matches the documented schema. Bounded: a few deterministic examples per operation and mode."""
+"""Schemathesis against /api/v1/openapi.json: generated valid and invalid requests never get a 5xx, every status
+they get is one the document declares for that operation, and every response matches the documented schema and
+content type. Bounded: a few deterministic examples per operation and mode."""
 
 from datetime import date
 
@@ -9,7 +10,11 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.generation import GenerationMode
-from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from bspos.api.services import create_token
 from bspos.demo.services import DemoSize, load_demo
@@ -18,6 +23,7 @@ from bspos.wsgi import application
 
 EXAMPLES = 6
 CALLS: list[int] = []
+CHECKS = [status_code_conformance, response_schema_conformance, content_type_conformance]
 
 
 def no_server_error(ctx, response, case) -> None:
@@ -51,9 +57,28 @@ def test_no_generated_request_gets_a_server_error_or_breaks_the_schema(db, wsgi_
                       suppress_health_check=list(HealthCheck))
             @given(case=operation.as_strategy(generation_mode=mode))
             def check(case):
-                case.call_and_validate(headers=headers, checks=[no_server_error, response_schema_conformance,
-                                                                content_type_conformance])
+                case.call_and_validate(headers=headers, checks=[no_server_error, *CHECKS])
 
             check()
     assert len(CALLS) >= 2 * len(operations)  # every operation was exercised in both modes
     assert any(200 <= status < 300 for status in CALLS) and any(status == 422 for status in CALLS)
+    assert 400 in CALLS  # a body that is not JSON: declared, like every other refusal
+
+
+def test_every_operation_refuses_an_anonymous_caller_with_a_documented_401(db, wsgi_in_test_transaction):
+    """No credentials: every operation answers 401 with the Problem body (writes too: no 403 CSRF failure)."""
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    answers: dict[str, int] = {}
+    for result in schema.get_all_operations():
+        operation = result.ok()
+
+        @settings(max_examples=1, deadline=None, derandomize=True, database=None,
+                  suppress_health_check=list(HealthCheck))
+        @given(case=operation.as_strategy(generation_mode=GenerationMode.POSITIVE))
+        def check(case):
+            response = case.call_and_validate(checks=[no_server_error, *CHECKS])
+            answers[case.operation.label] = response.status_code
+            assert response.json()["detail"], case.operation.label
+
+        check()
+    assert len(answers) >= 40 and set(answers.values()) == {401}, {k: v for k, v in answers.items() if v != 401}

@@ -36,13 +36,13 @@ def test_staff_read_the_intake_pages_and_a_contact_meets_404(client, unassigned,
 
 def test_the_unassigned_queue_lists_the_alert_and_assigning_it_opens_the_ticket(client, unassigned, acme):
     client.force_login(user(Role.TECHNICIAN))
-    page = client.get(reverse("intake:alerts"), {"queue": "unassigned"})
+    page = client.get(reverse("intake:alerts"), {"unassigned": "true"})
     assert b"CPU 100% on db9" in page.content and b"Assign and open ticket" in page.content
     response = client.post(reverse("intake:assign", args=[unassigned.pk]), {"client": acme.pk})
     ticket = Ticket.objects.get()
     assert response.url == reverse("servicedesk:ticket", args=[ticket.number])
     assert (ticket.client, ticket.source, ticket.priority) == (acme, Source.ALERT, 1)
-    assert b"No alerts match" in client.get(reverse("intake:alerts"), {"queue": "unassigned"}).content
+    assert b"No alerts match" in client.get(reverse("intake:alerts"), {"unassigned": "true"}).content
     again = client.post(reverse("intake:assign", args=[unassigned.pk]), {"client": acme.pk}, follow=True)
     assert b"already belongs to a client" in again.content and Ticket.objects.count() == 1
 

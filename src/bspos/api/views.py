@@ -1,4 +1,4 @@
-"""The signed-in person's own API tokens: create (secret shown once), list, revoke."""
+"""The signed-in person's own API tokens (the account page): create (secret shown once), list, revoke."""
 
 from django import forms
 from django.contrib import messages
@@ -21,10 +21,10 @@ def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     secret = None
     if request.method == "POST" and form.is_valid():
-        token, secret = create_token(user=request.user, name=form.cleaned_data["name"],
-                                     scope=form.cleaned_data["scope"])
+        _token, secret = create_token(user=request.user, name=form.cleaned_data["name"],
+                                      scope=form.cleaned_data["scope"], by=request.user)
         form = TokenForm()
-    return render(request, "people/tokens.html", {
+    return render(request, "api/tokens.html", {
         "form": form, "secret": secret,
         "tokens": ApiToken.objects.filter(user=request.user).order_by("-created_at"),
     }, status=400 if form.errors else 200)
@@ -34,6 +34,6 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)  # only one's own tokens
-    revoke_token(token)
+    revoke_token(token=token, by=request.user)
     messages.success(request, f"Token “{token.name}” revoked: scripts using it are refused from now on.")
-    return redirect("people:tokens")
+    return redirect("api:tokens")
