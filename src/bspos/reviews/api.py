@@ -112,12 +112,12 @@ class QuarterOut(Schema):
 
 
 @router.get("/reviews/completion", response=list[QuarterOut])
-def completion(request, quarters: Annotated[int, Field(ge=1, le=20)] = 4, vcio_id: Id | None = None):
+def completion(request, quarters: Annotated[int, Field(ge=1, le=20)] = 4, vcio: Id | None = None):
     """Held on time ÷ due, per quarter a review fell due or was held, whichever is earlier (the line is 80%)."""
     staff_read(request)
     reviews = selectors.reviews_for(request.user)
-    if vcio_id:
-        reviews = reviews.filter(vcio_id=vcio_id)
+    if vcio:
+        reviews = reviews.filter(vcio_id=vcio)
     return selectors.completion_by_quarter(reviews, timezone.localdate(), quarters)
 
 

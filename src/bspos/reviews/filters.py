@@ -17,14 +17,14 @@ def vcios():
 
 class ReviewFilter(FilterSet):
     q = SearchFilter("client__name", placeholder="Client name")
-    vcio_id = RowFilter(field_name="vcio", queryset=vcios(), label="vCIO", empty_label="Every vCIO")
-    client_id = IdFilter(field_name="client_id", label="Client", widget=forms.HiddenInput)
+    vcio = RowFilter(field_name="vcio", queryset=vcios(), label="vCIO", empty_label="Every vCIO")
+    client = IdFilter(field_name="client_id", label="Client", widget=forms.HiddenInput)
     # Which cadence list: chosen by the page's tabs; `selectors.cadence_list` applies it (with today's date).
     show = django_filters.ChoiceFilter(choices=SHOWS, method="keep", label="List", widget=forms.HiddenInput)
 
     class Meta:
         model = Review
-        fields = ["q", "vcio_id", "client_id", "show"]
+        fields = ["q", "vcio", "client", "show"]
 
     def keep(self, queryset, name, value):
         return queryset
