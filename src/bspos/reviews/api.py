@@ -3,23 +3,24 @@ recommendations and decisions, next steps, completion per quarter and the invite
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Path, Router, Schema, Status
+from ninja import Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
 from bspos.core.api import MAX_ID, Id, Moment, Pages, money, staff_read, staff_write, text
+from bspos.core.filters import api_filter, query_schema
 from bspos.core.permissions import Can
 from bspos.reviews import selectors, services
+from bspos.reviews.filters import ReviewFilter
 from bspos.reviews.models import NextStep, Recommendation, Review
 
 router = Router(tags=["reviews"])
 PathId = Path(..., ge=1, le=MAX_ID)
-Show = Literal["overdue", "due", "scheduled", "held", "missed", "planned"]
 
 
 class ReviewOut(Schema):
@@ -81,21 +82,22 @@ def _detail(review: Review) -> dict:
             "recommendations": list(review.recommendations.all()), "next_steps": list(review.next_steps.all())}
 
 
-def _review(review_id: int) -> Review:
-    return get_object_or_404(Review.objects.select_related("client", "vcio"), pk=review_id)
+def _review(request, review_id: int) -> Review:
+    return get_object_or_404(selectors.reviews_for(request.user), pk=review_id)
+
+
+ReviewQuery = query_schema(ReviewFilter, "ReviewQuery")
 
 
 @router.get("/reviews", response=list[ReviewOut])
 @paginate(Pages)
-def list_reviews(request, show: Show = "planned", client_id: Id | None = None, vcio_id: Id | None = None):
-    """The cadence: every active client always has its next review (planned on the way in)."""
+def list_reviews(request, filters: Query[ReviewQuery]):
+    """The cadence (`show`, default all planned): every active client has its next review (planned when it becomes
+    active, when a review is held or missed, and daily by `bspos plan-reviews`)."""
     staff_read(request)
-    today = timezone.localdate()
-    services.plan_reviews(today)
-    reviews = selectors.reviews_for(vcio_id)
-    if client_id:
-        reviews = reviews.filter(client_id=client_id)
-    return [_row(review) for review in selectors.cadence_list(reviews, show, today)]
+    reviews = api_filter(ReviewFilter, request, selectors.reviews_for(request.user))
+    rows = selectors.cadence_list(reviews, filters.show or "planned", timezone.localdate())
+    return [_row(review) for review in rows]
 
 
 class QuarterOut(Schema):
@@ -110,29 +112,32 @@ class QuarterOut(Schema):
 
 
 @router.get("/reviews/completion", response=list[QuarterOut])
-def completion(request, quarters: Annotated[int, Field(ge=1, le=20)] = 4, vcio_id: Id | None = None):
-    """Held on time ÷ due, per quarter of the due date (the line is 80%)."""
+def completion(request, quarters: Annotated[int, Field(ge=1, le=20)] = 4, vcio: Id | None = None):
+    """Held on time ÷ due, per quarter a review fell due or was held, whichever is earlier (the line is 80%)."""
     staff_read(request)
-    return selectors.completion_by_quarter(selectors.reviews_for(vcio_id), timezone.localdate(), quarters)
+    reviews = selectors.reviews_for(request.user)
+    if vcio:
+        reviews = reviews.filter(vcio_id=vcio)
+    return selectors.completion_by_quarter(reviews, timezone.localdate(), quarters)
 
 
 @router.get("/reviews/{review_id}", response=ReviewDetailOut)
 def get_review(request, review_id: int = PathId):
     staff_read(request)
-    return _detail(_review(review_id))
+    return _detail(_review(request, review_id))
 
 
 @router.get("/reviews/{review_id}/pack", response=dict)
 def get_pack(request, review_id: int = PathId):
     """The data pack: frozen as presented once held, else computed now."""
     staff_read(request)
-    return services.jsonable(selectors.pack_of(_review(review_id)))
+    return services.jsonable(selectors.pack_of(_review(request, review_id)))
 
 
 @router.get("/reviews/{review_id}/invite.ics")
 def get_invite(request, review_id: int = PathId):
     staff_read(request)
-    return HttpResponse(services.invite(_review(review_id)), content_type="text/calendar; charset=utf-8")
+    return HttpResponse(services.invite(_review(request, review_id)), content_type="text/calendar; charset=utf-8")
 
 
 class ScheduleIn(Schema):
@@ -143,7 +148,7 @@ class ScheduleIn(Schema):
 @router.post("/reviews/{review_id}/schedule", response=ReviewDetailOut)
 def schedule(request, payload: ScheduleIn, review_id: int = PathId):
     staff_write(request, Can.VCIO)
-    return _detail(services.schedule(_review(review_id), at=payload.scheduled_at, location=payload.location,
+    return _detail(services.schedule(_review(request, review_id), at=payload.scheduled_at, location=payload.location,
                                      by=request.user))
 
 
@@ -155,13 +160,13 @@ class HoldIn(Schema):
 def hold(request, payload: HoldIn, review_id: int = PathId):
     """Record the meeting as held: the pack is frozen and the next review falls due 90 days later."""
     staff_write(request, Can.VCIO)
-    return _detail(services.hold(_review(review_id), held_on=payload.held_on, by=request.user))
+    return _detail(services.hold(_review(request, review_id), held_on=payload.held_on, by=request.user))
 
 
 @router.post("/reviews/{review_id}/missed", response=ReviewDetailOut)
 def missed(request, review_id: int = PathId):
     staff_write(request, Can.VCIO)
-    return _detail(services.mark_missed(_review(review_id), by=request.user))
+    return _detail(services.mark_missed(_review(request, review_id), by=request.user))
 
 
 class PublishIn(Schema):
@@ -171,7 +176,7 @@ class PublishIn(Schema):
 @router.post("/reviews/{review_id}/publish", response=ReviewDetailOut)
 def publish(request, payload: PublishIn, review_id: int = PathId):
     staff_write(request, Can.VCIO)
-    return _detail(services.publish(_review(review_id), published=payload.published, by=request.user))
+    return _detail(services.publish(_review(request, review_id), published=payload.published, by=request.user))
 
 
 class AgendaIn(Schema):
@@ -184,14 +189,14 @@ class AgendaIn(Schema):
 def update_agenda(request, payload: AgendaIn, review_id: int = PathId):
     staff_write(request, Can.VCIO)
     fields = {key: value for key, value in payload.dict(exclude_unset=True).items() if value is not None}
-    return _detail(services.update_agenda(_review(review_id), by=request.user, **fields))
+    return _detail(services.update_agenda(_review(request, review_id), by=request.user, **fields))
 
 
 @router.post("/reviews/{review_id}/suggestions", response=ReviewDetailOut)
 def suggest(request, review_id: int = PathId):
     """Add the recommendations the data argues for (each rule once)."""
     staff_write(request, Can.VCIO)
-    review = _review(review_id)
+    review = _review(request, review_id)
     services.add_suggestions(review, by=request.user)
     return _detail(review)
 
@@ -210,7 +215,7 @@ class RecommendationIn(Schema):
 @router.post("/reviews/{review_id}/recommendations", response={201: RecommendationOut})
 def add_recommendation(request, payload: RecommendationIn, review_id: int = PathId):
     staff_write(request, Can.VCIO)
-    recommendation = Recommendation(review=_review(review_id), **payload.dict())
+    recommendation = Recommendation(review=_review(request, review_id), **payload.dict())
     return Status(201, services.save_recommendation(recommendation, by=request.user))
 
 
@@ -222,8 +227,8 @@ class DecisionIn(Schema):
 def decide(request, payload: DecisionIn, recommendation_id: int = PathId):
     """Accepted: onto the roadmap; moved away from accepted: the roadmap item it created is cancelled."""
     staff_write(request, Can.VCIO)
-    return services.decide(get_object_or_404(Recommendation, pk=recommendation_id), payload.decision,
-                           by=request.user)
+    recommendation = get_object_or_404(Recommendation.objects.visible_to(request.user), pk=recommendation_id)
+    return services.decide(recommendation, payload.decision, by=request.user)
 
 
 class NextStepIn(Schema):
@@ -235,7 +240,7 @@ class NextStepIn(Schema):
 @router.post("/reviews/{review_id}/next-steps", response={201: NextStepOut})
 def add_next_step(request, payload: NextStepIn, review_id: int = PathId):
     staff_write(request, Can.VCIO)
-    return Status(201, services.add_next_step(_review(review_id), by=request.user, **payload.dict()))
+    return Status(201, services.add_next_step(_review(request, review_id), by=request.user, **payload.dict()))
 
 
 class DoneIn(Schema):
@@ -245,4 +250,5 @@ class DoneIn(Schema):
 @router.post("/next-steps/{step_id}/done", response=NextStepOut)
 def step_done(request, payload: DoneIn, step_id: int = PathId):
     staff_write(request, Can.VCIO)
-    return services.set_step_done(get_object_or_404(NextStep, pk=step_id), payload.done, by=request.user)
+    step = get_object_or_404(NextStep.objects.visible_to(request.user), pk=step_id)
+    return services.set_step_done(step, payload.done, by=request.user)

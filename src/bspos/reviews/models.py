@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from bspos.assets.models import AssetType
 from bspos.clients.models import Client
+from bspos.core.querysets import ClientOwnedQuerySet
 
 CADENCE_DAYS = 90  # an SBR every 90 days (seed 000)
 PACK_DAYS = 90  # the pack covers the 90 days before the meeting, against the 90 before that
@@ -25,6 +26,21 @@ AGENDA = [
     ("recommendations", "Recommendations", 10),
     ("next_steps", "Next steps", 5),
 ]
+
+
+class ReviewQuerySet(ClientOwnedQuerySet):
+    def contact_filter(self) -> Q:
+        """A client's contacts read only the reports published to them, of reviews held."""
+        return Q(status=Review.Status.HELD, published_at__isnull=False)
+
+
+class ReviewPartQuerySet(ClientOwnedQuerySet):
+    """Recommendations and next steps: visible with the review they belong to."""
+
+    client_field = "review__client"
+
+    def contact_filter(self) -> Q:
+        return Q(review__status=Review.Status.HELD, review__published_at__isnull=False)
 
 
 class Review(models.Model):
@@ -54,6 +70,8 @@ class Review(models.Model):
                             help_text="The data pack as it was when the review was held: the report keeps it.")
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -110,6 +128,8 @@ class Recommendation(models.Model):
                                         related_name="recommendation")
     position = models.PositiveSmallIntegerField(default=0)
 
+    objects = ReviewPartQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "pk"]
         constraints = [
@@ -143,6 +163,8 @@ class NextStep(models.Model):
     owner = models.CharField(max_length=100, help_text="Who does it: a person at the client or the MSP.")
     due_on = models.DateField()
     done = models.BooleanField(default=False)
+
+    objects = ReviewPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "pk"]

@@ -7,15 +7,27 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from dateutil.relativedelta import relativedelta
-from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Max, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
 from bspos.agreements.models import Agreement
 from bspos.assets.models import Asset, AssetType, Lifecycle
 from bspos.clients.models import Client
-from bspos.core.dates import quarter_start
+from bspos.core.dates import add_months, quarter_label, quarters_ending
 from bspos.core.money import cents, hours, percent
 from bspos.intake.models import Alert
 from bspos.money.models import Invoice, InvoiceStatus
@@ -171,11 +183,11 @@ def refresh_policies(client: Client) -> dict[str, RefreshPolicy]:
 
 def _ageing(client: Client, on: date) -> tuple[QuerySet[Asset], Q, dict[str, RefreshPolicy], date]:
     """Assets in use past warranty on `on`, or whose planned life (by type) ends within two quarters of it."""
-    horizon = on + relativedelta(months=REFRESH_HORIZON_MONTHS)
+    horizon = add_months(on, REFRESH_HORIZON_MONTHS)
     policies = refresh_policies(client)
     end_of_life = Q(pk__isnull=True)  # nothing, until a policy says how long a type lasts
     for asset_type, policy in policies.items():
-        end_of_life |= Q(asset_type=asset_type, purchased_on__lte=horizon - relativedelta(months=policy.max_age_months))
+        end_of_life |= Q(asset_type=asset_type, purchased_on__lte=add_months(horizon, -policy.max_age_months))
     in_use = Asset.objects.filter(client=client).exclude(lifecycle__in=[Lifecycle.RETIRED, Lifecycle.DISPOSED])
     return in_use.filter(Q(warranty_expires__lt=on) | end_of_life), end_of_life, policies, horizon
 
@@ -195,7 +207,7 @@ def ageing_assets(client: Client, on: date, limit: int = 50) -> dict:
     items = []
     for asset in due.order_by("purchased_on", "name")[:limit]:
         policy = policies.get(asset.asset_type)
-        life_ends = (asset.purchased_on + relativedelta(months=policy.max_age_months)
+        life_ends = (add_months(asset.purchased_on, policy.max_age_months)
                      if policy and asset.purchased_on else None)
         items.append({"name": asset.name, "type": str(labels.get(asset.asset_type, asset.asset_type)),
                       "purchased_on": _day(asset.purchased_on), "warranty_expires": _day(asset.warranty_expires),
@@ -280,9 +292,9 @@ def pack_of(review: Review, today: date | None = None) -> dict:
 # --- cadence -----------------------------------------------------------------------------------------------------
 
 
-def reviews_for(user_id: int | None = None) -> QuerySet[Review]:
-    reviews = Review.objects.select_related("client", "vcio")
-    return reviews.filter(vcio_id=user_id) if user_id else reviews
+def reviews_for(user) -> QuerySet[Review]:
+    """The reviews `user` may see, with what the lists show."""
+    return Review.objects.visible_to(user).select_related("client", "vcio")
 
 
 def cadence_counts(reviews: QuerySet[Review], today: date, soon_days: int = 30) -> dict:
@@ -314,27 +326,36 @@ def cadence_list(reviews: QuerySet[Review], show: str, today: date, soon_days: i
     return planned.order_by("due_on", "client__name")
 
 
-def completion_by_quarter(reviews: QuerySet[Review], today: date, quarters: int = 4) -> list[dict]:
-    """Per quarter of the due date: reviews that fell due, held on time (on or before the due date), and the rate.
+def counted_on():
+    """The day a review counts for completion: the day it was held when that came before its due date, else its
+    due date (a review held early counts in the quarter it was held; one held late or missed where it fell due)."""
+    return Case(When(status=Review.Status.HELD, held_on__lt=F("due_on"), then=F("held_on")), default=F("due_on"),
+                output_field=DateField())
 
-    A review counts as due once its due date has passed or it was held or missed; one held late is not on time.
+
+def completion_by_quarter(reviews: QuerySet[Review], today: date, quarters: int = 4) -> list[dict]:
+    """Per quarter: reviews that counted (fell due or were held, whichever is earlier), held on time (on or before
+    the due date), and the on-time rate against the 80% line.
+
+    A review counts once its due date has passed or it was held or missed; a planned one not yet due counts
+    nowhere. This is the one place the completion rule lives; the owner's page and the API read it from here.
     """
-    first = quarter_start(today) - relativedelta(months=3 * (quarters - 1))
+    starts = quarters_ending(today, quarters)
     fell_due = Q(due_on__lt=today) | ~Q(status=Review.Status.PLANNED)
-    rows = (reviews.filter(fell_due, due_on__gte=first, due_on__lte=today).annotate(quarter=TruncQuarter("due_on"))
-            .values("quarter").annotate(due=Count("pk"), on_time=Count("pk", filter=Q(status=Review.Status.HELD,
-                                                                                       held_on__lte=F("due_on"))),
-                                        late=Count("pk", filter=Q(status=Review.Status.HELD,
-                                                                  held_on__gt=F("due_on"))),
-                                        missed=Count("pk", filter=Q(status=Review.Status.MISSED)))
+    held = Q(status=Review.Status.HELD)
+    rows = (reviews.filter(fell_due).annotate(counted_on=counted_on())
+            .filter(counted_on__gte=starts[0], counted_on__lte=today)
+            .annotate(quarter=TruncQuarter("counted_on")).values("quarter")
+            .annotate(due=Count("pk"), on_time=Count("pk", filter=held & Q(held_on__lte=F("due_on"))),
+                      late=Count("pk", filter=held & Q(held_on__gt=F("due_on"))),
+                      missed=Count("pk", filter=Q(status=Review.Status.MISSED)))
             .order_by("quarter"))
     found = {(row["quarter"].date() if isinstance(row["quarter"], datetime) else row["quarter"]): row for row in rows}
     result = []
-    for index in range(quarters):
-        start = first + relativedelta(months=3 * index)
+    for start in starts:
         row = found.get(start, {"due": 0, "on_time": 0, "late": 0, "missed": 0})
         rate = _pct(row["on_time"], row["due"])
-        result.append({"quarter": start, "label": f"Q{(start.month - 1) // 3 + 1} {start.year}", "due": row["due"],
+        result.append({"quarter": start, "label": quarter_label(start), "due": row["due"],
                        "on_time": row["on_time"], "late": row["late"], "missed": row["missed"], "rate": rate,
                        "meets_line": rate is not None and rate >= COMPLETION_LINE})
     return result

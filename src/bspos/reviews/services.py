@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef, Q, Sum
+from django.db.models import Exists, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from bspos.audit.services import record, snapshot
@@ -24,23 +24,39 @@ GAP_POINTS = Decimal(20)  # an assessment area this far below its target gets a 
 FIX_HOURS = Decimal(16)  # the effort assumed to remove a recurring issue's cause (two days), shown in the basis
 
 
-def plan_reviews(today: date | None = None) -> int:
-    """Give every active client without an open review its next one: due 90 days after the last review held
-    (or missed), else after onboarding. Idempotent: one planned review per client is a database rule."""
-    today = today or timezone.localdate()
-    clients = (Client.objects.filter(status=ClientStatus.ACTIVE)
-               .exclude(Exists(Review.objects.filter(client=OuterRef("pk"), status=Review.Status.PLANNED)))
-               .annotate(last_held=Max("reviews__held_on", filter=Q(reviews__status=Review.Status.HELD)),
-                         last_missed=Max("reviews__due_on", filter=Q(reviews__status=Review.Status.MISSED)))
-               .values("pk", "account_manager_id", "client_since", "created_at", "last_held", "last_missed"))
-    rows = []
-    for client in clients:
+def plan_reviews(*, clients=None) -> int:
+    """Give every active client (of `clients`, ids or rows, when given) without an open review its next one: due
+    90 days after the last review held (or the due date of the last one missed), else after onboarding, with the
+    vCIO of the client's latest review, else its account manager. Idempotent: one planned review per client is a
+    database rule, so a concurrent planner changes nothing.
+
+    Called by what causes a review to be needed (a client becoming active, a review held or missed) and daily by
+    `bspos plan-reviews`; never by a page or an API read."""
+    active = Client.objects.filter(status=ClientStatus.ACTIVE)
+    if clients is not None:
+        active = active.filter(pk__in=[getattr(client, "pk", client) for client in clients])
+    latest_vcio = (Review.objects.filter(client=OuterRef("pk"), vcio__isnull=False).order_by("-due_on", "-pk")
+                   .values("vcio_id")[:1])
+    rows = (active.exclude(Exists(Review.objects.filter(client=OuterRef("pk"), status=Review.Status.PLANNED)))
+            .annotate(last_held=Max("reviews__held_on", filter=Q(reviews__status=Review.Status.HELD)),
+                      last_missed=Max("reviews__due_on", filter=Q(reviews__status=Review.Status.MISSED)),
+                      last_vcio=Subquery(latest_vcio))
+            .values("pk", "account_manager_id", "client_since", "created_at", "last_held", "last_missed",
+                    "last_vcio"))
+    planned = []
+    for client in rows:
         start = max(filter(None, [client["last_held"], client["last_missed"]]), default=None)
         start = start or client["client_since"] or timezone.localtime(client["created_at"]).date()
-        due = start + timedelta(days=CADENCE_DAYS)
-        rows.append(Review(client_id=client["pk"], vcio_id=client["account_manager_id"], due_on=due))
-    Review.objects.bulk_create(rows, ignore_conflicts=True)  # a concurrent planner may have won for some
-    return len(rows)
+        planned.append(Review(client_id=client["pk"], vcio_id=client["last_vcio"] or client["account_manager_id"],
+                              due_on=start + timedelta(days=CADENCE_DAYS)))
+    Review.objects.bulk_create(planned, ignore_conflicts=True)  # a concurrent planner may have won for some
+    return len(planned)
+
+
+def plan_for_activated_client(sender, *, client: Client, previous: str, status: str, **kwargs) -> None:
+    """`clients.signals.client_status_changed` receiver: a client that becomes active gets its first review."""
+    if status == ClientStatus.ACTIVE and previous != ClientStatus.ACTIVE:
+        plan_reviews(clients=[client])
 
 
 def _planned(review: Review) -> Review:
@@ -88,7 +104,7 @@ def hold(review: Review, *, held_on: date, by=None, today: date | None = None) -
     review.pack = jsonable(selectors.data_pack(review, today))
     review.save()
     record(by, review, before)
-    Review.objects.create(client=review.client, vcio=review.vcio, due_on=held_on + timedelta(days=CADENCE_DAYS))
+    plan_reviews(clients=[review.client_id])  # the next one, 90 days after this meeting
     return review
 
 
@@ -100,7 +116,7 @@ def mark_missed(review: Review, *, by=None) -> Review:
     review.status = Review.Status.MISSED
     review.save()
     record(by, review, before)
-    Review.objects.create(client=review.client, vcio=review.vcio, due_on=review.due_on + timedelta(days=CADENCE_DAYS))
+    plan_reviews(clients=[review.client_id])  # the next one, 90 days after the missed due date
     return review
 
 

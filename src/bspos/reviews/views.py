@@ -12,16 +12,13 @@ from django.views.decorators.http import require_POST
 
 from bspos.clients.models import Client
 from bspos.core.dates import next_quarter
-from bspos.core.permissions import Can, can, contact_client_id, requires
+from bspos.core.permissions import Can, can, requires
 from bspos.money.models import BillingSettings
-from bspos.people.models import Role, User
 from bspos.reviews import selectors, services
+from bspos.reviews.filters import SHOWS, ReviewFilter
 from bspos.reviews.forms import AgendaForm, HoldForm, NextStepForm, RecommendationForm, ScheduleForm
 from bspos.reviews.models import AGENDA, NextStep, Recommendation, Review
 from bspos.reviews.selectors import COMPLETION_LINE
-
-SHOWS = [("overdue", "Overdue"), ("due", "Due in 30 days"), ("scheduled", "Scheduled"), ("held", "Held (90 days)"),
-         ("missed", "Missed (a year)"), ("planned", "All planned")]
 
 
 def completion_chart(rows: list[dict], width: int = 360, height: int = 140) -> dict:
@@ -50,32 +47,28 @@ def bar_pairs(rows: list[dict], width: int = 420) -> dict:
     return {"width": width, "height": max(len(rows) * 30, 30), "rows": lines}
 
 
-def _vcios():
-    return User.objects.filter(is_active=True, role__in=[Role.VCIO, Role.OWNER]).order_by("first_name", "username")
+def _seller() -> BillingSettings:
+    """The MSP's billing details for the page and PDF; the defaults until they are saved (a read never writes)."""
+    return BillingSettings.objects.filter(pk=1).first() or BillingSettings()
 
 
 @requires(Can.DESK_READ)
 def cadence(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    services.plan_reviews(today)  # every active client always has its next review on the list
-    vcio = request.GET.get("vcio", "")
-    reviews = selectors.reviews_for(int(vcio) if vcio.isdigit() else None)
-    query = request.GET.get("q", "").strip()
+    filters = ReviewFilter(request.GET, selectors.reviews_for(request.user), request=request)
+    reviews = filters.qs
     counts = selectors.cadence_counts(reviews, today)
     completion = selectors.completion_by_quarter(reviews, today)
-    if query:
-        reviews = reviews.filter(client__name__icontains=query)
-    show = request.GET.get("show") or ("overdue" if counts["overdue"] else "due")
-    show = show if show in dict(SHOWS) else "planned"
+    show = filters.show_value or ("overdue" if counts["overdue"] else "due")
     page = Paginator(selectors.cadence_list(reviews, show, today), 50).get_page(request.GET.get("page"))
     return render(request, "reviews/cadence.html", {
         "page": page, "show": show, "shows": [(key, label, counts.get(key)) for key, label in SHOWS],
-        "vcio": vcio, "vcios": _vcios(), "q": query, "today": today, "completion": completion,
+        "filter": filters, "today": today, "completion": completion,
         "chart": completion_chart(completion), "line": COMPLETION_LINE})
 
 
-def _review(pk: int) -> Review:
-    return get_object_or_404(Review.objects.select_related("client", "vcio"), pk=pk)
+def _review(request: HttpRequest, pk: int) -> Review:
+    return get_object_or_404(selectors.reviews_for(request.user), pk=pk)
 
 
 def _page(request: HttpRequest, review: Review, status: int = 200, **forms) -> HttpResponse:
@@ -95,7 +88,7 @@ def _page(request: HttpRequest, review: Review, status: int = 200, **forms) -> H
         "recommendation_form": forms.get("recommendation_form") or RecommendationForm(
             initial={"quarter": next_quarter(today)}),
         "step_form": forms.get("step_form") or NextStepForm(),
-        "currency": BillingSettings.current().currency, "today": today,
+        "currency": _seller().currency, "today": today,
         "history": Review.objects.filter(client=review.client).exclude(pk=review.pk).order_by("-due_on")[:8],
     }
     return render(request, "reviews/review.html", context, status=status)
@@ -103,17 +96,16 @@ def _page(request: HttpRequest, review: Review, status: int = 200, **forms) -> H
 
 @requires(Can.DESK_READ)
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _page(request, _review(pk))
+    return _page(request, _review(request, pk))
 
 
 @requires(Can.DESK_READ)
 def client_reviews(request: HttpRequest, client_id: int) -> HttpResponse:
     """A client's reviews: the open one if any, else the latest."""
     company = get_object_or_404(Client, pk=client_id)
-    services.plan_reviews()
     review = company.reviews.filter(status=Review.Status.PLANNED).first() or company.reviews.order_by("-due_on").first()
     if review is None:
-        messages.info(request, f"{company.name} is not an active client, so no review is planned.")
+        messages.info(request, f"{company.name} has no review yet: one is planned when the client becomes active.")
         return redirect("reviews:cadence")
     return redirect("reviews:review", pk=review.pk)
 
@@ -124,7 +116,7 @@ ACTIONS = {"schedule", "hold", "missed", "publish", "unpublish", "agenda", "sugg
 @require_POST
 @requires(Can.VCIO)
 def review_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    review = _review(pk)
+    review = _review(request, pk)
     if action not in ACTIONS:
         raise Http404("No such action.")
     forms, user = {}, request.user
@@ -173,13 +165,14 @@ def review_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return redirect("reviews:review", pk=review.pk)
     if any(form.errors for form in forms.values()):
-        return _page(request, _review(pk), status=400, **forms)
+        return _page(request, _review(request, pk), status=400, **forms)
     return redirect("reviews:review", pk=review.pk)
 
 
 @requires(Can.VCIO)
 def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    recommendation = get_object_or_404(Recommendation.objects.select_related("review__client"), pk=pk)
+    recommendation = get_object_or_404(
+        Recommendation.objects.visible_to(request.user).select_related("review__client"), pk=pk)
     form = RecommendationForm(request.POST or None, instance=recommendation)
     if request.method == "POST" and form.is_valid():
         try:
@@ -196,7 +189,7 @@ def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @requires(Can.VCIO)
 def recommendation_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    recommendation = get_object_or_404(Recommendation, pk=pk)
+    recommendation = get_object_or_404(Recommendation.objects.visible_to(request.user), pk=pk)
     try:
         services.decide(recommendation, request.POST.get("decision", ""), by=request.user)
     except ValidationError as error:
@@ -209,7 +202,7 @@ def recommendation_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @requires(Can.VCIO)
 def recommendation_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    recommendation = get_object_or_404(Recommendation, pk=pk)
+    recommendation = get_object_or_404(Recommendation.objects.visible_to(request.user), pk=pk)
     try:
         services.remove_recommendation(recommendation, by=request.user)
     except ValidationError as error:
@@ -222,7 +215,7 @@ def recommendation_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @requires(Can.VCIO)
 def step_done(request: HttpRequest, pk: int) -> HttpResponse:
-    step = get_object_or_404(NextStep, pk=pk)
+    step = get_object_or_404(NextStep.objects.visible_to(request.user), pk=pk)
     services.set_step_done(step, request.POST.get("done") == "1", by=request.user)
     back = request.POST.get("review", "")
     return redirect("reviews:review", pk=int(back) if back.isdigit() else step.review_id)
@@ -233,7 +226,7 @@ def _report_context(review: Review) -> dict:
     return {"review": review, "pack": pack, "agenda": AGENDA, "objectives": services.previous_objectives(review),
             "recommendations": review.recommendations.exclude(decision=Recommendation.Decision.DECLINED),
             "steps": review.next_steps.all(), "type_chart": bar_pairs(pack["tickets"]["by_type"]),
-            "company": BillingSettings.current(), "today": timezone.localdate()}
+            "company": _seller(), "today": timezone.localdate()}
 
 
 def _pdf(review: Review) -> HttpResponse:
@@ -247,12 +240,12 @@ def _pdf(review: Review) -> HttpResponse:
 
 @requires(Can.DESK_READ)
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    return _pdf(_review(pk))
+    return _pdf(_review(request, pk))
 
 
 @requires(Can.DESK_READ)
 def invite_ics(request: HttpRequest, pk: int) -> HttpResponse:
-    review = _review(pk)
+    review = _review(request, pk)
     try:
         body = services.invite(review)
     except ValidationError as error:
@@ -267,10 +260,8 @@ def invite_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _published(request: HttpRequest):
-    client_id = contact_client_id(request.user)
-    if client_id is None:
-        raise Http404("Not found.")
-    return Review.objects.filter(client_id=client_id, status=Review.Status.HELD, published_at__isnull=False)
+    """A contact's company's published reports (`Review.objects.visible_to`); nothing for anybody else."""
+    return Review.objects.visible_to(request.user)
 
 
 @requires(Can.PORTAL)

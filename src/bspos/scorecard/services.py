@@ -6,7 +6,7 @@ Aggregates run in the database; Python only divides a handful of totals and comp
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum, Value
@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from bspos.agreements.models import Agreement
 from bspos.clients.models import Client, ClientStatus, Contact
+from bspos.core.business_time import BusinessClock
+from bspos.core.dates import add_months, month_span, month_start, months_ending, next_month, previous_month
 from bspos.core.dates import month_end as month_last_day
-from bspos.core.dates import month_span, months_ending, previous_month
-from bspos.core.money import maybe_places
+from bspos.core.money import maybe_places, to_places
 from bspos.money import reports
 from bspos.money.models import Invoice, InvoiceKind
 from bspos.people.models import Role, User
@@ -26,6 +27,8 @@ from bspos.reviews.models import Review
 from bspos.scorecard.models import STEP_FIELDS, STEPS, Opportunity
 from bspos.scorecard.questions import PHASES, QUESTIONS
 from bspos.servicedesk.models import InternalCategory, Ticket, TimeEntry
+from bspos.sla.models import BusinessCalendar
+from bspos.sla.services import business_clock
 
 
 def _d(value, places: str = "0.1") -> Decimal | None:
@@ -33,18 +36,57 @@ def _d(value, places: str = "0.1") -> Decimal | None:
 
 
 def _span(months: list[date]) -> tuple[datetime, datetime]:
+    """The window of whole months as an aware [start, end)."""
     return month_span(months[0])[0], month_span(months[-1])[1]
 
 
 def _month_key(value) -> date:
+    """A database month (TruncMonth gives an aware datetime or a date) as the first day of that month."""
     if isinstance(value, datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        return value.date().replace(day=1)
-    return value.replace(day=1)
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return month_start(value)
 
 
-def weekdays(first: date, last: date) -> int:
-    return sum(1 for n in range((last - first).days + 1) if (first + timedelta(days=n)).weekday() < 5)
+# --- working time: what utilisation and founder hours are measured against ----------------------------------------
+
+OFFICE_HOURS = [(weekday, 9 * 60, 17 * 60) for weekday in range(5)]  # with no calendar set up: Mon–Fri 09–17
+
+
+@dataclass(frozen=True)
+class WorkingTime:
+    """The MSP's working calendar as a clock, and the working minutes of its week."""
+
+    clock: BusinessClock
+    weekly_minutes: int
+
+    def month_minutes(self, month: date) -> float:
+        """Business minutes of the calendar in the month (its holidays and closure days out)."""
+        start = datetime.combine(month_start(month), time.min, self.clock.zone)
+        end = datetime.combine(next_month(month), time.min, self.clock.zone)
+        return self.clock.minutes_between(start, end)
+
+    def weeks(self, month: date) -> Decimal:
+        """The month's working weeks: its business minutes ÷ the minutes of a full working week."""
+        return Decimal(self.month_minutes(month)) / self.weekly_minutes if self.weekly_minutes else Decimal(0)
+
+    def available_minutes(self, month: date, weekly_hours: Decimal) -> Decimal:
+        """A person's available minutes in the month: its working weeks at their contracted weekly hours."""
+        return self.weeks(month) * Decimal(weekly_hours or 0) * 60
+
+
+def working_time() -> WorkingTime:
+    """Which calendar a technician works by. People carry no calendar of their own, so everyone works by the MSP's
+    calendar: the business calendar most SLA plans count in (ties: the one created first), its public holidays
+    and closure days out. An installation with no calendar yet counts Monday–Friday 09:00–17:00 in its own time
+    zone, without holidays."""
+    calendar = (BusinessCalendar.objects.annotate(plans=Count("sla_plans")).order_by("-plans", "pk")
+                .prefetch_related("working_hours", "extra_holidays").first())
+    if calendar is None:
+        return WorkingTime(BusinessClock(str(timezone.get_default_timezone()), OFFICE_HOURS),
+                           sum(end - start for _day, start, end in OFFICE_HOURS))
+    weekly = sum((h.ends.hour * 60 + h.ends.minute if h.ends else 1440) - (h.starts.hour * 60 + h.starts.minute)
+                 for h in calendar.working_hours.all())
+    return WorkingTime(business_clock(calendar), weekly)
 
 
 # --- the business scorecard (seed 000) -------------------------------------------------------------------------
@@ -167,10 +209,11 @@ def tickets_by_month(months: list[date]) -> dict[date, dict]:
         owner_escalated=Count("pk", filter=escalated & owners))}
 
 
-def monthly_series(months: list[date], work: list[dict] | None = None,
-                   tickets: dict[date, dict] | None = None) -> dict[str, dict[date, Decimal | None]]:
+def monthly_series(months: list[date], work: list[dict] | None = None, tickets: dict[date, dict] | None = None,
+                   working: WorkingTime | None = None) -> dict[str, dict[date, Decimal | None]]:
     """Per month: revenue per client, escalation rate, scope creep, founder hours, utilisation, logo churn."""
     work = work if work is not None else work_by_person_month(months)
+    working = working or working_time()
     tickets = tickets if tickets is not None else tickets_by_month(months)
     series: dict[str, dict[date, Decimal | None]] = {key: {} for key in (
         "revenue_per_client", "escalation_rate", "scope_creep", "founder_hours", "utilisation", "logo_churn",
@@ -213,9 +256,9 @@ def monthly_series(months: list[date], work: list[dict] | None = None,
         series["escalation_rate"][m] = _d(Decimal(tk["escalated"] * 100) / tk["total"]) if tk and tk["total"] else None
         minutes = (tm or {}).get("ticket_minutes") or 0
         series["scope_creep"][m] = _d(Decimal((tm or {}).get("out_of_scope") or 0) * 100 / minutes) if minutes else None
-        days = weekdays(m, month_last_day(m))
-        series["founder_hours"][m] = _d(Decimal(tm["owner"] or 0) / 60 / (Decimal(days) / 5)) if tm else None
-        available = (capacity or 0) * days / 5 * 60
+        weeks = working.weeks(m)
+        series["founder_hours"][m] = _d(Decimal(tm["owner"] or 0) / 60 / weeks) if tm and weeks else None
+        available = working.available_minutes(m, capacity or 0)
         series["utilisation"][m] = _d(Decimal(tm["productive"] or 0) * 100 / available) \
             if tm and available else None
         base = active_at.get(m) or 0
@@ -246,9 +289,12 @@ def _active_clients_at(months: list[date]) -> dict[date, int]:
     return {m: counts[f"m{index}"] for index, m in enumerate(months)}
 
 
-def utilisation_per_person(months: list[date], work: list[dict] | None = None) -> list[dict]:
-    """Productive (ticket) minutes ÷ available business minutes, per technician per month, against 70-80%."""
+def utilisation_per_person(months: list[date], work: list[dict] | None = None,
+                           working: WorkingTime | None = None) -> list[dict]:
+    """Productive (ticket) minutes ÷ available minutes (the business hours of the MSP's calendar at the person's
+    weekly hours, `working_time`), per technician per month, against 70-80%."""
     work = work if work is not None else work_by_person_month(months)
+    working = working or working_time()
     staff = {u.pk: u for u in User.objects.filter(role=Role.TECHNICIAN)}
     people: dict[int, dict] = {}
     for row in work:
@@ -256,7 +302,7 @@ def utilisation_per_person(months: list[date], work: list[dict] | None = None) -
         if user is None or not row["ticket_minutes"]:
             continue
         m = row["month"]
-        available = user.weekly_hours * weekdays(m, month_last_day(m)) / 5 * 60
+        available = working.available_minutes(m, user.weekly_hours)
         person = people.setdefault(user.pk, {"name": str(user), "months": {}})
         person["months"][m] = _d(Decimal(row["ticket_minutes"]) * 100 / available) if available else None
     result = []
@@ -324,7 +370,7 @@ def diagnostic_signals(months: list[date], margin: reports.MarginReport, series:
 
     recent = months[-3:]  # compare clients over the same recent quarter, both groups served throughout it
     recent_start, recent_end = _span(recent)
-    year_ago = recent[0].replace(year=recent[0].year - 1)
+    year_ago = add_months(recent[0], -12)
     served = Q(client__churned_on__isnull=True) | Q(client__churned_on__gt=month_last_day(recent[-1]))
     new = Q(client__client_since__gte=year_ago, client__client_since__lt=recent[0])
     old = Q(client__client_since__lt=year_ago)
@@ -444,7 +490,7 @@ def score_answers(answers: dict[str, int]) -> dict[str, int]:
     scores = {}
     for letter, _, questions in PHASES:
         got = sum(min(max(int(answers.get(q.code, 0)), 0), 4) for q in questions)
-        scores[letter] = round(got * 100 / (4 * len(questions)))
+        scores[letter] = int(to_places(Decimal(got * 100) / (4 * len(questions)), "1"))
     return scores
 
 
@@ -507,7 +553,8 @@ def readiness_suggestions(context: dict) -> dict[str, tuple[int, str]]:
                                                                           "between technicians.")
     funnel_steps = context["funnel"]["steps"]
     running = sum(1 for s in funnel_steps if s["reached"])
-    suggestions["a3"] = (round(running * 4 / len(funnel_steps)), f"Leads reached {running} of the 6 steps this year.")
+    suggestions["a3"] = (int(to_places(Decimal(running * 4) / len(funnel_steps), "1")),
+                         f"Leads reached {running} of the 6 steps this year.")
     for key, code in (("sales_cycle", "a7"), ("tenure", "a8"), ("founder_hours", "e5"), ("gross_margin", "e7")):
         figure = figures[key]
         if figure.value is not None:
@@ -533,10 +580,10 @@ def readiness_suggestions(context: dict) -> dict[str, tuple[int, str]]:
 def owner_view(months: list[date], today: date) -> dict:
     """Everything on the owner's page, for the given window of complete months."""
     margin = reports.margin_report(months)
-    work, tickets = work_by_person_month(months), tickets_by_month(months)
-    series = monthly_series(months, work, tickets)
+    work, tickets, working = work_by_person_month(months), tickets_by_month(months), working_time()
+    series = monthly_series(months, work, tickets, working)
     card = scorecard(months, margin, today, work)
-    utilisation = utilisation_per_person(months, work)
+    utilisation = utilisation_per_person(months, work, working)
     consistency = resolution_consistency(months)
     signals = diagnostic_signals(months, margin, series, work, tickets)
     totals = reports.combined(margin.series)

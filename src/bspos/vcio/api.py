@@ -10,15 +10,17 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Path, Router, Schema, Status
+from ninja import Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
 from bspos.clients.models import Client
 from bspos.core.api import MAX_ID, Id, Pages, existing, money, save_validated, staff_read, staff_write, text
 from bspos.core.dates import quarter_start
+from bspos.core.filters import api_filter, query_schema
 from bspos.core.permissions import Can
 from bspos.vcio import matrix, services
+from bspos.vcio.filters import AssessmentFilter, RoadmapFilter
 from bspos.vcio.models import Assessment, AssessmentTemplate, Party, QuestionnaireLink, RoadmapItem
 
 router = Router(tags=["vcio"])
@@ -92,15 +94,21 @@ def _summary(assessment: Assessment, detail: bool = False) -> dict:
     return row
 
 
+AssessmentQuery = query_schema(AssessmentFilter, "AssessmentQuery")
+RoadmapQuery = query_schema(RoadmapFilter, "RoadmapQuery")
+
+
+def _assessment(request, assessment_id: int) -> Assessment:
+    return get_object_or_404(Assessment.objects.visible_to(request.user).select_related("template"), pk=assessment_id)
+
+
 @router.get("/assessments", response=list[AssessmentOut])
 @paginate(Pages)
-def list_assessments(request, client_id: Id | None = None):
+def list_assessments(request, filters: Query[AssessmentQuery]):
     staff_read(request)
-    assessments = Assessment.objects.select_related("template").prefetch_related("answers", "targets").order_by(
-        "-created_at", "-id")
-    if client_id:
-        assessments = assessments.filter(client_id=client_id)
-    return [_summary(a) for a in assessments]
+    assessments = Assessment.objects.visible_to(request.user).select_related("template").prefetch_related(
+        "answers", "targets").order_by("-created_at", "-id")
+    return [_summary(a) for a in api_filter(AssessmentFilter, request, assessments)]
 
 
 class AssessmentIn(Schema):
@@ -120,7 +128,7 @@ def create_assessment(request, payload: AssessmentIn):
 @router.get("/assessments/{assessment_id}", response=AssessmentDetailOut)
 def get_assessment(request, assessment_id: int = PathId):
     staff_read(request)
-    return _summary(get_object_or_404(Assessment.objects.select_related("template"), pk=assessment_id), detail=True)
+    return _summary(_assessment(request, assessment_id), detail=True)
 
 
 class AnswerIn(Schema):
@@ -138,7 +146,7 @@ class AnswersIn(Schema):
 def put_answers(request, payload: AnswersIn, assessment_id: int = PathId):
     """Set answers (a value from the template's scale, or not_applicable), with evidence; all or nothing."""
     staff_write(request, Can.VCIO)
-    assessment = get_object_or_404(Assessment.objects.select_related("template"), pk=assessment_id)
+    assessment = _assessment(request, assessment_id)
     codes = {q["code"] for area in assessment.template.data["areas"] for q in area["questions"]}
     posted = {}
     for answer in payload.answers:
@@ -159,7 +167,7 @@ class TargetsIn(Schema):
 @router.put("/assessments/{assessment_id}/targets", response=AssessmentDetailOut)
 def put_targets(request, payload: TargetsIn, assessment_id: int = PathId):
     staff_write(request, Can.VCIO)
-    assessment = get_object_or_404(Assessment.objects.select_related("template"), pk=assessment_id)
+    assessment = _assessment(request, assessment_id)
     areas = {area["code"] for area in assessment.template.data["areas"]}
     unknown = sorted(set(payload.targets) - areas)
     if unknown:
@@ -183,7 +191,7 @@ class LinkOut(Schema):
 def create_link(request, payload: LinkIn, assessment_id: int = PathId):
     """A questionnaire link for the CEO; the URL (with its token) is in this response only."""
     staff_write(request, Can.VCIO)
-    assessment = get_object_or_404(Assessment, pk=assessment_id)
+    assessment = _assessment(request, assessment_id)
     if assessment.status != Assessment.Status.OPEN:
         raise ValidationError("The assessment is closed.")
     link, token = services.create_link(assessment, sent_to=payload.sent_to, by=request.user, days=payload.days)
@@ -251,14 +259,10 @@ def _save_item(item: RoadmapItem, data: dict) -> RoadmapItem:
 
 @router.get("/roadmap-items", response=list[RoadmapOut])
 @paginate(Pages)
-def list_roadmap(request, client_id: Id | None = None, status: RoadmapItem.Status | None = None):
+def list_roadmap(request, filters: Query[RoadmapQuery]):
     staff_read(request)
-    items = RoadmapItem.objects.order_by("quarter", "priority", "id")
-    if client_id:
-        items = items.filter(client_id=client_id)
-    if status:
-        items = items.filter(status=status)
-    return items
+    items = RoadmapItem.objects.visible_to(request.user).order_by("quarter", "priority", "id")
+    return api_filter(RoadmapFilter, request, items)
 
 
 @router.post("/roadmap-items", response={201: RoadmapOut})
@@ -270,14 +274,14 @@ def create_roadmap_item(request, payload: RoadmapIn):
 @router.patch("/roadmap-items/{item_id}", response=RoadmapOut)
 def update_roadmap_item(request, payload: RoadmapPatch, item_id: int = PathId):
     staff_write(request, Can.VCIO)
-    return _save_item(get_object_or_404(RoadmapItem, pk=item_id),
+    return _save_item(get_object_or_404(RoadmapItem.objects.visible_to(request.user), pk=item_id),
                       {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None})
 
 
 @router.delete("/roadmap-items/{item_id}", response={204: None})
 def delete_roadmap_item(request, item_id: int = PathId):
     staff_write(request, Can.VCIO)
-    get_object_or_404(RoadmapItem, pk=item_id).delete()
+    get_object_or_404(RoadmapItem.objects.visible_to(request.user), pk=item_id).delete()
     return Status(204, None)
 
 

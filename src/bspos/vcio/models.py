@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from bspos.clients.models import Client
+from bspos.core.querysets import ClientOwnedQuerySet
 
 
 class AssessmentTemplate(models.Model):
@@ -32,6 +33,8 @@ class AssessmentTemplate(models.Model):
 
 
 class Assessment(models.Model):
+    """One run of a framework for a client; its contacts read it in the portal ("Our IT plan")."""
+
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         CLOSED = "closed", "Closed"
@@ -43,6 +46,8 @@ class Assessment(models.Model):
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ClientOwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -115,6 +120,12 @@ class RoadmapStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class RoadmapQuerySet(ClientOwnedQuerySet):
+    def contact_filter(self) -> Q:
+        """A client's contacts see their roadmap without the items that were dropped."""
+        return ~Q(status=RoadmapStatus.CANCELLED)
+
+
 class RoadmapItem(models.Model):
     """An action plan item for a client: from an assessment's weak answer or added by hand."""
 
@@ -137,6 +148,8 @@ class RoadmapItem(models.Model):
     owner = models.ForeignKey("Party", null=True, blank=True, on_delete=models.SET_NULL, related_name="roadmap",
                               help_text="The party of the client's virtual IT department that carries it out.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+
+    objects = RoadmapQuerySet.as_manager()
 
     class Meta:
         ordering = ["quarter", "priority", "pk"]
@@ -163,6 +176,8 @@ class Party(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CLIENT)
     position = models.PositiveSmallIntegerField(default=0)
 
+    objects = ClientOwnedQuerySet.as_manager()
+
     class Meta:
         ordering = ["client", "position", "name"]
         constraints = [models.UniqueConstraint(fields=["client", "name"], name="one_party_name_per_client")]
@@ -184,6 +199,8 @@ class Responsibility(models.Model):
     area = models.CharField(max_length=50, help_text="Code of an area in the responsibility library.")
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="responsibilities")
     role = models.CharField(max_length=1, choices=Role.choices)
+
+    objects = ClientOwnedQuerySet.as_manager()
 
     class Meta:
         constraints = [

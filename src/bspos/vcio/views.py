@@ -1,6 +1,5 @@
 """vCIO pages: assessments (workshop answers, targets, radar, history), and the CEO's no-login questionnaire."""
 
-import csv
 import math
 
 from django.contrib import messages
@@ -16,9 +15,11 @@ from django.views.decorators.http import require_POST
 
 from bspos.catalogue.models import Service, SevenCArea
 from bspos.clients.models import Client
+from bspos.core import csvwriter
 from bspos.core.dates import next_quarter
 from bspos.core.permissions import Can, can, contact_client_id, requires
 from bspos.vcio import matrix, services
+from bspos.vcio.filters import AssessmentFilter
 from bspos.vcio.forms import RoadmapItemForm
 from bspos.vcio.models import Assessment, AssessmentTemplate, Party, RoadmapItem
 
@@ -44,13 +45,12 @@ def radar(areas: list[services.AreaScore], size: int = 320) -> dict:
 
 @requires(Can.DESK_READ)
 def assessment_list(request: HttpRequest) -> HttpResponse:
-    assessments = Assessment.objects.select_related("client", "template", "started_by")
-    client_id = request.GET.get("client", "")
-    if client_id.isdigit():
-        assessments = assessments.filter(client_id=int(client_id))
-    page = Paginator(assessments, 50).get_page(request.GET.get("page"))
+    filters = AssessmentFilter(request.GET, Assessment.objects.visible_to(request.user).select_related(
+        "client", "template", "started_by"), request=request)
+    page = Paginator(filters.qs, 50).get_page(request.GET.get("page"))
+    chosen = filters.form.cleaned_data.get("client") if filters.is_valid() else None
     return render(request, "vcio/list.html", {
-        "page": page, "client_id": client_id, "can_edit": can(request.user, Can.VCIO),
+        "page": page, "filter": filters, "chosen": chosen, "can_edit": can(request.user, Can.VCIO),
         "clients": Client.objects.exclude(status="churned").order_by("name").values_list("pk", "name"),
         "templates": AssessmentTemplate.objects.order_by("key", "-version")})
 
@@ -70,7 +70,8 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
 
 @requires(Can.DESK_READ)
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = get_object_or_404(Assessment.objects.select_related("client", "template"), pk=pk)
+    assessment = get_object_or_404(Assessment.objects.visible_to(request.user).select_related("client", "template"),
+                                   pk=pk)
     areas, overall = services.assessment_scores(assessment)
     answers = {a.question: a for a in assessment.answers.all()}
     sections = [{"area": area, "score": score, "questions": [
@@ -220,16 +221,14 @@ def responsibility_matrix(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @requires(Can.DESK_READ)
 def matrix_csv(request: HttpRequest, client_id: int) -> HttpResponse:
+    """The matrix as a spreadsheet; party names are cells like any other (a formula is written as text)."""
     company = get_object_or_404(Client, pk=client_id)
     parties = matrix.parties_of(company)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="responsibility-matrix-{company.pk}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["7C area", "responsibility area", "accountable", *[p.name for p in parties]])
-    for row in _matrix_rows(company, parties):
-        accountable = next((c["party"].name for c in row["cells"] if c["role"] == "A"), "CEO (no one else)")
-        writer.writerow([row["group"], row["name"], accountable, *[c["role"] for c in row["cells"]]])
-    return response
+    rows = ([row["group"], row["name"],
+             next((c["party"].name for c in row["cells"] if c["role"] == "A"), "CEO (no one else)"),
+             *[c["role"] for c in row["cells"]]] for row in _matrix_rows(company, parties))
+    header = ["7C area", "responsibility area", "accountable", *[csvwriter.cell(p.name) for p in parties]]  # data
+    return csvwriter.download(f"responsibility-matrix-{company.pk}", header, rows)
 
 
 @requires(Can.DESK_READ)
@@ -253,15 +252,17 @@ THIN_COVERAGE = 2  # an area with fewer active services than this is covered thi
 def portal_plan(request: HttpRequest) -> HttpResponse:
     """A client contact's read-only view of their own company's assessments, roadmap, budget and matrix."""
     company = get_object_or_404(Client, pk=contact_client_id(request.user) or 0)
+    user = request.user
     assessments = []
-    for assessment in company.assessments.select_related("template").prefetch_related("answers", "targets"):
+    for assessment in Assessment.objects.visible_to(user).select_related("template").prefetch_related(
+            "answers", "targets"):
         areas, overall = services.assessment_scores(assessment)
         assessments.append({"assessment": assessment, "areas": areas, "overall": overall})
-    parties = list(company.parties.all())
+    parties = list(Party.objects.visible_to(user))
     year = timezone.localdate().year
     return render(request, "vcio/portal_plan.html", {
-        "client": company, "assessments": assessments, "items": company.roadmap.exclude(
-            status=RoadmapItem.Status.CANCELLED), "budget": services.budget_by_year(company, [year, year + 1]),
+        "client": company, "assessments": assessments, "items": RoadmapItem.objects.visible_to(user),
+        "budget": services.budget_by_year(company, [year, year + 1]),
         "parties": parties, "rows": _matrix_rows(company, parties) if parties else []})
 
 

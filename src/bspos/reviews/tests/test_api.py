@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from bspos.api.services import create_token
 from bspos.people.models import Role, User
+from bspos.reviews import services
 from bspos.reviews.models import Review
 from bspos.reviews.tests.builders import company, history, vcio
 from bspos.vcio.models import RoadmapItem
@@ -21,6 +22,7 @@ def bearer(user: User, scope: str = "write") -> dict:
 def test_a_review_through_the_api(client):
     acme = company()
     history(acme)
+    services.plan_reviews()  # the daily run plans the review of a client made active without the service
     auth = bearer(vcio())
     listed = client.get("/api/v1/reviews?show=planned", **auth).json()
     review_id = next(row["id"] for row in listed["items"] if row["client_id"] == acme.pk)

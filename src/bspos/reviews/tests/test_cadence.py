@@ -10,7 +10,7 @@ from django.utils import timezone
 from bspos.clients.models import Client, ClientStatus
 from bspos.reviews import selectors, services
 from bspos.reviews.models import Review
-from bspos.reviews.tests.builders import TODAY, company, history, ticket
+from bspos.reviews.tests.builders import TODAY, company, history, ticket, vcio
 
 pytestmark = pytest.mark.django_db
 
@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 def test_an_active_client_gets_its_first_review_90_days_after_onboarding_and_only_one(db):
     acme = company(since=date(2026, 9, 1))
     Client.objects.create(name="Prospect Co", status=ClientStatus.PROSPECT)
-    assert services.plan_reviews(TODAY) == 1
-    assert services.plan_reviews(TODAY) == 0  # planning again duplicates nothing
+    assert services.plan_reviews() == 1
+    assert services.plan_reviews() == 0  # planning again duplicates nothing
     review = Review.objects.get()
     assert (review.client, review.due_on, review.status, review.vcio) == (acme, date(2026, 11, 30), "planned",
                                                                          acme.account_manager)
@@ -27,7 +27,7 @@ def test_an_active_client_gets_its_first_review_90_days_after_onboarding_and_onl
 
 def test_holding_a_review_plans_the_next_one_90_days_later(db):
     acme = company(since=date(2026, 6, 1))
-    services.plan_reviews(TODAY)
+    services.plan_reviews()
     first = Review.objects.get()
     services.hold(first, held_on=date(2026, 8, 25), today=TODAY)
     first.refresh_from_db()
@@ -48,20 +48,20 @@ def test_a_review_held_late_is_not_on_time_and_a_missed_one_counts_against_compl
     services.mark_missed(Review.objects.get(client=missed))
     assert not Review.objects.get(client=late, status="held").on_time
     quarters = {q["label"]: q for q in selectors.completion_by_quarter(Review.objects.all(), TODAY)}
-    q3 = quarters["Q3 2026"]
+    q3 = quarters["2026 Q3"]
     assert (q3["due"], q3["on_time"], q3["late"], q3["missed"], q3["rate"]) == (3, 1, 1, 1, Decimal("33.3"))
     assert not q3["meets_line"]
     # The next reviews fall due in Q4 (13 and 14 Nov, 13 Nov for the missed one): overdue now, so due.
-    q4 = quarters["Q4 2026"]
+    q4 = quarters["2026 Q4"]
     assert (q4["due"], q4["on_time"]) == (3, 0)
-    assert list(quarters) == ["Q1 2026", "Q2 2026", "Q3 2026", "Q4 2026"]
+    assert list(quarters) == ["2026 Q1", "2026 Q2", "2026 Q3", "2026 Q4"]
 
 
 def test_eight_of_ten_held_on_time_meets_the_80_percent_line(db):
     for index in range(10):
         review = Review.objects.create(client=company(f"Client {index}"), due_on=date(2026, 9, 30))
         services.hold(review, held_on=date(2026, 9, 30) + timedelta(days=0 if index < 8 else 3), today=TODAY)
-    q3 = next(q for q in selectors.completion_by_quarter(Review.objects.all(), TODAY) if q["label"] == "Q3 2026")
+    q3 = next(q for q in selectors.completion_by_quarter(Review.objects.all(), TODAY) if q["label"] == "2026 Q3")
     assert q3["rate"] == 80 and q3["meets_line"]
 
 
@@ -94,7 +94,7 @@ def test_overdue_due_soon_and_scheduled_lists(db):
     soon = Review.objects.create(client=company("Soon"), due_on=TODAY + timedelta(days=10),
                                  scheduled_at=timezone.now() + timedelta(days=9))
     Review.objects.create(client=company("Later"), due_on=TODAY + timedelta(days=60))
-    reviews = selectors.reviews_for()
+    reviews = selectors.reviews_for(vcio())
     counts = selectors.cadence_counts(reviews, TODAY)
     assert (counts["overdue"], counts["due"], counts["scheduled"]) == (1, 1, 1)
     assert list(selectors.cadence_list(reviews, "overdue", TODAY)) == [overdue]

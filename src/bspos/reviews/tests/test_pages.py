@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from bspos.clients.models import Contact
 from bspos.people.models import Role, User
+from bspos.reviews import services
 from bspos.reviews.models import Recommendation, Review
 from bspos.reviews.tests.builders import company, history, vcio
 
@@ -32,9 +33,10 @@ def acme():
 
 
 def test_the_vcio_schedules_sends_the_invite_holds_and_publishes_the_review(client, acme):
+    services.plan_reviews()  # as the daily `bspos plan-reviews` does
     client.force_login(vcio())
     page = client.get(reverse("reviews:cadence") + "?show=planned").content.decode()
-    review = Review.objects.get(client=acme, status="planned")  # planned when the page was opened
+    review = Review.objects.get(client=acme, status="planned")
     assert "Acme Ltd" in page and "Completion per quarter" in page
 
     bad = client.post(reverse("reviews:action", args=[review.pk, "schedule"]), {"scheduled_at": "next tuesday"})
