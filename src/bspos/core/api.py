@@ -18,7 +18,7 @@ from ninja.errors import ValidationError as RequestValidationError
 from ninja.pagination import PageNumberPagination
 from pydantic import AfterValidator, AwareDatetime, Field
 
-from bspos.core.permissions import Can, can, require
+from bspos.core.permissions import Can, can, is_client_contact, require
 
 MAX_ID = 2**63 - 1
 MAX_INT = 2**31 - 1
@@ -98,7 +98,7 @@ def require_write(request: HttpRequest, capability: Can) -> None:
 def staff_read(request: HttpRequest) -> None:
     """Reading MSP-wide data: a client contact meets 404 (nothing leaks), other roles without it 403."""
     if not can(request.user, Can.DESK_READ):
-        if can(request.user, Can.PORTAL):
+        if is_client_contact(request.user):
             raise Http404("Not found.")
         require(request.user, Can.DESK_READ)
 

@@ -52,6 +52,11 @@ def require(user: User, capability: Can) -> None:
         raise PermissionDenied(f"Your role cannot do this ({capability}).")
 
 
+def is_client_contact(user: User) -> bool:
+    """A client contact's login, with or without its Contact row: on MSP pages they meet 404, never 403."""
+    return user.is_authenticated and user.role == Role.CLIENT_CONTACT
+
+
 def contact_client_id(user: User) -> int | None:
     """The company of a client contact; None for anyone else (or a contact without one)."""
     if not can(user, Can.PORTAL):
@@ -72,7 +77,7 @@ def requires(capability: Can):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not can(request.user, capability):
-                if can(request.user, Can.PORTAL):
+                if is_client_contact(request.user) and capability != Can.PORTAL:
                     raise Http404("Not found.")
                 raise PermissionDenied(f"Your role cannot do this ({capability}).")
             return view(request, *args, **kwargs)
