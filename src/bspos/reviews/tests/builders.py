@@ -98,7 +98,8 @@ def history(client: Client) -> dict:
                                one_time=Decimal("900.00"), status=RoadmapStatus.DONE)
     Invoice.objects.create(client=client, status=InvoiceStatus.ISSUED, number=next(_numbers),
                            period_start=date(2026, 8, 1), period_end=date(2026, 8, 31), issued_on=date(2026, 9, 1),
-                           subtotal=Decimal("500.00"), total=Decimal("500.00"))
+                           subtotal=Decimal("500.00"), total=Decimal("500.00"), currency="GBP",
+                           bill_to_name=client.name)  # an issued invoice carries its own copy of the details
     Invoice.objects.create(client=client, status=InvoiceStatus.DRAFT, period_start=date(2026, 9, 1),
                            period_end=date(2026, 9, 30), subtotal=Decimal("700.00"), total=Decimal("700.00"))
     return {"old": old, "lapsed": lapsed}
