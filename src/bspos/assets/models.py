@@ -75,8 +75,14 @@ class Asset(models.Model):
             errors["warranty_expires"] = "The warranty cannot end before the purchase date."
         if self.site_id and self.client_id and self.site.client_id != self.client_id:
             errors["site"] = "The site belongs to another client."
+        if self.rmm_id and Asset.objects.filter(rmm_id=self.rmm_id).exclude(pk=self.pk).exists():
+            errors["rmm_id"] = "Another asset already has this RMM id."
         if errors:
             raise ValidationError(errors)
+
+    def validate_constraints(self, exclude=None) -> None:
+        """Every constraint's rule is stated by `clean` with a clear message and enforced by the database; checking
+        them again here would cost a query each."""
 
     def __str__(self) -> str:
         return self.name

@@ -1,6 +1,7 @@
 """The back office for clients, sites and contacts: every save and delete goes through clients.services."""
 
 from django.contrib import admin
+from django.db import models
 
 from bspos.clients import services
 from bspos.clients.models import Client, Contact, Site
@@ -54,6 +55,7 @@ class ClientAdmin(ServiceAdmin):
     list_select_related = ["account_manager"]
     autocomplete_fields = ["account_manager"]
     inlines = [SiteInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def create(self, by, values):
         return services.create_client(by=by, **values)

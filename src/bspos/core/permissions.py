@@ -42,14 +42,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
 def can(user: User, capability: Can) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    if capability == Can.PORTAL and user.role == Role.CLIENT_CONTACT and getattr(user, "contact", None) is None:
-        return False  # a contact login whose Contact row is gone reaches no company's data (403, never a 500)
     return capability in ROLE_CAPABILITIES.get(user.role, frozenset())
 
 
 def require(user: User, capability: Can) -> None:
     if not can(user, capability):
         raise PermissionDenied(f"Your role cannot do this ({capability}).")
+    if capability == Can.PORTAL and contact_client_id(user) is None:  # its Contact row was deleted: no company
+        raise PermissionDenied("This login is no longer linked to a contact of a client; ask your IT provider.")
 
 
 def is_client_contact(user: User) -> bool:
@@ -80,6 +80,7 @@ def requires(capability: Can):
                 if is_client_contact(request.user) and capability != Can.PORTAL:
                     raise Http404("Not found.")
                 raise PermissionDenied(f"Your role cannot do this ({capability}).")
+            require(request.user, capability)
             return view(request, *args, **kwargs)
 
         return wrapper

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from bspos.core.permissions import Can, can, requires
 from bspos.imports import services
+from bspos.imports.filters import ImportRunFilter
 from bspos.imports.forms import UploadForm
 from bspos.imports.models import ImportRun
 from bspos.imports.services import KINDS, FileRefused
@@ -35,13 +36,10 @@ def upload(request: HttpRequest) -> HttpResponse:
             form.add_error("file", " ".join(error.messages))
         else:
             return redirect("imports:run", pk=run.pk)
-    runs = ImportRun.objects.select_related("uploaded_by").defer("content")
-    kind = request.GET.get("kind", "")
-    if kind in KINDS:
-        runs = runs.filter(kind=kind)
-    page = Paginator(runs, 25).get_page(request.GET.get("page"))
+    runs = ImportRunFilter(request.GET, ImportRun.objects.select_related("uploaded_by").defer("content"))
+    page = Paginator(runs.qs, 25).get_page(request.GET.get("page"))
     return render(request, "imports/upload.html", {
-        "form": form, "page": page, "kind": kind,
+        "form": form, "page": page, "filter": runs,
         "kinds": [(k.name, k.columns, sorted(k.required)) for k in KINDS.values()]})
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bspos.clients import services as client_services
 from bspos.clients.models import Client, ClientStatus
 from bspos.core.dates import last_month, months_ending
 from bspos.core.permissions import Can, requires
@@ -103,7 +104,7 @@ def opportunity_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
             with transaction.atomic():
                 setattr(opportunity, pending[0], today)
                 if pending[0] == "excitement_on" and opportunity.client_id is None:
-                    opportunity.client = _client_for(opportunity, today)
+                    opportunity.client = _client_for(opportunity, today, request.user)
                 opportunity.save()
             label = STEPS[STEP_FIELDS.index(pending[0])][1]
             messages.success(request, f"{opportunity.name} moved to {label}."
@@ -120,15 +121,14 @@ def opportunity_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     return redirect("scorecard:funnel")
 
 
-def _client_for(opportunity: Opportunity, today: date) -> Client:
+def _client_for(opportunity: Opportunity, today: date, by) -> Client:
     """A won lead becomes a client: the one of the same name (a prospect becomes active), or a new one."""
     client = Client.objects.filter(name__iexact=opportunity.name).first()
     if client is None:
-        return Client.objects.create(name=opportunity.name, status=ClientStatus.ACTIVE, client_since=today,
-                                     prospect_since=opportunity.awareness_on)
+        return client_services.create_client(by=by, name=opportunity.name, status=ClientStatus.ACTIVE,
+                                             client_since=today, prospect_since=opportunity.awareness_on)
     if client.status == ClientStatus.PROSPECT:
-        client.status, client.client_since = ClientStatus.ACTIVE, client.client_since or today
-        client.save(update_fields=["status", "client_since"])
+        client_services.change_client_status(by=by, client=client, status=ClientStatus.ACTIVE, on=today)
     return client
 
 

@@ -62,4 +62,4 @@ def test_a_contact_login_without_its_contact_row_is_refused_not_a_500(client):
     assert client.post(reverse("portal:new"), {"subject": "Help", "description": "x"}).status_code == 403
     response = client.post("/api/v1/tickets", json.dumps({"subject": "Help", "description": "x"}),
                            content_type="application/json")
-    assert response.status_code in (403, 404) and response.json()["detail"]
+    assert response.status_code == 403 and "no longer linked to a contact" in response.json()["detail"]

@@ -65,3 +65,15 @@ def test_importing_time_needs_the_right_to_correct_everybodys_time(client, db):
     page = upload(client, b"technician,started_at,minutes\n", kind="time").content.decode()
     assert "cannot import time" in page and not ImportRun.objects.exists()
     assert upload(client, GOOD).status_code == 302  # clients: fine for a vCIO
+
+
+def test_past_imports_filter_by_kind_and_a_bad_value_is_ignored_with_a_message(client, db):
+    client.force_login(manager(db))
+    upload(client, GOOD)
+    upload(client, b"client,first_name\nAcme Dental,Alice\n", kind="contacts")
+    clients_run, contacts_run = (reverse("imports:run", args=[ImportRun.objects.get(kind=kind).pk])
+                                 for kind in ("clients", "contacts"))
+    contacts_only = client.get(reverse("imports:upload"), {"kind": "contacts"}).content.decode()
+    assert contacts_run in contacts_only and clients_run not in contacts_only
+    ignored = client.get(reverse("imports:upload"), {"kind": "bogus\x00"}).content.decode()
+    assert "Some filters were ignored" in ignored and clients_run in ignored and contacts_run in ignored
