@@ -455,6 +455,7 @@ def update_billing_settings(*, by: User | None, **changes) -> BillingSettings:
             setattr(settings, name, value)
         settings.full_clean()
         settings.save()
+        settings.refresh_from_db()
         record(by, settings, before)
     return settings
 
@@ -467,6 +468,7 @@ def add_tool_cost(*, by: User | None, client: Client, name: str, basis: str, uni
     cost.full_clean()
     with transaction.atomic():
         cost.save()
+        cost.refresh_from_db()
         record(by, cost, None)
     return cost
 
