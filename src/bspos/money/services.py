@@ -473,6 +473,19 @@ def add_tool_cost(*, by: User | None, client: Client, name: str, basis: str, uni
     return cost
 
 
+def update_tool_cost(*, by: User | None, tool_cost: ToolCost, **changes) -> ToolCost:
+    with transaction.atomic():
+        stored = ToolCost.objects.get(pk=tool_cost.pk)
+        before = snapshot(stored)
+        for name, value in changes.items():
+            setattr(tool_cost, name, value)
+        tool_cost.full_clean()
+        tool_cost.save()
+        tool_cost.refresh_from_db()
+        record(by, tool_cost, before)
+    return tool_cost
+
+
 def remove_tool_cost(*, by: User | None, tool_cost: ToolCost) -> None:
     with transaction.atomic():
         before, pk = snapshot(tool_cost), tool_cost.pk
