@@ -101,7 +101,8 @@ AgreementQuery = query_schema(AgreementFilter)
 def list_agreements(request, filters: Query[AgreementQuery]):
     """Agreements with the agreement list's filters: in force today unless `active=0` (or `active_on` a day)."""
     staff_read(request)
-    return api_filter(AgreementFilter, request, Agreement.objects.prefetch_related("included_services")
+    return api_filter(AgreementFilter, request, Agreement.objects.visible_to(request.user)
+                      .prefetch_related("included_services")
                       .order_by("client_id", "-start_date", "id"))
 
 

@@ -22,6 +22,7 @@ def _write(by: User | None, agreement: Agreement, changes: dict,
             setattr(agreement, name, value)
         agreement.full_clean()
         agreement.save()
+        agreement.refresh_from_db()  # stored values (amounts to the cent) for the audit and the caller
         if included_services is not None:  # the scope boundary: work on anything else is extra
             agreement.included_services.set(included_services)
         record(by, agreement, before)

@@ -24,6 +24,7 @@ def _save(by: User | None, row: Row, changes: dict) -> Row:
             setattr(row, name, value)
         row.full_clean()
         row.save()
+        row.refresh_from_db()  # stored values (amounts to the cent) for the audit and the caller
         record(by, row, before)
     return row
 

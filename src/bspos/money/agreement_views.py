@@ -24,7 +24,8 @@ CSV_HEADER = ["client", "name", "kind", "package", "unit_price", "quantity", "ho
 
 
 def _filtered(request: HttpRequest) -> PricedAgreementFilter:
-    agreements = Agreement.objects.select_related("client", "package").order_by("client__name", "-start_date", "pk")
+    agreements = (Agreement.objects.visible_to(request.user).select_related("client", "package")
+                  .order_by("client__name", "-start_date", "pk"))
     return PricedAgreementFilter(request.GET, agreements, request=request)
 
 

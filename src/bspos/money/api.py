@@ -82,7 +82,8 @@ def list_invoices(request, filters: Query[InvoiceQuery]):
     """Invoices and credit notes, with the invoice list's filters (`month` YYYY-MM, `status`, `kind`, `client`,
     `q` over the client's name); a bad value is a 422 naming it."""
     finance_read(request)
-    return api_filter(InvoiceFilter, request, Invoice.objects.order_by("-period_start", "client_id", "kind", "id"))
+    return api_filter(InvoiceFilter, request, Invoice.objects.visible_to(request.user)
+                      .order_by("-period_start", "client_id", "kind", "id"))
 
 
 @router.get("/invoices/{invoice_id}", response=InvoiceDetailOut)

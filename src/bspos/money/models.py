@@ -11,7 +11,14 @@ from django.db.models import Q
 from bspos.agreements.models import Agreement
 from bspos.catalogue.models import AppSubscription
 from bspos.clients.models import Client
+from bspos.core.querysets import ClientOwnedQuerySet
 from bspos.servicedesk.models import Ticket, TimeEntry
+
+
+class InvoicePartQuerySet(ClientOwnedQuerySet):
+    """Lines and time allocations belong to the invoice's client."""
+
+    client_field = "invoice__client"
 
 
 class BillingSettings(models.Model):
@@ -53,6 +60,8 @@ class ToolCost(models.Model):
     unit_cost = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(0)])
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
+
+    objects = ClientOwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["client", "name"]
@@ -111,6 +120,8 @@ class Invoice(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
 
+    objects = ClientOwnedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-period_start", "client__name"]
         constraints = [
@@ -158,6 +169,8 @@ class InvoiceLine(models.Model):
                                      related_name="+")
     ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
+    objects = InvoicePartQuerySet.as_manager()
+
     class Meta:
         ordering = ["invoice", "position"]
 
@@ -179,6 +192,8 @@ class TimeAllocation(models.Model):
     bucket = models.CharField(max_length=20, choices=Bucket.choices)
     minutes = models.PositiveIntegerField()
 
+    objects = InvoicePartQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(minutes__gt=0), name="allocation_minutes_positive"),
@@ -199,6 +214,8 @@ class Commission(models.Model):
     base = models.DecimalField(max_digits=12, decimal_places=2, help_text="Licence sales the commission is on.")
     rate = models.DecimalField(max_digits=5, decimal_places=2)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
+
+    objects = ClientOwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-period_start"]

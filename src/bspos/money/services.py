@@ -20,7 +20,7 @@ from bspos.audit.services import record, snapshot
 from bspos.catalogue.models import AppFee, AppSubscription, QuantityDiscount
 from bspos.clients.models import Client, Contact
 from bspos.core.dates import month_end as month_last_day
-from bspos.core.dates import month_span
+from bspos.core.dates import month_span, month_start
 from bspos.core.money import cents, hours
 from bspos.core.services import next_numbers
 from bspos.money import signals
@@ -311,7 +311,7 @@ def run_billing(month: date, *, by: User | None = None, regenerate: bool = False
     """Bill a month: one draft invoice per client. Idempotent: clients already invoiced are left alone,
     except that `regenerate` rebuilds drafts. A client whose data cannot be billed gets nothing and a problem;
     every other client is still billed (each client is its own transaction)."""
-    if month > timezone.localdate().replace(day=1):
+    if month > month_start(timezone.localdate()):
         raise ValidationError(f"{month:%Y-%m} has not started yet; bill a month that has begun or ended.")
     run = BillingRun.objects.create(month=month, by=by, regenerate=regenerate)
     result = RunResult(month)
@@ -455,6 +455,7 @@ def update_billing_settings(*, by: User | None, **changes) -> BillingSettings:
             setattr(settings, name, value)
         settings.full_clean()
         settings.save()
+        settings.refresh_from_db()
         record(by, settings, before)
     return settings
 
@@ -467,8 +468,22 @@ def add_tool_cost(*, by: User | None, client: Client, name: str, basis: str, uni
     cost.full_clean()
     with transaction.atomic():
         cost.save()
+        cost.refresh_from_db()
         record(by, cost, None)
     return cost
+
+
+def update_tool_cost(*, by: User | None, tool_cost: ToolCost, **changes) -> ToolCost:
+    with transaction.atomic():
+        stored = ToolCost.objects.get(pk=tool_cost.pk)
+        before = snapshot(stored)
+        for name, value in changes.items():
+            setattr(tool_cost, name, value)
+        tool_cost.full_clean()
+        tool_cost.save()
+        tool_cost.refresh_from_db()
+        record(by, tool_cost, before)
+    return tool_cost
 
 
 def remove_tool_cost(*, by: User | None, tool_cost: ToolCost) -> None:

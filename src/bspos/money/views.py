@@ -35,7 +35,8 @@ from bspos.money.services import (
 
 
 def _invoice_filter(request: HttpRequest) -> InvoiceFilter:
-    return InvoiceFilter(request.GET, Invoice.objects.select_related("client"), request=request)
+    return InvoiceFilter(request.GET, Invoice.objects.visible_to(request.user).select_related("client"),
+                         request=request)
 
 
 @requires(Can.FINANCE)
