@@ -11,7 +11,7 @@ from ninja.security import HttpBearer
 from pydantic import AwareDatetime, Field
 
 from bspos.assets.models import AssetType
-from bspos.core.api import Id, Pages, staff_read, staff_write, text
+from bspos.core.api import Id, Pages, Problem, staff_read, staff_write, text
 from bspos.core.filters import api_filter, query_schema
 from bspos.core.permissions import Can
 from bspos.intake import services
@@ -94,11 +94,6 @@ class IntakeOut(Schema):
     rejected: list[RejectedOut]
 
 
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
-
-
 def _from_alertmanager(alert: AmAlert, common: dict) -> services.Incoming:
     labels, notes = {**common, **alert.labels}, alert.annotations
     title = notes.get("summary") or labels.get("alertname") or ""
@@ -130,7 +125,7 @@ def _apply(source: AlertSource, items: list[tuple[str, services.Incoming]]):
     return Status(200 if accepted or not rejected else 422, {"accepted": accepted, "rejected": rejected})
 
 
-@router.post("/alerts/alertmanager", auth=SourceToken(), response={200: IntakeOut, 422: IntakeOut | ErrorOut},
+@router.post("/alerts/alertmanager", auth=SourceToken(), response={200: IntakeOut, 422: IntakeOut | Problem},
              summary="Receive a Prometheus Alertmanager webhook (version 4)")
 def alertmanager(request, payload: AlertmanagerIn):
     """Point an Alertmanager `webhook_configs` receiver here with `http_config.authorization.credentials` set to
@@ -140,7 +135,7 @@ def alertmanager(request, payload: AlertmanagerIn):
     return _apply(source, items)
 
 
-@router.post("/alerts", auth=SourceToken(), response={200: IntakeOut, 422: IntakeOut | ErrorOut},
+@router.post("/alerts", auth=SourceToken(), response={200: IntakeOut, 422: IntakeOut | Problem},
              summary="Receive one alert or a batch in the generic JSON format")
 def generic(request, payload: GenericBatch | GenericAlert):
     """One alert (an object with `key`, `title`, …) or a batch `{"alerts": [ … ]}`, from any RMM or script."""
@@ -210,7 +205,7 @@ class SyncOut(Schema):
     marked_stale: int
 
 
-@router.post("/assets/sync", response={200: SyncOut, 422: SyncOut | ErrorOut},
+@router.post("/assets/sync", response={200: SyncOut, 422: SyncOut | Problem},
              summary="Upsert assets from the RMM by RMM id; mark those not seen for N days stale")
 def sync_assets(request, payload: SyncIn):
     staff_write(request, Can.CLIENTS_WRITE)

@@ -6,8 +6,9 @@ from django.db.models import Count, Q
 from bspos.intake.models import Alert, Delivery
 
 
-def alert_counts() -> dict:
-    return Alert.objects.aggregate(firing=Count("pk", filter=Q(state=Alert.State.FIRING)),
+def alert_counts(user) -> dict:
+    """Firing, unassigned and total alerts the user may see, in one query."""
+    return Alert.objects.visible_to(user).aggregate(firing=Count("pk", filter=Q(state=Alert.State.FIRING)),
                                    unassigned=Count("pk", filter=Q(client__isnull=True)),
                                    unassigned_firing=Count("pk", filter=Q(client__isnull=True,
                                                                           state=Alert.State.FIRING)),

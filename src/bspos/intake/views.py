@@ -55,7 +55,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     unassigned_on_page = any(alert.client_id is None for alert in page)
     return render(request, "intake/alerts.html", {
         "page": page, "filter": filterset, "filtered": bool(filterset.params()),
-        "unassigned_queue": filterset.unassigned_queue, "counts": selectors.alert_counts(),
+        "unassigned_queue": filterset.unassigned_queue, "counts": selectors.alert_counts(request.user),
         "can_assign": can(request.user, Can.DESK_WRITE),
         "clients": Client.objects.only("pk", "name").order_by("name") if unassigned_on_page else []})
 

@@ -65,6 +65,33 @@ def test_no_generated_request_gets_a_server_error_or_breaks_the_schema(db, wsgi_
     assert 400 in CALLS  # a body that is not JSON: declared, like every other refusal
 
 
+def test_a_client_contact_gets_only_documented_answers(db, wsgi_in_test_transaction):
+    """A contact's token: MSP-wide resources answer 404, their own company's tickets work; all as declared."""
+    from bspos.clients.tests.factories import ContactFactory
+    from bspos.people.models import Role
+    from bspos.people.tests.factories import UserFactory
+    from bspos.servicedesk.tests.factories import TicketFactory
+
+    ticket = TicketFactory()
+    contact = ContactFactory(client=ticket.client, user=UserFactory(role=Role.CLIENT_CONTACT))
+    _, secret = create_token(user=contact.user, name="portal script", scope="write")
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    answers: set[int] = set()
+    for result in schema.get_all_operations():
+        operation = result.ok()
+
+        @settings(max_examples=2, deadline=None, derandomize=True, database=None,
+                  suppress_health_check=list(HealthCheck))
+        @given(case=operation.as_strategy(generation_mode=GenerationMode.POSITIVE))
+        def check(case):
+            response = case.call_and_validate(headers={"Authorization": f"Bearer {secret}"},
+                                              checks=[no_server_error, *CHECKS])
+            answers.add(response.status_code)
+
+        check()
+    assert 404 in answers and any(200 <= status < 300 for status in answers)
+
+
 def test_every_operation_refuses_an_anonymous_caller_with_a_documented_401(db, wsgi_in_test_transaction):
     """No credentials: every operation answers 401 with the Problem body (writes too: no 403 CSRF failure)."""
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)

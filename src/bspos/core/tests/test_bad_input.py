@@ -119,6 +119,15 @@ def test_a_list_page_never_fails_on_bad_filters(owner, path):
     assert not failures, failures
 
 
+@pytest.mark.parametrize("path", [path for path in html_pages() if "portal/" in path])
+def test_a_portal_page_never_fails_on_bad_filters_for_a_client_contact(client, db, path):
+    ticket = TicketFactory(created_at=datetime(2026, 11, 2, 10, 0, tzinfo=UTC))
+    contact = ContactFactory(client=ticket.client, user=UserFactory(role=Role.CLIENT_CONTACT))
+    client.force_login(contact.user)
+    assert client.get(path).status_code == 200
+    assert not (failures := sweep(client, path)), failures
+
+
 @pytest.mark.parametrize("path", CSV_DOWNLOADS)
 def test_a_csv_download_never_fails_on_bad_filters(owner, path):
     url = path.format(client=owner.bad_input_client.pk)

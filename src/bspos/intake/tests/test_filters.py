@@ -184,3 +184,25 @@ def test_the_back_office_creates_subscriptions_through_the_service_and_resends_d
                      {"action": "send_again", "_selected_action": [failed.pk]})
     failed.refresh_from_db()
     assert failed.state == Delivery.State.PENDING
+
+
+@pytest.mark.parametrize("name", ["intake:alerts", "intake:webhooks", "intake:sources"])
+def test_the_lists_make_as_many_queries_for_30_rows_as_for_3(staff, db, name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert staff.get(reverse(name)).status_code == 200
+        return len(captured)
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            AlertFactory(client=ClientFactory(), ticket=None)
+            AlertFactory()
+            DeliveryFactory()
+
+    add(3)
+    few = queries()
+    add(27)
+    assert queries() == few

@@ -89,3 +89,25 @@ def test_the_back_office_shows_mail_read_only(client, db):
         == 403
     message.refresh_from_db()
     assert (message.subject, message.outcome) == ("Keep me", Outcome.TRIAGE)
+
+
+@pytest.mark.parametrize("name", ["mail:list", "mail:outbound"])
+def test_the_mail_lists_make_as_many_queries_for_30_rows_as_for_3(staff, db, name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert staff.get(reverse(name)).status_code == 200
+        return len(captured)
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            ticket = TicketFactory()
+            InboundMessageFactory(ticket=ticket, outcome=Outcome.TICKET)
+            OutboundMessageFactory(ticket=ticket)
+
+    add(3)
+    few = queries()
+    add(27)
+    assert queries() == few
