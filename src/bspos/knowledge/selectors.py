@@ -89,4 +89,4 @@ def onboarding_measure() -> dict:
 def problem_rows(problems: QuerySet[Problem]) -> QuerySet[Problem]:
     """A filtered problem list as the page and the API show it: with its ticket count."""
     return problems.select_related("client", "owner", "implement_article").annotate(
-        ticket_count=Count("tickets", distinct=True))
+        ticket_count=Count("tickets", distinct=True)).order_by("-created_at", "-id")  # GROUP BY drops Meta.ordering
