@@ -229,8 +229,10 @@ def problem_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.link_tickets(problem=problem, tickets=tickets)
             messages.success(request, f"{len(tickets)} ticket(s) linked.")
         elif action == "unlink":
-            problem.tickets.remove(*Ticket.objects.filter(number=request.POST.get("number") or 0))
-            messages.success(request, "Ticket unlinked.")
+            number = request.POST.get("number", "")
+            tickets = list(Ticket.objects.filter(number=int(number))) if number.isdigit() and len(number) < 15 else []
+            services.unlink_tickets(problem=problem, tickets=tickets)
+            messages.success(request, "Ticket unlinked." if tickets else "No such ticket.")
         else:
             raise Http404("Not found.")
     except ValidationError as error:

@@ -15,7 +15,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from bspos.audit.services import record, snapshot
-from bspos.core.dates import next_quarter, quarter_start
+from bspos.core.dates import next_quarter
 from bspos.core.money import cents, percent
 from bspos.vcio.models import Answer, Assessment, AssessmentTemplate, QuestionnaireLink, RoadmapItem, Target
 
@@ -235,10 +235,6 @@ def revoke_link(*, link: QuestionnaireLink, by=None) -> bool:
 def save_roadmap_item(item: RoadmapItem, *, by=None) -> RoadmapItem:
     """Add or change a roadmap item: planned for a quarter (any day of it is its first day), owned by one of its
     client's parties, investments not negative."""
-    if item.quarter:
-        item.quarter = quarter_start(item.quarter)
-    if item.owner_id and item.client_id and item.owner.client_id != item.client_id:
-        raise ValidationError({"owner": "That party belongs to another client."})
     before = snapshot(RoadmapItem.objects.get(pk=item.pk)) if item.pk else None
     item.full_clean()
     item.save()
