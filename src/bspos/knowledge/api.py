@@ -5,14 +5,13 @@ Staff read; roles with desk.write change. A client contact reads only the articl
 (and global published ones), and searches their own company's tickets and those articles; everything else
 answers 404."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
@@ -20,15 +19,22 @@ from pydantic import Field
 from bspos.assets.models import Asset
 from bspos.clients.models import Client
 from bspos.core.api import MAX_ID, Id, Moment, Pages, existing, staff_read, staff_write, text
+from bspos.core.filters import api_filter, query_schema
 from bspos.core.permissions import Can, can, contact_client_id
 from bspos.knowledge import search as knowledge_search
 from bspos.knowledge import selectors, services
+from bspos.knowledge.filters import (
+    RECURRING_TICKETS,
+    ArticleFilter,
+    ChecklistRunFilter,
+    ProblemFilter,
+    RecurringFilter,
+)
 from bspos.knowledge.markdown import render
 from bspos.knowledge.models import (
     Article,
     ArticleKind,
     ChecklistItem,
-    ChecklistKind,
     ChecklistRun,
     ChecklistTemplate,
     Problem,
@@ -133,14 +139,19 @@ def _article_fields(data: dict) -> dict:
     return fields
 
 
+ArticleQuery = query_schema(ArticleFilter, "ArticleQuery")
+ProblemQuery = query_schema(ProblemFilter, "ProblemQuery")
+RunQuery = query_schema(ChecklistRunFilter, "ChecklistRunQuery")
+RecurringQuery = query_schema(RecurringFilter, "RecurringProblemsQuery")
+
+
 @router.get("/articles", response=list[ArticleOut])
 @paginate(Pages)
-def list_articles(request, q: text(200) = "", kind: Kind | None = None, category: CategoryValue | None = None,
-                  client_id: Id | None = None, past_review: bool = False, published: bool = False):
+def list_articles(request, filters: Query[ArticleQuery]):
+    """The articles the caller may read (a contact: published to their company, and global), filtered as the
+    knowledge page filters them."""
     _reader(request)
-    return selectors.article_list(selectors.articles_for(request.user), filters={
-        "q": q, "kind": kind, "category": category, "client": client_id, "review": past_review,
-        "published": published})
+    return selectors.article_rows(api_filter(ArticleFilter, request, selectors.articles_for(request.user)))
 
 
 @router.post("/articles", response={201: ArticleDetailOut})
@@ -330,12 +341,10 @@ def _numbers(numbers: list[int]) -> list[Ticket]:
 
 @router.get("/problems", response=list[ProblemOut])
 @paginate(Pages)
-def list_problems(request, q: text(200) = "", status: Literal["open", "closed"] | None = None,
-                  client_id: Id | None = None):
+def list_problems(request, filters: Query[ProblemQuery]):
     staff_read(request)
-    problems = selectors.problem_list(Problem.objects.prefetch_related("tickets"), filters={
-        "q": q, "status": status, "client": client_id})
-    return [_problem(p) for p in problems]
+    problems = api_filter(ProblemFilter, request, Problem.objects.visible_to(request.user).prefetch_related("tickets"))
+    return [_problem(p) for p in selectors.problem_rows(problems)]
 
 
 @router.post("/problems", response={201: ProblemOut})
@@ -395,11 +404,11 @@ class ClusterOut(Schema):
 
 @router.get("/recurring-problems", response=list[ClusterOut])
 @paginate(Pages)
-def recurring_problems(request, days: int = Query(90, ge=1, le=3650), min_tickets: int = Query(3, ge=2, le=1000),
-                       client_id: Id | None = None):
+def recurring_problems(request, filters: Query[RecurringQuery]):
+    """Ticket clusters no problem record explains yet (defaults: 3 tickets in 90 days)."""
     staff_read(request)
-    rows = selectors.recurring_problems(since=timezone.now() - timedelta(days=days), min_tickets=min_tickets,
-                                        client_id=client_id)
+    tickets = api_filter(RecurringFilter, request, Ticket.objects.all())  # every parameter valid, or 422
+    rows = selectors.recurring_problems(tickets, min_tickets=int(filters.min_tickets or RECURRING_TICKETS))
     return [{**row, "client_name": row["client__name"]} for row in rows[:5000]]
 
 
@@ -475,18 +484,9 @@ def list_checklist_templates(request):
 
 @router.get("/checklist-runs", response=list[RunOut])
 @paginate(Pages)
-def list_runs(request, kind: Literal[tuple(ChecklistKind.values)] | None = None, client_id: Id | None = None,
-              person_id: Id | None = None, open: bool | None = None):
+def list_runs(request, filters: Query[RunQuery]):
     staff_read(request)
-    runs = ChecklistRun.objects.all()
-    if kind:
-        runs = runs.filter(kind=kind)
-    if client_id:
-        runs = runs.filter(client_id=client_id)
-    if person_id:
-        runs = runs.filter(person_id=person_id)
-    if open is not None:
-        runs = runs.filter(completed_at__isnull=open)
+    runs = api_filter(ChecklistRunFilter, request, ChecklistRun.objects.visible_to(request.user))
     return selectors.runs_with_progress(runs).order_by("-started_at", "-id")
 
 

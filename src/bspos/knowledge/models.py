@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from bspos.assets.models import Asset
 from bspos.clients.models import Client
+from bspos.core.permissions import Can, can, contact_client_id
+from bspos.core.querysets import ClientOwnedQuerySet
 from bspos.servicedesk.models import Category, Ticket
 
 
@@ -16,6 +18,26 @@ class ArticleKind(models.TextChoices):
     SOP = "sop", "SOP"
     RUNBOOK = "runbook", "Runbook"
     KB = "kb", "KB article"
+
+
+class ArticleQuerySet(ClientOwnedQuerySet):
+    """Contacts read the articles published to their company and the published global ones (no client)."""
+
+    def visible_to(self, user) -> "ArticleQuerySet":
+        if can(user, Can.DESK_READ):
+            return self
+        company = contact_client_id(user)
+        if company is None:
+            return self.none()
+        # Wider than a client-owned row: global articles belong to no client, so the base rule would hide them.
+        return self.filter(Q(client_id=company) | Q(client__isnull=True), published=True)
+
+
+class InternalQuerySet(ClientOwnedQuerySet):
+    """Problem records and checklist runs are the MSP's own working papers: contacts see none of them."""
+
+    def contact_filter(self) -> Q:
+        return Q(pk__in=[])
 
 
 class Article(models.Model):
@@ -37,6 +59,8 @@ class Article(models.Model):
                                       help_text="The ticket whose resolution this article was written from.")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["title", "id"]
@@ -112,6 +136,8 @@ class Problem(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
 
+    objects = InternalQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [models.CheckConstraint(
@@ -176,6 +202,8 @@ class ChecklistRun(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
+
+    objects = InternalQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -18,7 +18,6 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q
 from django.urls import reverse
 
 from bspos.core.permissions import Can, can, contact_client_id
@@ -76,8 +75,8 @@ def visible(user) -> dict[int, object] | None:
     return {
         TICKET: Ticket.objects.filter(client_id=company).values("id"),
         NOTE: Note.objects.filter(ticket__client_id=company, is_internal=False).values("id"),
-        ARTICLE: Article.objects.filter(Q(client_id=company) | Q(client__isnull=True), published=True).values("id"),
-        PROBLEM: None,  # problem records are internal
+        ARTICLE: Article.objects.visible_to(user).values("id"),
+        PROBLEM: None,  # problem records are internal: Problem.objects.visible_to gives a contact none
     }
 
 

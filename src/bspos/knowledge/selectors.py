@@ -1,6 +1,7 @@
 """Reads of the knowledge app; figures are computed in the database."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
+from decimal import Decimal
 
 from django.db.models import (
     Avg,
@@ -14,7 +15,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from bspos.core.permissions import Can, can, contact_client_id
+from bspos.core.money import to_places
 from bspos.knowledge import search
 from bspos.knowledge.models import Article, ChecklistKind, ChecklistRun, Problem
 from bspos.servicedesk.models import Ticket
@@ -23,33 +24,12 @@ ONBOARDING_AIM_DAYS = 14
 
 
 def articles_for(user) -> QuerySet[Article]:
-    """Every article for MSP staff; for a client contact only those published to their company, and global
-    published ones; nothing for anybody else."""
-    articles = Article.objects.select_related("client", "owner")
-    if can(user, Can.DESK_READ):
-        return articles
-    company = contact_client_id(user)
-    if company is None:
-        return articles.none()
-    return articles.filter(Q(client_id=company) | Q(client__isnull=True), published=True)
+    """The articles `user` may read (`Article.objects.visible_to`), with what the lists show."""
+    return Article.objects.visible_to(user).select_related("client", "owner")
 
 
-def article_list(articles: QuerySet[Article], *, filters: dict) -> QuerySet[Article]:
-    today = timezone.localdate()
-    if q := (filters.get("q") or "").strip():
-        articles = articles.filter(Q(title__icontains=q) | Q(body__icontains=q))
-    for name in ("kind", "category"):
-        if value := filters.get(name):
-            articles = articles.filter(**{name: value})
-    client = str(filters.get("client") or "")
-    if client == "global":
-        articles = articles.filter(client__isnull=True)
-    elif client.isdigit():
-        articles = articles.filter(client_id=int(client))
-    if filters.get("review"):
-        articles = articles.filter(review_on__lt=today)
-    if filters.get("published"):
-        articles = articles.filter(published=True)
+def article_rows(articles: QuerySet[Article]) -> QuerySet[Article]:
+    """A filtered article list as the page and the API show it: with its ticket count, by title."""
     return articles.annotate(ticket_count=Count("ticket_links", distinct=True)).order_by("title", "id")
 
 
@@ -66,12 +46,9 @@ def suggestions(ticket: Ticket, user, limit: int = 5) -> list[search.Hit]:
     return search.find(ticket.subject, {search.ARTICLE}, {search.ARTICLE: allowed}, limit=limit, any_word=True)
 
 
-def recurring_problems(*, since: datetime, min_tickets: int = 3, client_id: int | None = None) -> QuerySet:
-    """Ticket clusters (same client, category and asset) of at least `min_tickets` since `since` of which no
-    ticket is explained by a problem record yet, largest first."""
-    tickets = Ticket.objects.filter(created_at__gte=since)
-    if client_id:
-        tickets = tickets.filter(client_id=client_id)
+def recurring_problems(tickets: QuerySet[Ticket], *, min_tickets: int = 3) -> QuerySet:
+    """Clusters (same client, category and asset) of at least `min_tickets` of `tickets` (the report's filtered
+    window, `filters.RecurringFilter`) of which no ticket is explained by a problem record yet, largest first."""
     return (tickets.values("client_id", "client__name", "category", "asset_id", "asset__name")
             .annotate(tickets=Count("id", distinct=True), last=Max("created_at"),
                       explained=Count("problems", distinct=True))
@@ -100,7 +77,8 @@ def onboarding_measure() -> dict:
         open_late=Count("id", filter=Q(completed_at__isnull=True, started_at__lt=timezone.now() - aim)),
     )
     each = runs_with_progress(runs.annotate(took=took)).order_by("-started_at")[:50]
-    figures["average_days"] = round(figures["average"].total_seconds() / 86400, 1) if figures["average"] else None
+    figures["average_days"] = (to_places(Decimal(figures["average"].total_seconds()) / 86400, "0.1")
+                               if figures["average"] else None)
     figures["met"] = bool(figures["completed"]) and figures["within"] == figures["completed"] and not figures[
         "open_late"]
     figures["aim_days"] = ONBOARDING_AIM_DAYS
@@ -108,13 +86,7 @@ def onboarding_measure() -> dict:
     return figures
 
 
-def problem_list(problems: QuerySet[Problem], *, filters: dict) -> QuerySet[Problem]:
-    if q := (filters.get("q") or "").strip():
-        problems = problems.filter(Q(title__icontains=q) | Q(clarify__icontains=q))
-    if status := filters.get("status"):
-        problems = problems.filter(status=status)
-    client = str(filters.get("client") or "")
-    if client.isdigit():
-        problems = problems.filter(client_id=int(client))
+def problem_rows(problems: QuerySet[Problem]) -> QuerySet[Problem]:
+    """A filtered problem list as the page and the API show it: with its ticket count."""
     return problems.select_related("client", "owner", "implement_article").annotate(
-        ticket_count=Count("tickets", distinct=True))
+        ticket_count=Count("tickets", distinct=True)).order_by("-created_at", "-id")  # GROUP BY drops Meta.ordering

@@ -147,6 +147,38 @@ def link_tickets(*, problem: Problem, tickets: list[Ticket]) -> Problem:
 
 
 @transaction.atomic
+def unlink_tickets(*, problem: Problem, tickets: list[Ticket]) -> Problem:
+    """The tickets are no longer explained by the problem (they count again in the recurring-problems report)."""
+    problem.tickets.remove(*tickets)
+    return problem
+
+
+@transaction.atomic
+def save_checklist_template(template: ChecklistTemplate, *, by: User | None = None) -> ChecklistTemplate:
+    """Add or change a playbook; runs already started keep the steps they copied."""
+    before = snapshot(ChecklistTemplate.objects.get(pk=template.pk)) if template.pk else None
+    template.full_clean()
+    template.save()
+    record(by, template, before)
+    return template
+
+
+@transaction.atomic
+def save_template_item(item: ChecklistTemplateItem, *, by: User | None = None) -> ChecklistTemplateItem:
+    before = snapshot(ChecklistTemplateItem.objects.get(pk=item.pk)) if item.pk else None
+    item.full_clean()
+    item.save()
+    record(by, item, before)
+    return item
+
+
+@transaction.atomic
+def delete_template_item(item: ChecklistTemplateItem, *, by: User | None = None) -> None:
+    record(by, item, snapshot(item), deleted=True)
+    item.delete()
+
+
+@transaction.atomic
 def close_problem(*, problem: Problem, by: User | None) -> Problem:
     """Closing needs the Implement step done: what was deployed, and the article that documents it."""
     problem = Problem.objects.select_for_update().get(pk=problem.pk)

@@ -2,7 +2,6 @@
 report, checklists and playbooks, the search box, and the portal's published articles."""
 
 import difflib
-from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,13 +15,18 @@ from django.views.decorators.http import require_POST
 from bspos.clients.models import Client
 from bspos.core.permissions import Can, can, contact_client_id, requires
 from bspos.knowledge import selectors, services
+from bspos.knowledge.filters import (
+    ArticleFilter,
+    ChecklistRunFilter,
+    PortalArticleFilter,
+    ProblemFilter,
+    RecurringFilter,
+)
 from bspos.knowledge.forms import ArticleForm, ProblemForm, staff_choices
 from bspos.knowledge.markdown import render as markdown
 from bspos.knowledge.models import (
     Article,
-    ArticleKind,
     ChecklistItem,
-    ChecklistKind,
     ChecklistRun,
     ChecklistTemplate,
     Problem,
@@ -50,13 +54,12 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @requires(Can.DESK_READ)
 def article_list(request: HttpRequest) -> HttpResponse:
-    filters = {k: request.GET.get(k, "") for k in ("q", "kind", "category", "client", "review", "published")}
-    articles = selectors.article_list(selectors.articles_for(request.user), filters=filters)
-    page = Paginator(articles, 50).get_page(request.GET.get("page"))
+    visible = selectors.articles_for(request.user)
+    filters = ArticleFilter(request.GET, visible, request=request)
+    page = Paginator(selectors.article_rows(filters.qs), 50).get_page(request.GET.get("page"))
     return render(request, "knowledge/article_list.html", {
-        "page": page, "filters": filters, "kinds": ArticleKind.choices, "categories": Category.choices,
-        "clients": _clients(), "can_write": can(request.user, Can.DESK_WRITE),
-        "past_review": selectors.past_review_count(Article.objects.all())})
+        "page": page, "filter": filters, "can_write": can(request.user, Can.DESK_WRITE),
+        "past_review": selectors.past_review_count(visible)})
 
 
 @requires(Can.DESK_READ)
@@ -164,18 +167,16 @@ def ticket_link(request: HttpRequest, number: int, action: str) -> HttpResponse:
 
 @requires(Can.DESK_READ)
 def problem_list(request: HttpRequest) -> HttpResponse:
-    filters = {k: request.GET.get(k, "") for k in ("q", "status", "client")}
-    page = Paginator(selectors.problem_list(Problem.objects.all(), filters=filters), 50).get_page(
-        request.GET.get("page"))
+    filters = ProblemFilter(request.GET, Problem.objects.visible_to(request.user), request=request)
+    page = Paginator(selectors.problem_rows(filters.qs), 50).get_page(request.GET.get("page"))
     return render(request, "knowledge/problem_list.html", {
-        "page": page, "filters": filters, "statuses": Problem.Status.choices, "clients": _clients(),
-        "can_write": can(request.user, Can.DESK_WRITE)})
+        "page": page, "filter": filters, "can_write": can(request.user, Can.DESK_WRITE)})
 
 
 @requires(Can.DESK_READ)
 def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    problem = get_object_or_404(Problem.objects.select_related("client", "asset", "implement_article", "owner"),
-                                pk=pk)
+    problem = get_object_or_404(Problem.objects.visible_to(request.user).select_related(
+        "client", "asset", "implement_article", "owner"), pk=pk)
     return render(request, "knowledge/problem.html", {
         "problem": problem, "tickets": problem.tickets.select_related("client").order_by("-number")[:200],
         "can_write": can(request.user, Can.DESK_WRITE)})
@@ -228,8 +229,10 @@ def problem_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.link_tickets(problem=problem, tickets=tickets)
             messages.success(request, f"{len(tickets)} ticket(s) linked.")
         elif action == "unlink":
-            problem.tickets.remove(*Ticket.objects.filter(number=request.POST.get("number") or 0))
-            messages.success(request, "Ticket unlinked.")
+            number = request.POST.get("number", "")
+            tickets = list(Ticket.objects.filter(number=int(number))) if number.isdigit() and len(number) < 15 else []
+            services.unlink_tickets(problem=problem, tickets=tickets)
+            messages.success(request, "Ticket unlinked." if tickets else "No such ticket.")
         else:
             raise Http404("Not found.")
     except ValidationError as error:
@@ -239,17 +242,14 @@ def problem_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @requires(Can.DESK_READ)
 def recurring(request: HttpRequest) -> HttpResponse:
-    days = request.GET.get("days", "90")
-    days = int(days) if days.isdigit() and 0 < int(days) <= 3650 else 90
-    minimum = request.GET.get("min", "3")
-    minimum = int(minimum) if minimum.isdigit() and 2 <= int(minimum) <= 1000 else 3
-    rows = selectors.recurring_problems(since=timezone.now() - timedelta(days=days), min_tickets=minimum)
+    filters = RecurringFilter(request.GET, Ticket.objects.all(), request=request)
+    rows = selectors.recurring_problems(filters.qs, min_tickets=filters.min_tickets_value)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     labels = dict(Category.choices)
     for row in page:  # the 50 rows shown: their category's label
         row["category_label"] = labels.get(row["category"], row["category"])
     return render(request, "knowledge/recurring.html", {
-        "page": page, "days": days, "min": minimum,
+        "page": page, "filter": filters,
         "can_write": can(request.user, Can.DESK_WRITE)})
 
 
@@ -257,20 +257,11 @@ def recurring(request: HttpRequest) -> HttpResponse:
 
 @requires(Can.DESK_READ)
 def checklists(request: HttpRequest) -> HttpResponse:
-    filters = {k: request.GET.get(k, "") for k in ("kind", "state", "q")}
-    runs = ChecklistRun.objects.all()
-    if filters["kind"]:
-        runs = runs.filter(kind=filters["kind"])
-    if filters["state"] == "open":
-        runs = runs.filter(completed_at__isnull=True)
-    elif filters["state"] == "done":
-        runs = runs.filter(completed_at__isnull=False)
-    if filters["q"]:
-        runs = runs.filter(title__icontains=filters["q"])
-    page = Paginator(selectors.runs_with_progress(runs).order_by("-started_at", "-id"), 50).get_page(
+    filters = ChecklistRunFilter(request.GET, ChecklistRun.objects.visible_to(request.user), request=request)
+    page = Paginator(selectors.runs_with_progress(filters.qs).order_by("-started_at", "-id"), 50).get_page(
         request.GET.get("page"))
     return render(request, "knowledge/checklists.html", {
-        "page": page, "filters": filters, "kinds": ChecklistKind.choices,
+        "page": page, "filter": filters,
         "templates": ChecklistTemplate.objects.filter(active=True).annotate(steps=Count("items")),
         "clients": _clients(), "people": staff_choices(), "measure": selectors.onboarding_measure(),
         "can_write": can(request.user, Can.DESK_WRITE)})
@@ -300,7 +291,7 @@ def run_start(request: HttpRequest) -> HttpResponse:
 
 @requires(Can.DESK_READ)
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    run = get_object_or_404(selectors.runs_with_progress(ChecklistRun.objects.all()), pk=pk)
+    run = get_object_or_404(selectors.runs_with_progress(ChecklistRun.objects.visible_to(request.user)), pk=pk)
     return render(request, "knowledge/run.html", {
         "run": run, "items": run.items.select_related("assignee", "done_by"), "people": staff_choices(),
         "today": timezone.localdate(), "can_write": can(request.user, Can.DESK_WRITE)})
@@ -367,12 +358,10 @@ def portal_list(request: HttpRequest) -> HttpResponse:
 
         return redirect_to_login(request.get_full_path())
     _contact(request)
-    q = request.GET.get("q", "").strip()[:200]
-    articles = selectors.articles_for(request.user)
-    if q:
-        articles = selectors.article_list(articles, filters={"q": q})
-    page = Paginator(articles.order_by("title", "id"), 50).get_page(request.GET.get("page"))
-    return render(request, "knowledge/portal_list.html", {"page": page, "q": q})
+    filters = PortalArticleFilter(request.GET, selectors.articles_for(request.user), request=request)
+    page = Paginator(filters.qs.order_by("title", "id"), 50).get_page(request.GET.get("page"))
+    return render(request, "knowledge/portal_list.html", {"page": page, "filter": filters,
+                                                          "q": filters.form.cleaned_data.get("q", "")})
 
 
 def portal_article(request: HttpRequest, pk: int) -> HttpResponse:

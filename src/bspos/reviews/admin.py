@@ -1,17 +1,33 @@
+"""The back office for reviews: it reads them, edits the meeting notes and the refresh policies, and every write
+goes through reviews.services (planning, holding and deciding stay with the review page and the API)."""
+
 from django.contrib import admin
 
+from bspos.reviews import services
 from bspos.reviews.models import NextStep, Recommendation, RefreshPolicy, Review
 
+NOTES = ["business_goals", "business_challenges", "observations", "location"]
 
-class RecommendationInline(admin.TabularInline):
-    model = Recommendation
+
+class ReadOnlyInline(admin.TabularInline):
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class RecommendationInline(ReadOnlyInline):
+    model = Recommendation
     fields = ["title", "area", "roi", "one_time", "monthly", "quarter", "decision"]
 
 
-class NextStepInline(admin.TabularInline):
+class NextStepInline(ReadOnlyInline):
     model = NextStep
-    extra = 0
+    fields = ["description", "owner", "due_on", "done"]
 
 
 @admin.register(Review)
@@ -21,8 +37,19 @@ class ReviewAdmin(admin.ModelAdmin):
     search_fields = ["client__name"]
     date_hierarchy = "due_on"
     list_select_related = ["client", "vcio"]
-    raw_id_fields = ["client"]
+    fields = ["client", "vcio", "status", "due_on", "scheduled_at", "held_on", "published_at", *NOTES]
+    readonly_fields = ["client", "vcio", "status", "due_on", "scheduled_at", "held_on", "published_at"]
     inlines = [RecommendationInline, NextStepInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # reviews are planned by reviews.services.plan_reviews
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # a review is history: mark it missed on its page instead
+
+    def save_model(self, request, obj, form, change) -> None:
+        current = Review.objects.get(pk=obj.pk)
+        services.update_agenda(current, by=request.user, **{name: getattr(obj, name) for name in NOTES})
 
 
 @admin.register(RefreshPolicy)
@@ -30,3 +57,13 @@ class RefreshPolicyAdmin(admin.ModelAdmin):
     list_display = ["asset_type", "client", "max_age_months", "replacement_value"]
     list_filter = ["asset_type"]
     raw_id_fields = ["client"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        services.save_refresh_policy(obj, by=request.user)
+
+    def delete_model(self, request, obj) -> None:
+        services.delete_refresh_policy(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for policy in queryset:
+            services.delete_refresh_policy(policy, by=request.user)

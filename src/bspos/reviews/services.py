@@ -15,7 +15,15 @@ from bspos.core.dates import next_quarter, quarter_start
 from bspos.core.money import cents
 from bspos.core.money import hours as to_hours
 from bspos.reviews import selectors
-from bspos.reviews.models import AGENDA, CADENCE_DAYS, MEETING_MINUTES, NextStep, Recommendation, Review
+from bspos.reviews.models import (
+    AGENDA,
+    CADENCE_DAYS,
+    MEETING_MINUTES,
+    NextStep,
+    Recommendation,
+    RefreshPolicy,
+    Review,
+)
 from bspos.servicedesk.models import TimeEntry
 from bspos.vcio.models import RoadmapItem, RoadmapStatus
 
@@ -130,6 +138,22 @@ def publish(review: Review, *, published: bool = True, by=None) -> Review:
     review.save(update_fields=["published_at"])
     record(by, review, before)
     return review
+
+
+@transaction.atomic
+def save_refresh_policy(policy: RefreshPolicy, *, by=None) -> RefreshPolicy:
+    """Add or change how long a kind of hardware lasts and what replacing it costs (default, or one client's)."""
+    before = snapshot(RefreshPolicy.objects.get(pk=policy.pk)) if policy.pk else None
+    policy.full_clean()
+    policy.save()
+    record(by, policy, before)
+    return policy
+
+
+@transaction.atomic
+def delete_refresh_policy(policy: RefreshPolicy, *, by=None) -> None:
+    record(by, policy, snapshot(policy), deleted=True)
+    policy.delete()
 
 
 def jsonable(value):

@@ -9,11 +9,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from bspos.agreements.models import Agreement
+from bspos.audit.services import record, snapshot
+from bspos.clients import services as client_services
 from bspos.clients.models import Client, ClientStatus, Contact
 from bspos.core.business_time import BusinessClock
 from bspos.core.dates import add_months, month_span, month_start, months_ending, next_month, previous_month
@@ -24,7 +28,7 @@ from bspos.money.models import Invoice, InvoiceKind
 from bspos.people.models import Role, User
 from bspos.reviews import selectors as review_selectors
 from bspos.reviews.models import Review
-from bspos.scorecard.models import STEP_FIELDS, STEPS, Opportunity
+from bspos.scorecard.models import STEP_FIELDS, STEPS, Opportunity, ReadinessRun
 from bspos.scorecard.questions import PHASES, QUESTIONS
 from bspos.servicedesk.models import InternalCategory, Ticket, TimeEntry
 from bspos.sla.models import BusinessCalendar
@@ -481,6 +485,71 @@ def funnel(first: date, last: date) -> dict:
         steps.append({"code": code, "label": label, "line": line, "reached": reached, "conversion": rate})
         previous = reached
     return {"steps": steps, "lost": counts["lost"], "total": counts[STEP_FIELDS[0]]}
+
+
+@transaction.atomic
+def add_lead(opportunity: Opportunity, *, by=None) -> Opportunity:
+    """A new lead at Awareness, owned by whoever added it."""
+    opportunity.owner = opportunity.owner or by
+    opportunity.full_clean()
+    opportunity.save()
+    record(by, opportunity, None)
+    return opportunity
+
+
+@transaction.atomic
+def advance(opportunity: Opportunity, *, by=None, today: date | None = None) -> str:
+    """Move a lead to its next step (today); reaching Excitement makes it a client. Returns the step's label."""
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    today = today or timezone.localdate()
+    if opportunity.lost_on:
+        raise ValidationError(f"{opportunity.name} is lost; add it again as a new lead if it comes back.")
+    pending = [name for name in STEP_FIELDS if not getattr(opportunity, name)]
+    if not pending:
+        raise ValidationError(f"{opportunity.name} has reached Ascension already.")
+    before = snapshot(opportunity)
+    setattr(opportunity, pending[0], today)
+    if pending[0] == "excitement_on" and opportunity.client_id is None:
+        opportunity.client = _client_for(opportunity, today, by)
+    opportunity.save()
+    record(by, opportunity, before)
+    return STEPS[STEP_FIELDS.index(pending[0])][1]
+
+
+def _client_for(opportunity: Opportunity, today: date, by=None) -> Client:
+    """A won lead becomes a client: the one of the same name (a prospect becomes active), or a new one."""
+    client = Client.objects.filter(name__iexact=opportunity.name).first()
+    if client is None:
+        return client_services.create_client(by=by, name=opportunity.name, status=ClientStatus.ACTIVE,
+                                             client_since=today, prospect_since=opportunity.awareness_on)
+    if client.status == ClientStatus.PROSPECT:
+        client_services.change_client_status(by=by, client=client, status=ClientStatus.ACTIVE, on=today)
+    return client
+
+
+@transaction.atomic
+def lose(opportunity: Opportunity, *, by=None, today: date | None = None) -> Opportunity:
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    if opportunity.excitement_on:
+        raise ValidationError("A won opportunity cannot be lost; churn the client instead.")
+    if opportunity.lost_on:
+        raise ValidationError(f"{opportunity.name} is lost already.")
+    before = snapshot(opportunity)
+    opportunity.lost_on = today or timezone.localdate()
+    opportunity.save(update_fields=["lost_on"])
+    record(by, opportunity, before)
+    return opportunity
+
+
+@transaction.atomic
+def save_readiness(*, answers: dict[str, int], by=None) -> ReadinessRun:
+    """One sitting of the readiness assessment: every statement answered 0-4, scored per phase."""
+    missing = [code for code in QUESTIONS if answers.get(code) not in (0, 1, 2, 3, 4)]
+    if missing:
+        raise ValidationError(f"Answer every statement: {len(missing)} left open. Nothing was saved.")
+    run = ReadinessRun.objects.create(by=by, answers=answers, scores=score_answers(answers))
+    record(by, run, None)
+    return run
 
 
 # --- the BSP Readiness Assessment (seed 000) ---------------------------------------------------------------------

@@ -15,8 +15,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from bspos.clients.models import Client
-from bspos.core.api import MAX_ID, Id, Pages, existing, money, save_validated, staff_read, staff_write, text
-from bspos.core.dates import quarter_start
+from bspos.core.api import MAX_ID, Id, Pages, existing, money, staff_read, staff_write, text
 from bspos.core.filters import api_filter, query_schema
 from bspos.core.permissions import Can
 from bspos.vcio import matrix, services
@@ -121,8 +120,8 @@ def create_assessment(request, payload: AssessmentIn):
     staff_write(request, Can.VCIO)
     client = existing(Client, payload.client_id, "client_id")
     template = existing(AssessmentTemplate, payload.template_id, "template_id")
-    return Status(201, _summary(Assessment.objects.create(client=client, template=template,
-                                                          started_by=request.user), detail=True))
+    return Status(201, _summary(services.start_assessment(client=client, template=template, by=request.user),
+                                detail=True))
 
 
 @router.get("/assessments/{assessment_id}", response=AssessmentDetailOut)
@@ -202,9 +201,7 @@ def create_link(request, payload: LinkIn, assessment_id: int = PathId):
 @router.delete("/questionnaire-links/{link_id}", response={204: None})
 def revoke_link(request, link_id: int = PathId):
     staff_write(request, Can.VCIO)
-    link = get_object_or_404(QuestionnaireLink, pk=link_id)
-    if link.revoked_at is None:
-        QuestionnaireLink.objects.filter(pk=link.pk).update(revoked_at=timezone.now())
+    services.revoke_link(link=get_object_or_404(QuestionnaireLink, pk=link_id), by=request.user)
     return Status(204, None)
 
 
@@ -246,15 +243,15 @@ class RoadmapPatch(Schema):
     status: RoadmapItem.Status | None = None
 
 
-def _save_item(item: RoadmapItem, data: dict) -> RoadmapItem:
-    if data.get("quarter"):
-        data["quarter"] = quarter_start(data["quarter"])
+def _save_item(request, item: RoadmapItem, data: dict) -> RoadmapItem:
     if "client_id" in data:
         data["client"] = existing(Client, data.pop("client_id"), "client_id")
     if "owner_id" in data:
         client = data.get("client") or item.client
         data["owner"] = existing(Party, data.pop("owner_id"), "owner_id", queryset=client.parties.all())
-    return save_validated(item, data)
+    for name, value in data.items():
+        setattr(item, name, value)
+    return services.save_roadmap_item(item, by=request.user)
 
 
 @router.get("/roadmap-items", response=list[RoadmapOut])
@@ -268,20 +265,21 @@ def list_roadmap(request, filters: Query[RoadmapQuery]):
 @router.post("/roadmap-items", response={201: RoadmapOut})
 def create_roadmap_item(request, payload: RoadmapIn):
     staff_write(request, Can.VCIO)
-    return Status(201, _save_item(RoadmapItem(), payload.dict()))
+    return Status(201, _save_item(request, RoadmapItem(), payload.dict()))
 
 
 @router.patch("/roadmap-items/{item_id}", response=RoadmapOut)
 def update_roadmap_item(request, payload: RoadmapPatch, item_id: int = PathId):
     staff_write(request, Can.VCIO)
-    return _save_item(get_object_or_404(RoadmapItem.objects.visible_to(request.user), pk=item_id),
+    return _save_item(request, get_object_or_404(RoadmapItem.objects.visible_to(request.user), pk=item_id),
                       {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None})
 
 
 @router.delete("/roadmap-items/{item_id}", response={204: None})
 def delete_roadmap_item(request, item_id: int = PathId):
     staff_write(request, Can.VCIO)
-    get_object_or_404(RoadmapItem.objects.visible_to(request.user), pk=item_id).delete()
+    services.delete_roadmap_item(get_object_or_404(RoadmapItem.objects.visible_to(request.user), pk=item_id),
+                                 by=request.user)
     return Status(204, None)
 
 

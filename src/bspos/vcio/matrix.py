@@ -4,6 +4,8 @@ default parties of a virtual IT department, and saving a client's RACI grid with
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from bspos.audit.services import record, snapshot
+from bspos.clients.models import ClientStatus
 from bspos.vcio.models import Party, Responsibility
 
 # (7C area, [(code, responsibility area)]): drawn from the services seed 002 lists under each C.
@@ -42,13 +44,44 @@ DEFAULT_PARTIES = [("CEO", Party.Kind.CLIENT), ("CFO / finance", Party.Kind.CLIE
 
 
 def parties_of(client) -> list[Party]:
-    """The client's parties; the default virtual IT department is created the first time."""
-    parties = list(client.parties.all())
-    if not parties:
+    """The client's parties (a read: none until the virtual IT department is set up)."""
+    return list(client.parties.all())
+
+
+@transaction.atomic
+def set_up_parties(client) -> list[Party]:
+    """Give a client without parties the default virtual IT department (seed 002); idempotent. Called when a
+    client becomes active, before the first matrix is saved, and from the matrix page's set-up button."""
+    if not client.parties.exists():
         Party.objects.bulk_create([Party(client=client, name=name, kind=kind, position=index)
                                    for index, (name, kind) in enumerate(DEFAULT_PARTIES)], ignore_conflicts=True)
-        parties = list(client.parties.all())
-    return parties
+    return parties_of(client)
+
+
+def set_up_for_activated_client(sender, *, client, previous: str, status: str, **kwargs) -> None:
+    """`clients.signals.client_status_changed` receiver: an active client has a virtual IT department."""
+    if status == ClientStatus.ACTIVE and previous != ClientStatus.ACTIVE:
+        set_up_parties(client)
+
+
+@transaction.atomic
+def add_party(client, *, name: str, kind: str, by=None) -> Party:
+    name = (name or "").strip()[:100]
+    if not name or kind not in Party.Kind.values:
+        raise ValidationError("Give the party a name and a kind.")
+    if client.parties.filter(name__iexact=name).exists():
+        raise ValidationError(f"{name} is already a party.")
+    set_up_parties(client)
+    party = Party.objects.create(client=client, name=name, kind=kind, position=client.parties.count())
+    record(by, party, None)
+    return party
+
+
+@transaction.atomic
+def remove_party(party: Party, *, by=None) -> None:
+    """Remove a party with its RACI letters."""
+    record(by, party, snapshot(party), deleted=True)
+    party.delete()
 
 
 def grid(client) -> dict[tuple[str, int], str]:
@@ -59,7 +92,7 @@ def grid(client) -> dict[tuple[str, int], str]:
 def save_grid(client, posted: dict) -> int:
     """Replace the client's RACI from a form (`cell-<area>-<party id>` → R/A/C/I or empty). Every area may have
     at most one Accountable; a second one refuses the whole grid with the areas named, and nothing changes."""
-    parties = {p.pk: p for p in parties_of(client)}
+    parties = {p.pk: p for p in set_up_parties(client)}
     cells, accountable = [], {}
     for key, value in posted.items():
         if not key.startswith("cell-") or not value:

@@ -1,10 +1,12 @@
 """vCIO assessments (C5): templates as versioned data, assessments of a client, answers, targets, CEO links."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
 from bspos.clients.models import Client
+from bspos.core.dates import quarter_start
 from bspos.core.querysets import ClientOwnedQuerySet
 
 
@@ -158,6 +160,12 @@ class RoadmapItem(models.Model):
             models.CheckConstraint(condition=Q(quarter__day=1) & Q(quarter__month__in=[1, 4, 7, 10]),
                                    name="roadmap_quarter_starts_a_quarter"),
         ]
+
+    def clean(self) -> None:
+        if self.quarter:  # any day of a quarter plans it for that quarter
+            self.quarter = quarter_start(self.quarter)
+        if self.owner_id and self.client_id and self.owner.client_id != self.client_id:
+            raise ValidationError({"owner": "That party belongs to another client."})
 
     def __str__(self) -> str:
         return f"{self.client}: {self.title} ({self.quarter:%Y}-Q{(self.quarter.month - 1) // 3 + 1})"

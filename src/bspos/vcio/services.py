@@ -14,6 +14,7 @@ from django.db.models import Case, DecimalField, ExpressionWrapper, F, IntegerFi
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
+from bspos.audit.services import record, snapshot
 from bspos.core.dates import next_quarter
 from bspos.core.money import cents, percent
 from bspos.vcio.models import Answer, Assessment, AssessmentTemplate, QuestionnaireLink, RoadmapItem, Target
@@ -197,6 +198,54 @@ def open_link(token: str) -> QuestionnaireLink:
 
 
 
+
+
+@transaction.atomic
+def start_assessment(*, client, template: AssessmentTemplate, by=None) -> Assessment:
+    """Begin a framework's assessment of a client (open until closed)."""
+    assessment = Assessment.objects.create(client=client, template=template, started_by=by)
+    record(by, assessment, None)
+    return assessment
+
+
+@transaction.atomic
+def close_assessment(*, assessment: Assessment, by=None) -> Assessment:
+    """Close it: answers are final and its questionnaire links stop opening."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.status == Assessment.Status.CLOSED:
+        raise ValidationError("This assessment is already closed.")
+    before = snapshot(assessment)
+    assessment.status, assessment.closed_at = Assessment.Status.CLOSED, timezone.now()
+    assessment.save(update_fields=["status", "closed_at"])
+    record(by, assessment, before)
+    return assessment
+
+
+@transaction.atomic
+def revoke_link(*, link: QuestionnaireLink, by=None) -> bool:
+    """Withdraw a questionnaire link; True when it was still open."""
+    if not QuestionnaireLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()):
+        return False
+    link.refresh_from_db()
+    record(by, link, {"revoked_at": None})
+    return True
+
+
+@transaction.atomic
+def save_roadmap_item(item: RoadmapItem, *, by=None) -> RoadmapItem:
+    """Add or change a roadmap item: planned for a quarter (any day of it is its first day), owned by one of its
+    client's parties, investments not negative."""
+    before = snapshot(RoadmapItem.objects.get(pk=item.pk)) if item.pk else None
+    item.full_clean()
+    item.save()
+    record(by, item, before)
+    return item
+
+
+@transaction.atomic
+def delete_roadmap_item(item: RoadmapItem, *, by=None) -> None:
+    record(by, item, snapshot(item), deleted=True)
+    item.delete()
 
 
 def suggest_roadmap(assessment: Assessment, *, threshold: int = 1) -> int:

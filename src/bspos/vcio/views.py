@@ -63,7 +63,7 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
     if client is None or template is None:
         messages.error(request, "Choose a client and a framework.")
         return redirect("vcio:list")
-    assessment = Assessment.objects.create(client=client, template=template, started_by=request.user)
+    assessment = services.start_assessment(client=client, template=template, by=request.user)
     messages.success(request, f"{template.name} started for {client.name}.")
     return redirect("vcio:assessment", pk=assessment.pk)
 
@@ -107,12 +107,11 @@ def assessment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
                 reverse("questionnaire", args=[token]))
             messages.success(request, f"Link created; it works until {timezone.localtime(link.expires_at):%d %b %Y}.")
         elif action == "revoke":
-            revoked = assessment.links.filter(pk=request.POST.get("link") or 0, revoked_at__isnull=True).update(
-                revoked_at=timezone.now())
+            link = assessment.links.filter(pk=_id(request.POST.get("link"))).first()
+            revoked = link is not None and services.revoke_link(link=link, by=request.user)
             messages.success(request, "Link withdrawn." if revoked else "No such open link.")
         elif action == "close":
-            assessment.status, assessment.closed_at = Assessment.Status.CLOSED, timezone.now()
-            assessment.save(update_fields=["status", "closed_at"])
+            services.close_assessment(assessment=assessment, by=request.user)
             messages.success(request, "Assessment closed; its links no longer open.")
         else:
             raise ValidationError("Unknown action.")
@@ -151,16 +150,21 @@ def roadmap(request: HttpRequest, client_id: int) -> HttpResponse:
     if request.method == "POST":
         if not editing:
             raise PermissionDenied("Your role cannot change the roadmap.")
-        item = company.roadmap.filter(pk=request.POST.get("item") or 0).first() if request.POST.get("item") else None
+        item = company.roadmap.filter(pk=_id(request.POST.get("item"))).first() if request.POST.get("item") else None
         form = RoadmapItemForm(request.POST, instance=item, client=company)
         if form.is_valid():
             saved = form.save(commit=False)
             saved.client = company
-            saved.save()
-            messages.success(request, f"Saved “{saved.title}”.")
-            return redirect("vcio:roadmap", client_id=company.pk)
-        messages.error(request, "Nothing saved: " + "; ".join(
-            f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()))
+            try:
+                services.save_roadmap_item(saved, by=request.user)
+            except ValidationError as error:
+                messages.error(request, "Nothing saved: " + " ".join(error.messages))
+            else:
+                messages.success(request, f"Saved “{saved.title}”.")
+                return redirect("vcio:roadmap", client_id=company.pk)
+        else:
+            messages.error(request, "Nothing saved: " + "; ".join(
+                f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()))
     items = list(company.roadmap.select_related("owner"))
     quarters: dict = {}
     for item in items:
@@ -202,6 +206,10 @@ def responsibility_matrix(request: HttpRequest, client_id: int) -> HttpResponse:
     if request.method == "POST":
         if not editing:
             raise PermissionDenied("Your role cannot change the matrix.")
+        if request.POST.get("action") == "set-up":
+            matrix.set_up_parties(company)
+            messages.success(request, "The default virtual IT department is set up; assign the letters below.")
+            return redirect("vcio:matrix", client_id=company.pk)
         if request.POST.get("action") in ("add-party", "remove-party"):
             _change_party(request, company)
             return redirect("vcio:matrix", client_id=company.pk)
@@ -283,22 +291,24 @@ def roadmap_pdf(request: HttpRequest, client_id: int) -> HttpResponse:
     return response
 
 
+def _id(value) -> int:
+    """A posted row id, or 0 (no row) for anything that is not one."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and len(text) < 19 else 0
+
+
 def _change_party(request: HttpRequest, company: Client) -> None:
     """Add a party to the client's virtual IT department, or remove one (its RACI letters go with it)."""
-    if request.POST["action"] == "add-party":
-        name = (request.POST.get("name") or "").strip()[:100]
-        kind = request.POST.get("kind", "")
-        if not name or kind not in Party.Kind.values:
-            messages.error(request, "Give the party a name and a kind.")
-        elif company.parties.filter(name__iexact=name).exists():
-            messages.error(request, f"{name} is already a party.")
-        else:
-            Party.objects.create(client=company, name=name, kind=kind, position=company.parties.count())
-            messages.success(request, f"{name} added.")
-        return
-    party = company.parties.filter(pk=request.POST.get("party") or 0).first()
-    if party is None:
-        messages.error(request, "No such party.")
-    else:
-        party.delete()
+    try:
+        if request.POST["action"] == "add-party":
+            party = matrix.add_party(company, name=request.POST.get("name", ""), kind=request.POST.get("kind", ""),
+                                     by=request.user)
+            messages.success(request, f"{party.name} added.")
+            return
+        party = company.parties.filter(pk=_id(request.POST.get("party"))).first()
+        if party is None:
+            raise ValidationError("No such party.")
+        matrix.remove_party(party, by=request.user)
         messages.success(request, f"{party.name} removed with its responsibilities.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))

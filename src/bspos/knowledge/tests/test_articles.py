@@ -71,7 +71,7 @@ def test_list_filters_search_flags_past_review_and_renders_markdown_safely(clien
     client.force_login(tech)
     listing = client.get(reverse("knowledge:articles")).content.decode()
     assert "past review" in listing and "1 article past review date" in listing
-    only_old = client.get(reverse("knowledge:articles"), {"review": "1"}).content.decode()
+    only_old = client.get(reverse("knowledge:articles"), {"past_review": "true"}).content.decode()
     assert "Old SOP" in only_old and "Fresh runbook" not in only_old
     by_client = client.get(reverse("knowledge:articles"), {"client": str(first.pk)}).content.decode()
     assert "Fresh runbook" in by_client and "Old SOP" not in by_client

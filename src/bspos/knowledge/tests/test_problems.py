@@ -11,6 +11,7 @@ from bspos.audit.models import AuditEvent
 from bspos.knowledge import selectors, services
 from bspos.knowledge.models import Problem
 from bspos.knowledge.tests.conftest import new_ticket, staff
+from bspos.servicedesk.models import Ticket
 
 
 def test_closing_a_problem_without_an_implement_article_is_refused(demo, companies):
@@ -68,20 +69,22 @@ def test_problem_form_from_a_ticket_prefills_and_links_it(client, demo, companie
 
 def test_recurring_report_lists_clusters_without_a_problem_record(client, demo, companies):
     first, second = companies
-    since = timezone.now() - timedelta(days=1)
+    recent = Ticket.objects.filter(created_at__gte=timezone.now() - timedelta(days=1))
     jams = [new_ticket(first, f"Printer jam {i}", category="printing") for i in range(4)]
     for i in range(3):
         new_ticket(second, f"Mail bounce {i}", category="email")
     new_ticket(second, "Single", category="security")
-    rows = {(r["client_id"], r["category"]): r["tickets"] for r in selectors.recurring_problems(since=since)}
+    rows = {(r["client_id"], r["category"]): r["tickets"] for r in selectors.recurring_problems(recent)}
     assert rows[(first.pk, "printing")] == 4 and rows[(second.pk, "email")] == 3
     assert (second.pk, "security") not in rows
 
     problem = services.save_problem(by=staff(), title="Printer jams", client=first)
     services.link_tickets(problem=problem, tickets=jams[:1])  # one explained ticket takes the cluster off
-    rows = {(r["client_id"], r["category"]) for r in selectors.recurring_problems(since=since)}
+    rows = {(r["client_id"], r["category"]) for r in selectors.recurring_problems(recent)}
     assert (first.pk, "printing") not in rows and (second.pk, "email") in rows
     client.force_login(staff("finance"))
     page = client.get(reverse("knowledge:recurring"), {"days": "1"}).content.decode()
     assert second.name in page and "Email &amp; collaboration" in page
-    assert client.get(reverse("knowledge:recurring"), {"days": "x", "min": "-4"}).status_code == 200
+    bad = client.get(reverse("knowledge:recurring"), {"days": "x", "min_tickets": "-4"})
+    assert bad.status_code == 200 and "Some filters were ignored" in bad.content.decode()
+    assert second.name in bad.content.decode()  # the default window (90 days) and cluster size (3) apply

@@ -61,7 +61,10 @@ def test_assessment_answers_targets_links_roadmap_budget_and_matrix_over_the_api
     budget = call(client, "get", f"/clients/{company.pk}/it-budget?first_year=2027&years=2").json()
     assert budget[0] == {"year": 2027, "one_time": "1000.00", "recurring": "120.00", "total": "1120.00"}
 
-    parties = call(client, "get", f"/clients/{company.pk}/responsibility-matrix").json()["parties"]
+    assert call(client, "get", f"/clients/{company.pk}/responsibility-matrix").json()["parties"] == []  # a read
+    parties = call(client, "put", f"/clients/{company.pk}/responsibility-matrix", payload={"cells": []}).json()[
+        "parties"]  # the first write sets up the default virtual IT department
+    assert len(parties) == 15
     first, second = parties[0]["id"], parties[1]["id"]
     refused = call(client, "put", f"/clients/{company.pk}/responsibility-matrix", payload={"cells": [
         {"area": "backup", "party_id": first, "role": "A"}, {"area": "backup", "party_id": second, "role": "A"}]})

@@ -7,7 +7,7 @@ from django.utils import timezone
 from bspos.clients.models import Client
 from bspos.demo.services import DemoSize, load_demo
 from bspos.people.models import Role, User
-from bspos.vcio.matrix import AREAS
+from bspos.vcio.matrix import AREAS, set_up_parties
 from bspos.vcio.models import Answer, Assessment, AssessmentTemplate, QuestionnaireLink, RoadmapItem, Target
 from bspos.vcio.services import create_link
 
@@ -121,6 +121,7 @@ def test_weak_answers_become_a_roadmap_with_a_yearly_budget(client, demo):
     assert "Nothing new to propose" in again.content.decode() and RoadmapItem.objects.count() == 2
 
     url = reverse("vcio:roadmap", args=[company.pk])
+    set_up_parties(company)
     backup = items["cont-backup"]
     client.post(url, {"item": backup.pk, "area": backup.area, "title": backup.title, "priority": 1,
                       "quarter": "2027-05-20", "one_time": "1200", "monthly": "50",
@@ -130,9 +131,7 @@ def test_weak_answers_become_a_roadmap_with_a_yearly_budget(client, demo):
     assert backup.quarter == date(2027, 4, 1) and backup.one_time == Decimal("1200")
     assert backup.owner.name == "MSP vCIO"
     other_party = Client.objects.exclude(pk=company.pk).first()
-    from bspos.vcio.matrix import parties_of
-
-    foreign = parties_of(other_party)[0]
+    foreign = set_up_parties(other_party)[0]
     client.post(url, {"item": backup.pk, "area": backup.area, "title": backup.title, "priority": 1,
                       "quarter": "2027-05-20", "one_time": "1200", "monthly": "50", "owner": foreign.pk,
                       "status": "planned"})
@@ -160,8 +159,11 @@ def test_responsibility_matrix_enforces_one_accountable_and_shows_the_rest_falli
     company = Client.objects.filter(status="active").first()
     signed_in(client, "vcio")
     url = reverse("vcio:matrix", args=[company.pk])
-    page = client.get(url)
-    assert page.status_code == 200 and Party.objects.filter(client=company).count() == 15
+    page = client.get(url)  # reading the matrix writes nothing: the set-up button creates the default parties
+    assert page.status_code == 200 and not Party.objects.filter(client=company).exists()
+    assert "Set up the default virtual IT department" in page.content.decode()
+    client.post(url, {"action": "set-up"})
+    assert Party.objects.filter(client=company).count() == 15
     ceo, vcio = Party.objects.get(client=company, name="CEO"), Party.objects.get(client=company, name="MSP vCIO")
     double = client.post(url, {f"cell-backup-{ceo.pk}": "A", f"cell-backup-{vcio.pk}": "A"}, follow=True)
     assert "Exactly one party can be Accountable" in double.content.decode()

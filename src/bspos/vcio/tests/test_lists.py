@@ -77,3 +77,37 @@ def test_a_contact_reads_their_own_companys_plan_without_cancelled_items(client)
     for hidden in ("Dropped idea", "Their firewall", "Their CFO"):
         assert hidden not in page, hidden
     assert client.get("/api/v1/roadmap-items").status_code == 404
+
+
+def test_reading_the_matrix_and_roadmap_writes_nothing_and_an_activated_client_gets_its_parties(staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bspos.clients.models import Client, ClientStatus
+    from bspos.clients.signals import client_status_changed
+
+    company = ClientFactory(status=ClientStatus.PROSPECT)
+    for url in (reverse("vcio:matrix", args=[company.pk]), reverse("vcio:roadmap", args=[company.pk]),
+                f"/api/v1/clients/{company.pk}/responsibility-matrix"):
+        with CaptureQueriesContext(connection) as queries:
+            assert staff.get(url).status_code == 200, url
+        assert not [q for q in queries.captured_queries if q["sql"].startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert not company.parties.exists()
+    client_status_changed.send(sender=Client, client=company, previous=ClientStatus.PROSPECT,
+                               status=ClientStatus.ACTIVE)
+    assert company.parties.count() == 15 and company.parties.filter(name="MSP vCIO").exists()
+
+
+def test_starting_and_closing_an_assessment_are_audited(staff):
+    from bspos.audit.models import AuditEvent
+    from bspos.vcio.models import Assessment, AssessmentTemplate
+
+    company = ClientFactory()
+    staff.post(reverse("vcio:new"), {"client": company.pk, "template": AssessmentTemplate.objects.first().pk})
+    assessment = Assessment.objects.get(client=company)
+    staff.post(reverse("vcio:action", args=[assessment.pk, "close"]))
+    assessment.refresh_from_db()
+    assert assessment.status == "closed"
+    assert AuditEvent.objects.filter(object_id=assessment.pk).count() == 2
+    again = staff.post(reverse("vcio:action", args=[assessment.pk, "close"]), follow=True)
+    assert "already closed" in again.content.decode()
