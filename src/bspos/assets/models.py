@@ -65,8 +65,8 @@ class Asset(models.Model):
                 | Q(warranty_expires__gte=F("purchased_on")),
                 name="warranty_not_before_purchase",
             ),
-            models.UniqueConstraint(fields=["rmm_id"], condition=Q(rmm_id__isnull=False), name="rmm_id_unique",
-                                    violation_error_message="Another asset already has this RMM id."),
+            models.UniqueConstraint(fields=["rmm_id"], condition=Q(rmm_id__isnull=False),
+                                    name="rmm_id_unique"),
         ]
 
     def clean(self) -> None:
