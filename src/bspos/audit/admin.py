@@ -33,9 +33,6 @@ class AuditedAdmin(admin.ModelAdmin):
         record(request.user, obj, before)
 
     def delete_model(self, request, obj) -> None:
-        from bspos.audit.services import record, snapshot
+        from bspos.audit.services import delete_audited
 
-        before, pk = snapshot(obj), obj.pk
-        super().delete_model(request, obj)
-        obj.pk = pk
-        record(request.user, obj, before, deleted=True)
+        delete_audited(obj, request.user)

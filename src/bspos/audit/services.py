@@ -1,5 +1,8 @@
-"""Recording the audit trail: call `snapshot` before a change and `record` after it, inside the same transaction."""
+"""Recording the audit trail: call `snapshot` before a change and `record` after it, inside the same transaction
+(or wrap the change in `audited`, or delete with `delete_audited`)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -42,6 +45,22 @@ def record(actor, instance: Model, before: Snapshot | None, *, deleted: bool = F
         content_type=ContentType.objects.get_for_model(instance), object_id=instance.pk,
         object_repr=str(instance)[:250], changes=changes,
     )
+
+
+@contextmanager
+def audited(instance: Model, actor) -> Iterator[None]:
+    """Record who changed what on `instance` during the block (in the caller's transaction)."""
+    before = snapshot(instance) if instance.pk else None
+    yield
+    record(actor, instance, before)
+
+
+def delete_audited(instance: Model, actor) -> None:
+    """Delete a row and record the values it held (in the caller's transaction)."""
+    before, pk = snapshot(instance), instance.pk
+    instance.delete()
+    instance.pk = pk
+    record(actor, instance, before, deleted=True)
 
 
 def history(instance: Model):

@@ -7,17 +7,22 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from bspos.core.permissions import Can, contact_client_id, requires
+from bspos.clients.models import Contact
+from bspos.core.permissions import Can, requires
 from bspos.portal.forms import PortalReplyForm, PortalTicketForm
 from bspos.servicedesk import services
-from bspos.servicedesk.models import Level, Source, Status, Ticket
+from bspos.servicedesk.models import Level, Note, Source, Status, Ticket
 
 
 def _own_tickets(request: HttpRequest):
-    client_id = contact_client_id(request.user)
-    if client_id is None:
-        raise Http404("Not found.")
-    return Ticket.objects.filter(client_id=client_id)
+    return Ticket.objects.visible_to(request.user)  # a contact: their company's (none without a company)
+
+
+def _contact(request: HttpRequest) -> Contact:
+    contact = getattr(request.user, "contact", None)
+    if contact is None:
+        raise Http404("Not found.")  # a contact login not (or no longer) linked to a company
+    return contact
 
 
 @requires(Can.PORTAL)
@@ -26,14 +31,14 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("status") == "open":
         tickets = tickets.exclude(status__in=[Status.RESOLVED, Status.CLOSED])
     page = Paginator(tickets, 25).get_page(request.GET.get("page"))
-    return render(request, "portal/list.html", {"page": page, "client": request.user.contact.client})
+    return render(request, "portal/list.html", {"page": page, "client": _contact(request).client})
 
 
 @requires(Can.PORTAL)
 def ticket_new(request: HttpRequest) -> HttpResponse:
     form = PortalTicketForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        contact = request.user.contact
+        contact = _contact(request)
         urgent = form.cleaned_data["urgent"]
         ticket = services.create_ticket(
             client=contact.client, contact=contact, subject=form.cleaned_data["subject"],
@@ -51,7 +56,8 @@ def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
 
 
 def _render_ticket(request: HttpRequest, ticket: Ticket, form: PortalReplyForm, status: int = 200) -> HttpResponse:
-    notes = ticket.notes.filter(is_internal=False).select_related("author").order_by("created_at", "id")
+    notes = Note.objects.visible_to(request.user).filter(ticket=ticket).select_related("author").order_by(
+        "created_at", "id")
     return render(request, "portal/ticket.html", {"ticket": ticket, "notes": notes, "form": form}, status=status)
 
 

@@ -1,6 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 
 from bspos.audit.admin import AuditedAdmin
+from bspos.servicedesk import services
 from bspos.servicedesk.models import Note, Ticket, TimeEntry
 
 
@@ -25,12 +27,14 @@ class TicketAdmin(AuditedAdmin):
     show_full_result_count = False
 
     def save_model(self, request, obj, form, change) -> None:
-        # Tickets go through the service desk rules: a number, a priority from impact × urgency, SLA clocks.
-        from bspos.servicedesk import services
-
+        # Tickets go through the service desk rules: a number, a priority from impact × urgency, the agreement's SLA
+        # plan and clocks.
         if change:
             if {"impact", "urgency"} & set(form.changed_data):
                 obj.priority = services.priority_for(obj.impact, obj.urgency)
+            if "agreement" in form.changed_data:
+                obj.sla_plan = services.sla_plan_for(obj.agreement)
+            if {"impact", "urgency", "agreement"} & set(form.changed_data):
                 services.refresh_sla(obj)
             super().save_model(request, obj, form, change)
             return
@@ -41,6 +45,26 @@ class TicketAdmin(AuditedAdmin):
                                          **fields)
         obj.pk, obj.number = created.pk, created.number
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.time_entries.billed().exists():
+            return False  # billed is final (services.delete_ticket refuses it too)
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj) -> None:
+        services.delete_ticket(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        _delete_each(self, request, queryset, services.delete_ticket)
+
+
+def _delete_each(model_admin, request, queryset, delete) -> None:
+    """The "delete selected" action, one row at a time through the service (its rules, its audit)."""
+    for row in queryset:
+        try:
+            delete(row, by=request.user)
+        except ValidationError as error:
+            model_admin.message_user(request, f"{row}: {' '.join(error.messages)}", messages.ERROR)
+
 
 @admin.register(Note)
 class NoteAdmin(admin.ModelAdmin):
@@ -50,6 +74,12 @@ class NoteAdmin(admin.ModelAdmin):
     list_select_related = ["ticket", "author"]
     autocomplete_fields = ["ticket", "author"]
     show_full_result_count = False
+
+    def delete_model(self, request, obj) -> None:
+        services.delete_note(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        _delete_each(self, request, queryset, services.delete_note)
 
 
 @admin.register(TimeEntry)
@@ -62,3 +92,25 @@ class TimeEntryAdmin(AuditedAdmin):
     list_select_related = ["technician", "ticket"]
     autocomplete_fields = ["technician", "ticket"]
     show_full_result_count = False
+
+    # Billed is final: an entry on an issued invoice opens read-only, with the reason, and cannot be deleted.
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and (obj is None or obj.billing_invoice() is None)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and (obj is None or obj.billing_invoice() is None)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        entry = self.get_object(request, object_id)
+        if entry is not None:
+            try:
+                services.refuse_if_billed(entry.billing_invoice())
+            except ValidationError as refusal:
+                self.message_user(request, " ".join(refusal.messages), messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_model(self, request, obj) -> None:
+        services.delete_time_entry(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        _delete_each(self, request, queryset, services.delete_time_entry)

@@ -1,26 +1,25 @@
 """REST endpoints for tickets, their notes, and time entries; writes go through servicedesk.services."""
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, Path, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import paginate
 from pydantic import AwareDatetime
 
+from bspos.agreements.models import Agreement
 from bspos.assets.models import Asset
-from bspos.audit.services import record, snapshot
 from bspos.clients.models import Client, Contact
 from bspos.core.api import MAX_ID, Id, Pages, existing, require_write, staff_read, staff_write, text
-from bspos.core.permissions import Can, can, contact_client_id
+from bspos.core.filters import api_filter, query_schema
+from bspos.core.permissions import Can, can
 from bspos.people.models import User
 from bspos.servicedesk import services
+from bspos.servicedesk.filters import TicketFilter, TimeEntryFilter
 from bspos.servicedesk.models import (
     Category,
     InternalCategory,
@@ -36,18 +35,9 @@ from bspos.servicedesk.selectors import with_sla_state
 from bspos.sla.models import Priority
 
 router = Router(tags=["service desk"])
-TierNumber = Annotated[int, Field(ge=1, le=3)]
 PathId = Path(..., ge=1, le=MAX_ID)
-
-
-def visible_tickets(request):
-    """All tickets for desk staff; a client contact's own company's; nothing (404) for anyone else."""
-    if can(request.user, Can.DESK_READ):
-        return Ticket.objects.all()
-    client_id = contact_client_id(request.user)
-    if client_id is None:
-        raise Http404("Not found.")
-    return Ticket.objects.filter(client_id=client_id)
+TicketQuery = query_schema(TicketFilter)
+TimeEntryQuery = query_schema(TimeEntryFilter)
 
 
 class TicketOut(Schema):
@@ -86,6 +76,8 @@ class TicketIn(Schema):
     description: text(20000) = ""
     contact_id: Id | None = None
     asset_id: Id | None = None
+    agreement_id: Id | None = Field(None, description="One of the client's agreements; by default the one in force "
+                                                      "on the ticket's day.")
     source: Source = Source.API
     ticket_type: TicketType = TicketType.INCIDENT
     category: Category = Category.OTHER
@@ -100,6 +92,8 @@ class TicketPatch(Schema):
     description: text(20000) | None = None
     contact_id: Id | None = None
     asset_id: Id | None = None
+    agreement_id: Id | None = Field(None, description="One of the client's agreements, or null for none; the SLA "
+                                                      "plan and clocks follow it.")
     ticket_type: TicketType | None = None
     category: Category | None = None
     impact: Level | None = None
@@ -111,25 +105,15 @@ class TicketPatch(Schema):
 
 
 def _ticket(request, number: int) -> Ticket:
-    return get_object_or_404(with_sla_state(visible_tickets(request)), number=number)
+    return get_object_or_404(with_sla_state(Ticket.objects.visible_to(request.user)), number=number)
 
 
 @router.get("/tickets", response=list[TicketOut])
 @paginate(Pages)
-def list_tickets(request, status: Status | None = None, priority: Priority | None = None, client: Id | None = None,
-                 assignee: Id | None = None, tier: TierNumber | None = None, source: Source | None = None,
-                 q: text(200) | None = None):
-    tickets = with_sla_state(visible_tickets(request)).order_by("-number")
-    for name, value in (("status", status), ("priority", priority), ("client_id", client),
-                        ("assignee_id", assignee), ("tier", tier), ("source", source)):
-        if value is not None:
-            tickets = tickets.filter(**{name: value})
-    if q:
-        notes = Note.objects.filter(ticket=OuterRef("pk"), body__icontains=q)
-        if not can(request.user, Can.DESK_READ):
-            notes = notes.filter(is_internal=False)
-        tickets = tickets.filter(Q(subject__icontains=q) | Exists(notes))
-    return tickets
+def list_tickets(request, filters: Query[TicketQuery]):
+    """Every status unless `status` is given (`active`: any open one); the queue's filters otherwise."""
+    tickets = with_sla_state(Ticket.objects.visible_to(request.user)).order_by("-number")
+    return api_filter(TicketFilter, request, tickets)
 
 
 @router.post("/tickets", response={201: TicketOut})
@@ -140,7 +124,7 @@ def create_ticket(request, payload: TicketIn):
         own = request.user.contact
         ticket = services.create_ticket(client=own.client, contact=own, subject=data["subject"],
                                         description=data["description"], source=Source.API,
-                                        created_by=request.user)
+                                        created_by=request.user)  # the agreement in force: a contact cannot pick
         return Reply(201, _ticket(request, ticket.number))
     staff_write(request, Can.DESK_WRITE)
     client = existing(Client, data.pop("client_id"), "client_id")
@@ -152,6 +136,7 @@ def create_ticket(request, payload: TicketIn):
         in_scope=data["in_scope"], created_by=request.user,
         contact=existing(Contact, data["contact_id"], "contact_id"),
         asset=existing(Asset, data["asset_id"], "asset_id"),
+        agreement=existing(Agreement, data["agreement_id"], "agreement_id"),
         assignee=existing(User, data["assignee_id"], "assignee_id"))
     return Reply(201, _ticket(request, ticket.number))
 
@@ -170,11 +155,14 @@ def update_ticket(request, payload: TicketPatch, number: int = PathId):
             "sla_plan__calendar"), number=number)
         status = data.pop("status", None)
         impact, urgency = data.pop("impact", None), data.pop("urgency", None)
+        agreement_given, agreement_id = "agreement_id" in data, data.pop("agreement_id", None)
         for field, model in (("contact_id", Contact), ("asset_id", Asset), ("assignee_id", User)):
             if field in data:
                 data[field.removesuffix("_id")] = existing(model, data.pop(field), field)
         if data:
             services.update_ticket(ticket, by=request.user, **data)
+        if agreement_given and agreement_id != ticket.agreement_id:
+            services.change_agreement(ticket, existing(Agreement, agreement_id, "agreement_id"), by=request.user)
         if impact is not None or urgency is not None:
             services.change_priority(ticket, impact=impact, urgency=urgency, by=request.user)
         if status is not None and status != ticket.status:
@@ -185,12 +173,7 @@ def update_ticket(request, payload: TicketPatch, number: int = PathId):
 @router.delete("/tickets/{number}", response={204: None})
 def delete_ticket(request, number: int = PathId):
     staff_write(request, Can.DELETE)
-    ticket = get_object_or_404(Ticket, number=number)
-    with transaction.atomic():
-        before, pk = snapshot(ticket), ticket.pk
-        ticket.delete()
-        ticket.pk = pk
-        record(request.user, ticket, before, deleted=True)
+    services.delete_ticket(get_object_or_404(Ticket, number=number), by=request.user)
     return Reply(204, None)
 
 
@@ -212,15 +195,12 @@ class NotePatch(Schema):
     body: text(20000, min_length=1)
 
 
-def _visible_notes(request, ticket: Ticket):
-    notes = ticket.notes.select_related("ticket").order_by("created_at", "id")
-    return notes if can(request.user, Can.DESK_READ) else notes.filter(is_internal=False)
-
-
 @router.get("/tickets/{number}/notes", response=list[NoteOut])
 @paginate(Pages)
 def list_notes(request, number: int = PathId):
-    return _visible_notes(request, _ticket(request, number))
+    ticket = _ticket(request, number)
+    return Note.objects.visible_to(request.user).filter(ticket=ticket).select_related("ticket").order_by(
+        "created_at", "id")
 
 
 @router.post("/tickets/{number}/notes", response={201: NoteOut})
@@ -237,9 +217,7 @@ def create_note(request, payload: NoteIn, number: int = PathId):
 
 
 def _note(request, note_id: int) -> Note:
-    note = get_object_or_404(Note.objects.select_related("ticket"), pk=note_id)
-    visible = _visible_notes(request, _ticket(request, note.ticket.number))
-    return get_object_or_404(visible, pk=note_id)
+    return get_object_or_404(Note.objects.visible_to(request.user).select_related("ticket"), pk=note_id)
 
 
 @router.get("/notes/{note_id}", response=NoteOut)
@@ -253,15 +231,13 @@ def update_note(request, payload: NotePatch, note_id: int = PathId):
     note = _note(request, note_id)
     if note.author_id != request.user.pk and not can(request.user, Can.DELETE):
         raise PermissionDenied("Only the author (or a manager) can edit a note.")
-    note.body = payload.body
-    note.save(update_fields=["body"])
-    return note
+    return services.update_note(note, body=payload.body, by=request.user)
 
 
 @router.delete("/notes/{note_id}", response={204: None})
 def delete_note(request, note_id: int = PathId):
     staff_write(request, Can.DELETE)
-    _note(request, note_id).delete()
+    services.delete_note(_note(request, note_id), by=request.user)
     return Reply(204, None)
 
 
@@ -310,23 +286,15 @@ def _own_or_all(request, technician_id: int) -> None:
         require_write(request, Can.TIME_OWN)
 
 
+def _time_entries(request):
+    staff_read(request)
+    return TimeEntry.objects.visible_to(request.user).select_related("ticket")
+
+
 @router.get("/time-entries", response=list[TimeEntryOut])
 @paginate(Pages)
-def list_time_entries(request, technician: Id | None = None, ticket: Id | None = None, since: date | None = None,
-                      until: date | None = None, billable: bool | None = None):
-    staff_read(request)
-    entries = TimeEntry.objects.select_related("ticket").order_by("-started_at", "-id")
-    if technician:
-        entries = entries.filter(technician_id=technician)
-    if ticket:
-        entries = entries.filter(ticket__number=ticket)
-    if since:
-        entries = entries.filter(started_at__date__gte=since)
-    if until:
-        entries = entries.filter(started_at__date__lte=until)
-    if billable is not None:
-        entries = entries.filter(billable=billable)
-    return entries
+def list_time_entries(request, filters: Query[TimeEntryQuery]):
+    return api_filter(TimeEntryFilter, request, _time_entries(request).order_by("-started_at", "-id"))
 
 
 @router.post("/time-entries", response={201: TimeEntryOut})
@@ -347,37 +315,23 @@ def create_time_entry(request, payload: TimeEntryIn):
 
 @router.get("/time-entries/{entry_id}", response=TimeEntryOut)
 def get_time_entry(request, entry_id: int = PathId):
-    staff_read(request)
-    return get_object_or_404(TimeEntry.objects.select_related("ticket"), pk=entry_id)
+    return get_object_or_404(_time_entries(request), pk=entry_id)
 
 
 @router.patch("/time-entries/{entry_id}", response=TimeEntryOut)
 def update_time_entry(request, payload: TimeEntryPatch, entry_id: int = PathId):
-    staff_read(request)
+    """Billed time (on an issued invoice) is final: 422 naming the invoice, nothing changed."""
     with transaction.atomic():
-        entry = get_object_or_404(TimeEntry.objects.select_for_update(of=("self",)).select_related("ticket"),
-                                  pk=entry_id)
+        entry = get_object_or_404(_time_entries(request).select_for_update(of=("self",)), pk=entry_id)
         _own_or_all(request, entry.technician_id)
-        before = snapshot(entry)
-        for name, value in payload.dict(exclude_unset=True).items():
-            if value is None:
-                raise ValidationError({name: "This field cannot be empty."})
-            setattr(entry, name, value)
-        entry.full_clean()
-        entry.save()
-        record(request.user, entry, before)
-    return entry
+        return services.update_time_entry(entry, by=request.user, **payload.dict(exclude_unset=True))
 
 
 @router.delete("/time-entries/{entry_id}", response={204: None})
 def delete_time_entry(request, entry_id: int = PathId):
-    staff_read(request)
-    entry = get_object_or_404(TimeEntry, pk=entry_id)
+    """Billed time (on an issued invoice) is final: 422 naming the invoice, nothing deleted."""
+    entry = get_object_or_404(_time_entries(request), pk=entry_id)
     _own_or_all(request, entry.technician_id)
-    with transaction.atomic():
-        before, pk = snapshot(entry), entry.pk
-        entry.delete()
-        entry.pk = pk
-        record(request.user, entry, before, deleted=True)
+    services.delete_time_entry(entry, by=request.user)
     return Reply(204, None)
 

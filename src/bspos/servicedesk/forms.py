@@ -1,9 +1,29 @@
-from django import forms
+import html
 
+from django import forms
+from django.db.models import Q
+from django.forms.utils import flatatt
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from bspos.agreements.models import Agreement
 from bspos.assets.models import Asset
 from bspos.clients.models import Client, ClientStatus, Contact
+from bspos.core.dates import in_force_q
 from bspos.people.models import Role, User
-from bspos.servicedesk.models import Level, Source, Status, TicketType
+from bspos.servicedesk.models import Level, Source, Status, Ticket, TicketType
+
+
+class QuickSelect(forms.Select):
+    """A select whose options are joined in Python: Django's template per option costs ~40 ms for 1,000 clients."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        selected = {str(v) for v in self.format_value(value)}
+        options = "".join(
+            f'<option value="{html.escape(str(key))}"{" selected" if str(key) in selected else ""}>'
+            f"{html.escape(str(label))}</option>" for key, label in self.choices)
+        return mark_safe(f"<select{flatatt(self.build_attrs(self.attrs, {**(attrs or {}), 'name': name}))}>"
+                         f"{options}</select>")
 
 
 def staff_choices():
@@ -11,10 +31,19 @@ def staff_choices():
                                is_active=True).order_by("username")
 
 
+class AgreementChoiceField(forms.ModelChoiceField):
+    """One client's agreements, so each is shown by its name alone."""
+
+    def label_from_instance(self, agreement: Agreement) -> str:
+        return agreement.name
+
+
 class TicketForm(forms.Form):
     client = forms.ModelChoiceField(queryset=Client.objects.exclude(status=ClientStatus.PROSPECT))
     contact = forms.ModelChoiceField(queryset=Contact.objects.none(), required=False)
     asset = forms.ModelChoiceField(queryset=Asset.objects.none(), required=False)
+    agreement = AgreementChoiceField(queryset=Agreement.objects.none(), required=False,
+                                     help_text="Leave empty for the client's agreement in force today.")
     subject = forms.CharField(max_length=250)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
     source = forms.ChoiceField(choices=Source.choices, initial=Source.PHONE)
@@ -30,6 +59,19 @@ class TicketForm(forms.Form):
         if client_id and str(client_id).isdigit():
             self.fields["contact"].queryset = Contact.objects.filter(client_id=client_id, is_active=True)
             self.fields["asset"].queryset = Asset.objects.filter(client_id=client_id).order_by("name")
+            self.fields["agreement"].queryset = Agreement.objects.filter(client_id=client_id)
+
+
+class AgreementForm(forms.Form):
+    """The ticket's agreement: one of its client's in force on the ticket's day (or the current one), or none."""
+
+    agreement = AgreementChoiceField(queryset=Agreement.objects.none(), required=False, empty_label="None")
+
+    def __init__(self, *args, ticket: Ticket, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        day = timezone.localdate(ticket.created_at)
+        self.fields["agreement"].queryset = Agreement.objects.filter(
+            in_force_q(day) | Q(pk=ticket.agreement_id), client_id=ticket.client_id).order_by("name")
 
 
 class ReplyForm(forms.Form):
@@ -72,7 +114,8 @@ class AssetLinkForm(forms.Form):
 class BulkForm(forms.Form):
     tickets = forms.TypedMultipleChoiceField(coerce=int, choices=[])
     action = forms.ChoiceField(choices=[("assign", "Assign"), ("close", "Close")])
-    assignee = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
+    assignee = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="—",
+                                      widget=QuickSelect(attrs={"aria-label": "Bulk assignee"}))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

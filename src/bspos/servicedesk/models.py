@@ -1,13 +1,18 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
 from bspos.agreements.models import Agreement
 from bspos.assets.models import Asset
 from bspos.clients.models import Client, Contact
+from bspos.core.querysets import ClientOwnedQuerySet, client_owned
 from bspos.sla.models import Priority, SlaPlan
+
+# money.models.InvoiceStatus.ISSUED: the desk reads money's allocations by their reverse relation and never imports
+# money (money depends on the desk, not the other way round).
+ISSUED = "issued"
 
 
 class Source(models.TextChoices):
@@ -94,6 +99,8 @@ class Ticket(models.Model):
                                          help_text="Set while waiting on the client: the resolution clock stops.")
     sla_paused_minutes = models.FloatField(default=0, help_text="Business minutes spent paused so far.")
 
+    objects = ClientOwnedQuerySet.as_manager()  # visible_to(user): desk staff all, a client contact their company's
+
     class Meta:
         ordering = ["-number"]
         indexes = [
@@ -148,6 +155,9 @@ class Note(models.Model):
     is_internal = models.BooleanField(default=False)
     created_at = models.DateTimeField(db_index=True)
 
+    # visible_to(user): desk staff every note; a client contact the public replies on their company's tickets.
+    objects = client_owned("ticket__client", contact_filter=Q(is_internal=False)).as_manager()
+
     class Meta:
         ordering = ["ticket", "created_at", "id"]
 
@@ -165,6 +175,31 @@ class InternalCategory(models.TextChoices):
     PROJECT = "project", "Internal project"
 
 
+class TimeEntryQuerySet(ClientOwnedQuerySet):
+    def contact_filter(self) -> Q:
+        return Q(pk__in=[])  # a client contact sees no time entries: rates and internal work are the MSP's
+
+    def _issued_allocations(self):
+        # money's TimeAllocation, reached through the reverse relation `allocations` so the desk never imports it.
+        allocation = self.model._meta.get_field("allocations").related_model
+        return (allocation.objects.filter(invoice__status=ISSUED).select_related("invoice")
+                .order_by("invoice__number", "pk"))
+
+    def billed(self) -> "TimeEntryQuerySet":
+        """Entries allocated to an issued invoice: final until the invoice is credited."""
+        return self.filter(pk__in=self._issued_allocations().values("time_entry_id"))
+
+    def billing_invoice(self):
+        """The first issued invoice any of these entries is on (money's Invoice), or None."""
+        allocation = self._issued_allocations().filter(time_entry__in=self.values("pk")).first()
+        return allocation.invoice if allocation is not None else None
+
+    def with_billing(self) -> "TimeEntryQuerySet":
+        """Prefetch each entry's issued invoice in one query, for `TimeEntry.billing_invoice()` on a list."""
+        return self.prefetch_related(Prefetch("allocations", queryset=self._issued_allocations(),
+                                              to_attr="issued_allocations"))
+
+
 class TimeEntry(models.Model):
     """Work by one person: on a ticket or internal; rates are copied as they were when entered."""
 
@@ -180,6 +215,8 @@ class TimeEntry(models.Model):
     cost_rate = models.DecimalField(max_digits=8, decimal_places=2)
     bill_rate = models.DecimalField(max_digits=8, decimal_places=2)
     notes = models.TextField(blank=True)
+
+    objects = TimeEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]
@@ -213,6 +250,13 @@ class TimeEntry(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "client"}
         super().save(*args, **kwargs)
+
+    def billing_invoice(self):
+        """The issued invoice this entry is billed on (money's Invoice), or None; uses `with_billing()` if run."""
+        prefetched = getattr(self, "issued_allocations", None)
+        if prefetched is None:
+            return TimeEntry.objects.filter(pk=self.pk).billing_invoice()
+        return prefetched[0].invoice if prefetched else None
 
     def __str__(self) -> str:
         return f"{self.technician} {self.minutes} min on {self.started_at:%Y-%m-%d}"

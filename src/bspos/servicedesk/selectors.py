@@ -17,6 +17,10 @@ class SlaState:
     BREACHED = "breached"
 
 
+SLA_LABELS = {SlaState.ON_TRACK: "On track", SlaState.AT_RISK: "At risk", SlaState.BREACHED: "Breached",
+              SlaState.PAUSED: "Paused", SlaState.MET: "Met", SlaState.NONE: "No SLA"}
+
+
 def resolution_breached(now: datetime) -> Q:
     """Resolved late; or still open past due; or paused after the due time had already passed."""
     return (
@@ -45,16 +49,12 @@ def with_sla_state(tickets: QuerySet[Ticket], now: datetime | None = None) -> Qu
     ))
 
 
-SORTS = {
-    "number": "-number", "oldest": "number", "priority": ("priority", "-number"), "due": ("resolution_due", "number"),
-    "updated": "-updated_at", "client": ("client__name", "-number"),
-}
-
-
 def ticket_queue(tickets: QuerySet[Ticket], *, filters: dict, now: datetime | None = None) -> QuerySet[Ticket]:
-    """The queue: filter, search subject and conversation, sort; SLA state annotated in the database."""
+    """The old queue read, kept only for imports.exports.tickets until that export is removed (issue 14): the queue,
+    its export and the API filter with servicedesk.filters.TicketFilter."""
     from django.db.models import Exists, OuterRef
 
+    from bspos.servicedesk.filters import SORTS
     from bspos.servicedesk.models import Note
 
     tickets = with_sla_state(tickets, now)
@@ -72,8 +72,7 @@ def ticket_queue(tickets: QuerySet[Ticket], *, filters: dict, now: datetime | No
         if q.lstrip("#").isdigit() and len(q) < 15:
             match |= Q(number=int(q.lstrip("#")))
         tickets = tickets.filter(match)
-    order = SORTS.get(filters.get("sort") or "number", "-number")
-    order = order if isinstance(order, tuple) else (order,)
+    order = SORTS.get(filters.get("sort") or "number", ("-number",))
     return tickets.select_related("client", "assignee").order_by(*order)
 
 

@@ -1,7 +1,5 @@
 """Writes and business rules of the service desk: numbering, priority matrix, SLA clocks, status workflow."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -10,7 +8,7 @@ from django.utils import timezone
 
 from bspos.agreements.models import Agreement
 from bspos.assets.models import Asset
-from bspos.audit.services import record, snapshot
+from bspos.audit.services import audited, delete_audited, record
 from bspos.clients.models import Client
 from bspos.core.services import next_numbers
 from bspos.people.models import User
@@ -52,20 +50,9 @@ def priority_for(impact: int, urgency: int) -> int:
         raise ValidationError("Impact and urgency must each be high (1), medium (2) or low (3).") from None
 
 
-@contextmanager
-def audited(instance, by: User | None) -> Iterator[None]:
-    """Record who changed what on `instance` during the block (same transaction as the change)."""
-    before = snapshot(instance) if instance.pk else None
-    yield
-    record(by, instance, before)
-
-
-def sla_plan_for(client: Client, agreement: Agreement | None, on: datetime) -> SlaPlan | None:
-    """The agreement's plan, else the plan of the client's agreement in force that day."""
-    if agreement is not None and agreement.sla_plan_id:
-        return agreement.sla_plan
-    governing = Agreement.objects.governing(client, timezone.localdate(on))
-    return governing.sla_plan if governing is not None else None
+def sla_plan_for(agreement: Agreement | None) -> SlaPlan | None:
+    """A ticket's SLA plan is its agreement's: no agreement (or one without a plan), no SLA clocks."""
+    return agreement.sla_plan if agreement is not None else None
 
 
 def refresh_sla(ticket: Ticket) -> None:
@@ -89,15 +76,23 @@ def refresh_sla(ticket: Ticket) -> None:
 @transaction.atomic
 def create_ticket(*, client: Client, subject: str, created_by: User | None = None, impact: int = Level.MEDIUM,
                   urgency: int = Level.MEDIUM, created_at: datetime | None = None, **fields) -> Ticket:
-    """Open a ticket: next number, priority from impact × urgency, SLA plan and clocks; validated first."""
+    """Open a ticket: next number, priority from impact × urgency, its agreement (the one in force on the ticket's
+    day unless one of the client's is given), the agreement's SLA plan and clocks; validated first.
+
+    Every ticket takes this path: the desk's form, the portal, email, alerts, the API and the back office.
+    """
     ticket = Ticket(client=client, subject=subject, impact=impact, urgency=urgency,
                     created_at=created_at or timezone.now(), **fields)
     ticket.priority = priority_for(impact, urgency)
-    # Fields and cross-client rules are checked here; the table's check constraints (tier, priority, dates not
-    # before creation) cannot fail for a new ticket whose fields passed, and the database still enforces them:
-    # checking them again in Python costs six queries per ticket (a quarter of alert and mail intake time).
+    # Fields and cross-client rules (a given agreement, contact or asset of another client) are checked here; the
+    # table's check constraints (tier, priority, dates not before creation) cannot fail for a new ticket whose fields
+    # passed, and the database still enforces them: checking them again in Python costs six queries per ticket
+    # (a quarter of alert and mail intake time).
     ticket.full_clean(exclude=["number"], validate_constraints=False)
-    ticket.sla_plan = sla_plan_for(client, ticket.agreement, ticket.created_at)
+    if ticket.agreement_id is None:
+        ticket.agreement = Agreement.objects.select_related("sla_plan").governing(
+            client, timezone.localdate(ticket.created_at))
+    ticket.sla_plan = sla_plan_for(ticket.agreement)
     refresh_sla(ticket)
     ticket.number = next_numbers(TICKET_SEQUENCE)[0]
     ticket.save()
@@ -198,9 +193,10 @@ def update_ticket(ticket: Ticket, *, by: User | None = None, **fields) -> Ticket
     Status and priority have their own rules: use change_status and change_priority.
     """
     forbidden = set(fields) & {"status", "priority", "impact", "urgency", "number", "created_at", "client",
-                               "client_id"}
+                               "client_id", "agreement", "agreement_id", "sla_plan", "sla_plan_id"}
     if forbidden:
-        raise ValidationError(f"Use the status and priority actions to change: {', '.join(sorted(forbidden))}.")
+        raise ValidationError(f"Use the status, priority and agreement actions to change: "
+                              f"{', '.join(sorted(forbidden))}.")
     with audited(ticket, by):
         for name, value in fields.items():
             setattr(ticket, name, value)
@@ -212,6 +208,53 @@ def update_ticket(ticket: Ticket, *, by: User | None = None, **fields) -> Ticket
 
 def link_asset(ticket: Ticket, asset: Asset | None, *, by: User | None = None) -> Ticket:
     return update_ticket(ticket, asset=asset, by=by)
+
+
+@transaction.atomic
+def change_agreement(ticket: Ticket, agreement: Agreement | None, *, by: User | None = None) -> Ticket:
+    """Put the ticket under another of its client's agreements, or none; the SLA plan and clocks follow it."""
+    if agreement is not None and agreement.client_id != ticket.client_id:
+        raise ValidationError({"agreement": "The agreement belongs to another client."})
+    with audited(ticket, by):
+        ticket.agreement = agreement
+        ticket.sla_plan = sla_plan_for(agreement)
+        refresh_sla(ticket)
+        ticket.save()
+    signals.ticket_updated.send(sender=Ticket, ticket=ticket, changed={"agreement", "sla_plan"})
+    return ticket
+
+
+BILLED_IS_FINAL = "Billed on invoice {invoice}; credit the invoice to change it."
+
+
+def refuse_if_billed(invoice) -> None:
+    """Billed is final: refuse, naming the issued invoice the time is on (from `billing_invoice()`)."""
+    if invoice is not None:
+        raise ValidationError(BILLED_IS_FINAL.format(invoice=invoice.display_number))
+
+
+@transaction.atomic
+def delete_ticket(ticket: Ticket, *, by: User | None = None) -> None:
+    """Delete a ticket; refused when its time is billed (time still unbilled protects it in the database too)."""
+    refuse_if_billed(ticket.time_entries.billing_invoice())
+    delete_audited(ticket, by)
+
+
+@transaction.atomic
+def update_note(note: Note, *, body: str, by: User | None = None) -> Note:
+    """Correct a note's text."""
+    if not body or not body.strip():
+        raise ValidationError({"body": "The note is empty."})
+    with audited(note, by):
+        note.body = body
+        note.save(update_fields=["body"])
+    return note
+
+
+@transaction.atomic
+def delete_note(note: Note, *, by: User | None = None) -> None:
+    """Delete a reply or internal note (notes carry no time, so nothing billed hangs on one)."""
+    delete_audited(note, by)
 
 
 @transaction.atomic
@@ -246,3 +289,31 @@ def log_time(*, technician: User, minutes: int, started_at: datetime, ticket: Ti
     entry.save()
     record(by or technician, entry, None)
     return entry
+
+
+TIME_FIELDS = {"started_at", "minutes", "billable", "notes"}
+
+
+@transaction.atomic
+def update_time_entry(entry: TimeEntry, *, by: User | None = None, **fields) -> TimeEntry:
+    """Correct when, how long, billable or the note of a time entry; billed time is final (refused, unchanged)."""
+    unknown = set(fields) - TIME_FIELDS
+    if unknown:
+        raise ValidationError(f"These cannot be changed on a time entry: {', '.join(sorted(unknown))}.")
+    empty = [name for name, value in fields.items() if value is None]
+    if empty:
+        raise ValidationError(dict.fromkeys(empty, "This field cannot be empty."))
+    refuse_if_billed(entry.billing_invoice())
+    with audited(entry, by):
+        for name, value in fields.items():
+            setattr(entry, name, value)
+        entry.full_clean()
+        entry.save()
+    return entry
+
+
+@transaction.atomic
+def delete_time_entry(entry: TimeEntry, *, by: User | None = None) -> None:
+    """Remove a time entry; billed time is final (refused). Time on a draft invoice is protected by the database."""
+    refuse_if_billed(entry.billing_invoice())
+    delete_audited(entry, by)

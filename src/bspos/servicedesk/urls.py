@@ -6,6 +6,7 @@ app_name = "servicedesk"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("tickets/", views.queue, name="queue"),
+    path("tickets/export.csv", views.export, name="export"),
     path("tickets/new/", views.ticket_new, name="ticket_new"),
     path("tickets/new/pickers/", views.pickers, name="pickers"),
     path("tickets/bulk/", views.bulk, name="bulk"),
@@ -17,6 +18,9 @@ urlpatterns = [
     path("tickets/<int:number>/escalate/", views.escalate, name="escalate"),
     path("tickets/<int:number>/scope/", views.toggle_scope, name="scope"),
     path("tickets/<int:number>/asset/", views.link_asset, name="asset"),
+    path("tickets/<int:number>/agreement/", views.change_agreement, name="agreement"),
     path("tickets/<int:number>/time/", views.log_time, name="time"),
     path("tickets/<int:number>/timer/", views.timer, name="timer"),
+    path("time/<int:pk>/", views.time_entry, name="time_entry"),
+    path("time/<int:pk>/delete/", views.time_entry_delete, name="time_entry_delete"),
 ]

@@ -1,9 +1,8 @@
 from django import template
 
-register = template.Library()
+from bspos.servicedesk.selectors import SLA_LABELS
 
-SLA_LABELS = {"none": "No SLA", "met": "Met", "on_track": "On track", "at_risk": "At risk", "paused": "Paused",
-              "breached": "Breached"}
+register = template.Library()
 
 
 @register.filter
