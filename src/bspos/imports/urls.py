@@ -1,11 +1,10 @@
 from django.urls import path
 
-from bspos.imports import exports, views
+from bspos.imports import views
 
 app_name = "imports"
 urlpatterns = [
     path("", views.upload, name="upload"),
     path("runs/<int:pk>/", views.run_detail, name="run"),
     path("runs/<int:pk>/apply/", views.apply, name="apply"),
-    path("export/<str:kind>.csv", exports.export, name="export"),
 ]

@@ -65,8 +65,8 @@ def api_lists() -> list[str]:
     return sorted(path for path, operations in paths.items() if "get" in operations and "{" not in path)
 
 
-CSV_DOWNLOADS = ["/money/invoices/export.csv", "/imports/export/clients.csv", "/imports/export/contacts.csv",
-                 "/imports/export/assets.csv", "/imports/export/tickets.csv", "/imports/export/agreements.csv",
+CSV_DOWNLOADS = ["/money/invoices/export.csv", "/clients/export.csv", "/clients/contacts/export.csv",
+                 "/assets/export.csv", "/desk/tickets/export.csv", "/agreements/export.csv",
                  "/vcio/clients/{client}/matrix.csv"]
 EXPORT_LINK = re.compile(r'href="(/[^"?]*(?:\.csv|/export[^"?]*))')
 
