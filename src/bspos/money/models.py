@@ -133,8 +133,6 @@ class Invoice(models.Model):
             models.CheckConstraint(condition=Q(status="draft", number__isnull=True)
                                    | (~Q(status="draft") & Q(number__isnull=False)),
                                    name="issued_invoices_have_a_number"),
-            models.CheckConstraint(condition=Q(status="draft") | (~Q(currency="") & ~Q(bill_to_name="")),
-                                   name="issued_invoices_carry_their_details"),
         ]
 
     @property

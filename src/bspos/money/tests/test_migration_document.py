@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("money", "0001_initial")]
-AFTER = [("money", "0003_issued_invoices_carry_their_details")]
+AFTER = [("money", "0002_invoice_document")]
 
 
 def migrate(targets):
