@@ -41,7 +41,7 @@ class TicketFilter(FilterSet):
                                            widget=_labelled("Priority"))
     sla = django_filters.ChoiceFilter(field_name="sla_state", label="SLA", choices=list(SLA_LABELS.items()),
                                       empty_label="Any SLA state", widget=_labelled("SLA"))
-    client = RowFilter(queryset=Client.objects.order_by("name"), empty_label="Any client",
+    client = RowFilter(queryset=Client.objects.order_by("name").only("id", "name"), empty_label="Any client",
                        widget=_labelled("Client", QuickSelect))
     assignee = RowFilter(queryset=staff_choices(), empty_label="Anyone", widget=_labelled("Assignee", QuickSelect))
     tier = django_filters.ChoiceFilter(choices=[(1, "Tier 1"), (2, "Tier 2"), (3, "Tier 3")], empty_label="Any tier",
