@@ -18,6 +18,12 @@ from pydantic import Field, create_model
 MAX_ID = 2**63 - 1
 
 
+def parse_id(value) -> int | None:
+    """An id from a query string or form value (digits within the 64-bit range), else None: no query for junk."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and 1 <= int(text) <= MAX_ID else None
+
+
 class _BoundedModelChoiceField(ModelChoiceField):
     """A row picked by id: anything but an id in range is "not one of the choices", without a query."""
 

@@ -49,33 +49,6 @@ def with_sla_state(tickets: QuerySet[Ticket], now: datetime | None = None) -> Qu
     ))
 
 
-def ticket_queue(tickets: QuerySet[Ticket], *, filters: dict, now: datetime | None = None) -> QuerySet[Ticket]:
-    """The old queue read, kept only for imports.exports.tickets until that export is removed (issue 14): the queue,
-    its export and the API filter with servicedesk.filters.TicketFilter."""
-    from django.db.models import Exists, OuterRef
-
-    from bspos.servicedesk.filters import SORTS
-    from bspos.servicedesk.models import Note
-
-    tickets = with_sla_state(tickets, now)
-    if status := filters.get("status"):
-        tickets = tickets.filter(status__in=OPEN_STATUSES) if status == "active" else tickets.filter(status=status)
-    for name in ("priority", "client", "assignee", "tier", "source"):
-        if value := filters.get(name):
-            tickets = tickets.filter(**{f"{name}_id" if name in ("client", "assignee") else name: value})
-    if filters.get("unassigned"):
-        tickets = tickets.filter(assignee__isnull=True)
-    if sla := filters.get("sla"):
-        tickets = tickets.filter(sla_state=sla)
-    if q := (filters.get("q") or "").strip():
-        match = Q(subject__icontains=q) | Exists(Note.objects.filter(ticket=OuterRef("pk"), body__icontains=q))
-        if q.lstrip("#").isdigit() and len(q) < 15:
-            match |= Q(number=int(q.lstrip("#")))
-        tickets = tickets.filter(match)
-    order = SORTS.get(filters.get("sort") or "number", ("-number",))
-    return tickets.select_related("client", "assignee").order_by(*order)
-
-
 def dashboard_figures(tickets: QuerySet[Ticket], now: datetime) -> dict:
     """Open tickets by priority and SLA state right now, in one aggregate query."""
     from django.db.models import Count

@@ -20,6 +20,7 @@ from bspos.assets.models import Asset
 from bspos.audit.services import history
 from bspos.clients.models import Contact
 from bspos.core import csvwriter
+from bspos.core.filters import parse_id
 from bspos.core.permissions import Can, can, requires
 from bspos.servicedesk import selectors, services
 from bspos.servicedesk.filters import queue_filter
@@ -65,21 +66,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "days": days, "peak": peak, "chart_width": len(days) * 22,
         "workload": selectors.workload_per_technician(tickets, week_start),
     })
-
-
-def _queue_filters(request: HttpRequest) -> dict:
-    """Only imports.exports.tickets still calls this (with selectors.ticket_queue); both go when that export is
-    removed (issue 14). The queue and its export below use servicedesk.filters.TicketFilter."""
-    filters = {key: request.GET.get(key, "").strip() for key in
-               ("status", "priority", "client", "assignee", "tier", "source", "sla", "q", "sort")}
-    if "status" not in request.GET:
-        filters["status"] = "active"
-    for key in ("priority", "client", "assignee", "tier"):
-        if filters[key] and not filters[key].isdigit():
-            filters[key] = ""
-    if filters["assignee"] == "" and request.GET.get("mine"):
-        filters["assignee"] = str(request.user.pk)
-    return filters
 
 
 def _queue_tickets(request: HttpRequest):
@@ -373,7 +359,7 @@ def timer(request: HttpRequest, number: int) -> HttpResponse:
 
 @requires(Can.DESK_WRITE)
 def ticket_new(request: HttpRequest) -> HttpResponse:
-    form = TicketForm(request.POST or None, initial={"client": request.GET.get("client")})
+    form = TicketForm(request.POST or None, initial={"client": parse_id(request.GET.get("client"))})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -395,17 +381,16 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
 
 def _agreements_today(client_id) -> list[Agreement]:
     """The chosen client's agreements in force today, the one a new ticket gets by default first."""
-    text = str(client_id or "")
-    if not (text.isdigit() and len(text) <= 18):
+    client_id = parse_id(client_id)
+    if client_id is None:
         return []
-    return list(Agreement.objects.filter(client_id=int(text)).in_force(timezone.localdate()).by_coverage())
+    return list(Agreement.objects.filter(client_id=client_id).in_force(timezone.localdate()).by_coverage())
 
 
 @requires(Can.DESK_READ)
 def pickers(request: HttpRequest) -> HttpResponse:
     """htmx: the contact, asset and agreement options of the chosen client."""
-    client_id = request.GET.get("client", "")
-    client_id = int(client_id) if client_id.isdigit() and len(client_id) <= 18 else None
+    client_id = parse_id(request.GET.get("client"))
     return render(request, "servicedesk/_pickers.html", {
         "contacts": Contact.objects.filter(client_id=client_id, is_active=True).order_by("last_name"),
         "assets": Asset.objects.filter(client_id=client_id).order_by("name"),
