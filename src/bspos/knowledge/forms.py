@@ -41,3 +41,15 @@ class ProblemForm(forms.ModelForm):
         self.fields["asset"].queryset = (self.fields["asset"].queryset.filter(client_id=int(client)) if client.isdigit()
                                          else self.fields["asset"].queryset.none())
         self.fields["implement_article"].queryset = Article.objects.order_by("title")
+
+
+class SearchForm(forms.Form):
+    """The search box: words (no NUL bytes, at most 200 characters) and, optionally, one kind of document."""
+
+    q = forms.CharField(max_length=200, required=False)
+    kind = forms.ChoiceField(choices=[("", "Everything"), ("ticket", "Tickets"), ("article", "Articles"),
+                                      ("problem", "Problems")], required=False)
+
+    def terms(self) -> tuple[str, str]:
+        """(query, kind) when valid, else nothing to search for."""
+        return (self.cleaned_data["q"], self.cleaned_data["kind"]) if self.is_valid() else ("", "")

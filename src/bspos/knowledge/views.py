@@ -22,7 +22,7 @@ from bspos.knowledge.filters import (
     ProblemFilter,
     RecurringFilter,
 )
-from bspos.knowledge.forms import ArticleForm, ProblemForm, staff_choices
+from bspos.knowledge.forms import ArticleForm, ProblemForm, SearchForm, staff_choices
 from bspos.knowledge.markdown import render as markdown
 from bspos.knowledge.models import (
     Article,
@@ -332,13 +332,14 @@ def search_page(request: HttpRequest) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     if not (can(request.user, Can.DESK_READ) or contact_client_id(request.user)):
         raise Http404("Not found.")
-    query = request.GET.get("q", "")[:200]
-    kind = request.GET.get("kind", "")
+    form = SearchForm(request.GET)
+    query, kind = form.terms()
     started = timezone.now()
     hits = run_search(query, request.user, kinds=[kind] if kind else None, limit=50) if query.strip() else []
     took = (timezone.now() - started).total_seconds() * 1000
     return render(request, "knowledge/search.html", {"q": query, "kind": kind, "hits": hits, "took": took,
-                                                     "portal": not can(request.user, Can.DESK_READ)})
+                                                     "portal": not can(request.user, Can.DESK_READ),
+                                                     "problems": [" ".join(m) for m in form.errors.values()]})
 
 
 # --- portal -----------------------------------------------------------------------------------------------------

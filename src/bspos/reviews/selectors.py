@@ -4,7 +4,7 @@ Every figure is counted in the database; Python only shapes the handful of group
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import (
@@ -27,7 +27,7 @@ from django.utils import timezone
 from bspos.agreements.models import Agreement
 from bspos.assets.models import Asset, AssetType, Lifecycle
 from bspos.clients.models import Client
-from bspos.core.dates import add_months, quarter_label, quarters_ending
+from bspos.core.dates import add_months, day_span, quarter_label, quarters_ending
 from bspos.core.money import cents, hours, percent
 from bspos.intake.models import Alert
 from bspos.money.models import Invoice, InvoiceStatus
@@ -41,10 +41,6 @@ COMPLETION_LINE = 80  # completion above 80% marks a mature client relationship 
 REFRESH_HORIZON_MONTHS = 6  # "end of life within two quarters" (issue 7)
 SEVERITY = {Priority.CRITICAL: "Critical", Priority.HIGH: "High", Priority.MEDIUM: "Warning", Priority.LOW: "Info"}
 HUNDRED = Decimal(100)
-
-
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _pct(part, whole) -> Decimal | None:
@@ -83,11 +79,11 @@ class Period:
 
     @property
     def since(self) -> datetime:
-        return _start_of(self.start)
+        return day_span(self.start, self.end)[0]
 
     @property
     def until(self) -> datetime:
-        return _start_of(self.end + timedelta(days=1))
+        return day_span(self.start, self.end)[1]
 
 
 def _by(tickets: QuerySet, field: str, period: Period, labels: dict) -> list[dict]:

@@ -218,7 +218,7 @@ def step_done(request: HttpRequest, pk: int) -> HttpResponse:
     step = get_object_or_404(NextStep.objects.visible_to(request.user), pk=pk)
     services.set_step_done(step, request.POST.get("done") == "1", by=request.user)
     back = request.POST.get("review", "")
-    return redirect("reviews:review", pk=int(back) if back.isdigit() else step.review_id)
+    return redirect("reviews:review", pk=int(back) if back.isdigit() and len(back) < 19 else step.review_id)
 
 
 def _report_context(review: Review) -> dict:

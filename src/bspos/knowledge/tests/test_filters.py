@@ -77,3 +77,12 @@ def test_a_contact_reads_published_articles_of_their_company_and_global_ones_onl
     page = client.get(reverse("knowledge:portal"), {"q": "guide"}).content.decode()
     assert "Our VPN guide" in page and "Their guide" not in page and "Password tips" not in page
     assert client.get("/api/v1/problems").status_code == 404
+
+
+def test_the_search_page_refuses_a_nul_byte_or_an_unknown_kind_with_a_message(staff):
+    ArticleFactory(title="Printer drivers")
+    found = staff.get(reverse("knowledge:search"), {"q": "printer"}).content.decode()
+    assert "Printer drivers" in found
+    for params in ({"q": "prin\x00ter"}, {"q": "printer", "kind": "invoice"}):
+        page = staff.get(reverse("knowledge:search"), params)
+        assert page.status_code == 200 and "The search was not run" in page.content.decode(), params
