@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+import bspos.core.converters  # noqa: F401  (registers <id:…> before the apps' URL confs load)
 from bspos.agreements.api import router as agreements_api  # noqa: E402
 from bspos.api.auth import BearerToken, Session  # noqa: E402
 from bspos.assets.api import router as assets_api  # noqa: E402

@@ -7,5 +7,5 @@ from bspos.api import views
 app_name = "api"
 urlpatterns = [
     path("tokens/", views.tokens, name="tokens"),
-    path("tokens/<int:token_id>/revoke/", views.revoke, name="revoke-token"),
+    path("tokens/<id:token_id>/revoke/", views.revoke, name="revoke-token"),
 ]

@@ -6,5 +6,5 @@ app_name = "assets"
 urlpatterns = [
     path("", views.asset_list, name="list"),
     path("export.csv", views.asset_export, name="export"),
-    path("<int:pk>/", views.asset_detail, name="detail"),
+    path("<id:pk>/", views.asset_detail, name="detail"),
 ]

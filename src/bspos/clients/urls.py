@@ -7,5 +7,5 @@ urlpatterns = [
     path("", views.client_list, name="list"),
     path("export.csv", views.client_export, name="export"),
     path("contacts/export.csv", views.contact_export, name="contacts_export"),
-    path("<int:pk>/", views.client_detail, name="detail"),
+    path("<id:pk>/", views.client_detail, name="detail"),
 ]

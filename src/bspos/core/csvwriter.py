@@ -38,7 +38,7 @@ class _Echo:
 def lines(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
     """The CSV text of header and rows, a line at a time."""
     writer = csv.writer(_Echo())
-    yield writer.writerow(header)
+    yield writer.writerow([cell(name) for name in header])
     for row in rows:
         yield writer.writerow([cell(value) for value in row])
 

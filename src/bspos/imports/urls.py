@@ -5,6 +5,6 @@ from bspos.imports import views
 app_name = "imports"
 urlpatterns = [
     path("", views.upload, name="upload"),
-    path("runs/<int:pk>/", views.run_detail, name="run"),
-    path("runs/<int:pk>/apply/", views.apply, name="apply"),
+    path("runs/<id:pk>/", views.run_detail, name="run"),
+    path("runs/<id:pk>/apply/", views.apply, name="apply"),
 ]

@@ -73,8 +73,8 @@ def visible(user) -> dict[int, object] | None:
     if company is None:
         return {kind: None for kind in (TICKET, NOTE, ARTICLE, PROBLEM)}  # nobody: nothing at all
     return {
-        TICKET: Ticket.objects.filter(client_id=company).values("id"),
-        NOTE: Note.objects.filter(ticket__client_id=company, is_internal=False).values("id"),
+        TICKET: Ticket.objects.visible_to(user).values("id"),
+        NOTE: Note.objects.visible_to(user).values("id"),
         ARTICLE: Article.objects.visible_to(user).values("id"),
         PROBLEM: None,  # problem records are internal: Problem.objects.visible_to gives a contact none
     }

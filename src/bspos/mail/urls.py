@@ -6,9 +6,9 @@ app_name = "mail"
 urlpatterns = [
     path("", views.message_list, name="list"),
     path("sent/", views.outbound_list, name="outbound"),
-    path("sent/<int:pk>/resend/", views.outbound_resend, name="resend"),
-    path("<int:pk>/", views.message_detail, name="detail"),
-    path("<int:pk>/raw/", views.message_raw, name="raw"),
-    path("<int:pk>/<str:action>/", views.triage, name="triage"),
-    path("attachments/<int:pk>/", views.attachment, name="attachment"),
+    path("sent/<id:pk>/resend/", views.outbound_resend, name="resend"),
+    path("<id:pk>/", views.message_detail, name="detail"),
+    path("<id:pk>/raw/", views.message_raw, name="raw"),
+    path("<id:pk>/<str:action>/", views.triage, name="triage"),
+    path("attachments/<id:pk>/", views.attachment, name="attachment"),
 ]

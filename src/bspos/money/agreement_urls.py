@@ -8,5 +8,5 @@ app_name = "agreements"
 urlpatterns = [
     path("", agreement_views.agreement_list, name="list"),
     path("export.csv", agreement_views.agreement_csv, name="export"),
-    path("<int:pk>/", agreement_views.agreement_edit, name="edit"),
+    path("<id:pk>/", agreement_views.agreement_edit, name="edit"),
 ]

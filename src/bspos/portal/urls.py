@@ -8,10 +8,10 @@ app_name = "portal"
 urlpatterns = [
     path("", views.ticket_list, name="tickets"),
     path("new/", views.ticket_new, name="new"),
-    path("<int:number>/", views.ticket_detail, name="ticket"),
-    path("<int:number>/reply/", views.reply, name="reply"),
+    path("<id:number>/", views.ticket_detail, name="ticket"),
+    path("<id:number>/reply/", views.reply, name="reply"),
     path("it-plan/", vcio_views.portal_plan, name="it-plan"),
     path("reviews/", review_views.portal_list, name="reviews"),
-    path("reviews/<int:pk>/", review_views.portal_report, name="review"),
-    path("reviews/<int:pk>/report.pdf", review_views.portal_pdf, name="review-pdf"),
+    path("reviews/<id:pk>/", review_views.portal_report, name="review"),
+    path("reviews/<id:pk>/report.pdf", review_views.portal_pdf, name="review-pdf"),
 ]

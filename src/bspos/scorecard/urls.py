@@ -6,7 +6,7 @@ app_name = "scorecard"
 urlpatterns = [
     path("", views.owner, name="owner"),
     path("funnel/", views.funnel, name="funnel"),
-    path("funnel/<int:pk>/<str:action>/", views.opportunity_action, name="opportunity"),
+    path("funnel/<id:pk>/<str:action>/", views.opportunity_action, name="opportunity"),
     path("readiness/", views.readiness, name="readiness"),
-    path("readiness/<int:pk>/", views.readiness_run, name="readiness-run"),
+    path("readiness/<id:pk>/", views.readiness_run, name="readiness-run"),
 ]

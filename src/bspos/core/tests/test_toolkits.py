@@ -75,3 +75,18 @@ def test_bad_filter_values_are_ignored_on_pages_and_refused_by_the_api():
     assert "account_manager" in refused.value.message_dict
     assert [c.name for c in ClientFilter(QueryDict("status="), Client.objects.all()).qs.order_by("name")] == \
         ["Acme", "Beta"]  # an explicit blank means "any"
+
+
+@pytest.mark.django_db
+def test_an_over_long_id_in_a_page_address_is_not_found(client):
+    from bspos.people.tests.factories import UserFactory
+
+    client.force_login(UserFactory(role="owner"))
+    for path in ("/reviews/99999999999999999999/", "/clients/99999999999999999999/",
+                 "/desk/tickets/99999999999999999999/", "/money/invoices/99999999999999999999/"):
+        assert client.get(path).status_code == 404, path
+    assert client.get("/clients/999999/").status_code == 404  # an id in range is looked up as before
+
+
+def test_csv_header_cells_are_neutralised_too():
+    assert next(lines(["=cmd()", "name"], [])) == "'=cmd(),name\r\n"
