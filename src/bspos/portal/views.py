@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from bspos.clients.models import Contact
 from bspos.core.permissions import Can, requires
+from bspos.portal.filters import PortalTicketFilter
 from bspos.portal.forms import PortalReplyForm, PortalTicketForm
 from bspos.servicedesk import services
 from bspos.servicedesk.models import Level, Note, Source, Status, Ticket
@@ -27,10 +28,8 @@ def _contact(request: HttpRequest) -> Contact:
 
 @requires(Can.PORTAL)
 def ticket_list(request: HttpRequest) -> HttpResponse:
-    tickets = _own_tickets(request).select_related("contact").order_by("-number")
-    if request.GET.get("status") == "open":
-        tickets = tickets.exclude(status__in=[Status.RESOLVED, Status.CLOSED])
-    page = Paginator(tickets, 25).get_page(request.GET.get("page"))
+    filters = PortalTicketFilter(request.GET, _own_tickets(request).select_related("contact").order_by("-number"))
+    page = Paginator(filters.qs, 25).get_page(request.GET.get("page"))
     return render(request, "portal/list.html", {"page": page, "client": _contact(request).client})
 
 
