@@ -5,19 +5,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from bspos.core.admin import ReadOnlyAdmin
 from bspos.intake import services, webhooks
 from bspos.intake.models import Alert, AlertSource, Delivery, Subscription
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class AlertSourceForm(forms.ModelForm):
@@ -61,7 +51,7 @@ class AlertSourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Alert)
-class AlertAdmin(ReadOnly):
+class AlertAdmin(ReadOnlyAdmin):
     """Assigning an unassigned alert is on the alerts page (it may open the ticket)."""
 
     list_display = ["title", "source", "state", "severity", "client", "ticket", "count", "last_seen"]
@@ -112,7 +102,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnly):
+class DeliveryAdmin(ReadOnlyAdmin):
     list_display = ["delivery_id", "event", "subscription", "state", "attempts", "last_status", "created_at"]
     list_filter = ["state", "event"]
     list_select_related = ["subscription"]

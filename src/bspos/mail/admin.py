@@ -4,23 +4,13 @@ failed reply is sent again through the service."""
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from bspos.core.admin import ReadOnlyAdmin
 from bspos.mail import services
 from bspos.mail.models import Attachment, InboundMessage, OutboundMessage
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(InboundMessage)
-class InboundMessageAdmin(ReadOnly):
+class InboundMessageAdmin(ReadOnlyAdmin):
     list_display = ["received_at", "sender", "subject", "outcome", "ticket"]
     list_filter = ["outcome"]
     search_fields = ["sender", "subject", "message_id"]
@@ -32,13 +22,13 @@ class InboundMessageAdmin(ReadOnly):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(ReadOnly):
+class AttachmentAdmin(ReadOnlyAdmin):
     list_display = ["filename", "content_type", "size", "ticket"]
     list_select_related = ["ticket"]
 
 
 @admin.register(OutboundMessage)
-class OutboundMessageAdmin(ReadOnly):
+class OutboundMessageAdmin(ReadOnlyAdmin):
     list_display = ["sent_at", "to", "subject", "status"]
     list_filter = ["status"]
     search_fields = ["to", "subject", "message_id"]

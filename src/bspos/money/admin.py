@@ -4,6 +4,7 @@ invoices and runs are read-only (the billing run, issuing and crediting make the
 from django.contrib import admin
 from django.db import transaction
 
+from bspos.core.admin import ReadOnlyAdmin
 from bspos.money import services
 from bspos.money.forms import BillingSettingsForm
 from bspos.money.models import BillingRun, BillingSettings, Invoice, InvoiceLine, ToolCost
@@ -60,22 +61,13 @@ class InvoiceLineInline(admin.TabularInline):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(admin.ModelAdmin):
+class InvoiceAdmin(ReadOnlyAdmin):
     """Read-only: invoices are made by the billing run and changed only by issuing or crediting."""
 
     list_display = ["__str__", "client", "kind", "status", "period_start", "total"]
     list_filter = ["status", "kind", "period_start"]
     search_fields = ["client__name"]
     inlines = [InvoiceLineInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(BillingRun)
