@@ -31,6 +31,7 @@ def sign_in(live_server):
         page.fill("#id_username", username)
         page.fill("#id_password", password)
         page.click("button[type=submit]")
+        page.wait_for_url(lambda url: "/login/" not in url)  # signed in and redirected, even on a loaded machine
         page.wait_for_load_state("networkidle")
 
     return sign
