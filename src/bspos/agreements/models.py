@@ -76,7 +76,7 @@ class Agreement(models.Model):
     monthly_value = models.DecimalField(
         "value delivered per month", max_digits=12, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(0)],
-        help_text="What the client gains each month; the pricing ceiling is one third of it (seed 000).")
+        help_text="What the client gains each month; the pricing ceiling is one third of it.")  # seed 000, pricing
     notes = models.TextField(blank=True)
 
     objects = AgreementQuerySet.as_manager()
