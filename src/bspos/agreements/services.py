@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from bspos.agreements.models import Agreement
-from bspos.audit.services import record, snapshot
+from bspos.audit.services import delete_audited, record, snapshot
 from bspos.catalogue.models import Service
 from bspos.clients.models import Client
 from bspos.people.models import User
@@ -44,7 +44,4 @@ def update_agreement(*, by: User | None, agreement: Agreement,
 def delete_agreement(*, by: User | None, agreement: Agreement) -> None:
     """Delete an agreement (its tickets keep their history but no longer belong to it)."""
     with transaction.atomic():
-        before, pk = snapshot(agreement), agreement.pk
-        agreement.delete()
-        agreement.pk = pk
-        record(by, agreement, before, deleted=True)
+        delete_audited(agreement, by)

@@ -4,7 +4,7 @@ client), in a transaction, audited. The API, the back office and the CSV import 
 from django.db import transaction
 
 from bspos.assets.models import Asset
-from bspos.audit.services import Snapshot, record, snapshot
+from bspos.audit.services import Snapshot, delete_audited, record, snapshot
 from bspos.clients.models import Client
 from bspos.people.models import User
 
@@ -34,5 +34,4 @@ def update_asset(*, by: User | None, asset: Asset, **changes) -> Asset:
 @transaction.atomic
 def delete_asset(*, by: User | None, asset: Asset) -> None:
     """Delete an asset; tickets that named it keep their history without it."""
-    record(by, asset, snapshot(asset), deleted=True)
-    asset.delete()
+    delete_audited(asset, by)

@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from django.db import models, transaction
 
-from bspos.audit.services import record, snapshot
+from bspos.audit.services import delete_audited, record, snapshot
 from bspos.catalogue.models import App, AppFee, AppSubscription, Package, PackageService, QuantityDiscount, Service
 from bspos.clients.models import Client
 from bspos.people.models import User
@@ -33,10 +33,7 @@ def _delete(by: User | None, row: models.Model) -> None:
     """Delete and audit; a row still in use (an app with subscriptions, a service on a package) is refused by
     the database's PROTECT and nothing changes."""
     with transaction.atomic():
-        before, pk = snapshot(row), row.pk
-        row.delete()
-        row.pk = pk
-        record(by, row, before, deleted=True)
+        delete_audited(row, by)
 
 
 def save_service(*, by: User | None, service: Service, **changes) -> Service:

@@ -8,7 +8,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from bspos.audit.services import Snapshot, record, snapshot
+from bspos.audit.services import Snapshot, delete_audited, record, snapshot
 from bspos.clients.models import Client, ClientStatus, Contact, Site
 from bspos.clients.signals import client_status_changed
 from bspos.people.models import User
@@ -62,8 +62,7 @@ def delete_client(*, by: User | None, client: Client) -> None:
     agreements or invoices still refer to it (ProtectedError)."""
     for contact in client.contacts.select_related("user"):
         _deactivate_login(contact)
-    record(by, client, snapshot(client), deleted=True)
-    client.delete()
+    delete_audited(client, by)
 
 
 # --- contacts -----------------------------------------------------------------------------------------------------
@@ -100,8 +99,7 @@ def _deactivate_login(contact: Contact) -> None:
 def delete_contact(*, by: User | None, contact: Contact) -> None:
     """Delete a contact and deactivate their portal login in the same transaction."""
     _deactivate_login(contact)
-    record(by, contact, snapshot(contact), deleted=True)
-    contact.delete()
+    delete_audited(contact, by)
 
 
 # --- sites --------------------------------------------------------------------------------------------------------
@@ -129,5 +127,4 @@ def update_site(*, by: User | None, site: Site, **changes) -> Site:
 @transaction.atomic
 def delete_site(*, by: User | None, site: Site) -> None:
     """Delete a site; its contacts and assets stay with the client, without a site."""
-    record(by, site, snapshot(site), deleted=True)
-    site.delete()
+    delete_audited(site, by)

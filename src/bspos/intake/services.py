@@ -17,7 +17,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from bspos.assets.models import Asset, AssetType
-from bspos.audit.services import record, snapshot
+from bspos.audit.services import delete_audited, record, snapshot
 from bspos.clients.models import Client
 from bspos.intake.models import Alert, AlertSource, Event
 from bspos.people.models import User
@@ -129,10 +129,7 @@ def delete_source(*, source: AlertSource, by: User | None = None) -> None:
     """Remove a source that never sent an alert; one with alerts is disabled instead (its alerts stay)."""
     if source.alerts.exists():
         raise ValidationError(f"{source.name} has received alerts; disable it instead (its alerts are kept).")
-    before, pk = snapshot(source), source.pk
-    source.delete()
-    source.pk = pk
-    record(by, source, before, deleted=True)
+    delete_audited(source, by)
 
 
 def authenticate_source(token: str) -> AlertSource | None:

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from bspos.audit.services import record, snapshot
+from bspos.audit.services import delete_audited, record, snapshot
 from bspos.clients.models import Client
 from bspos.knowledge.models import (
     Article,
@@ -174,8 +174,7 @@ def save_template_item(item: ChecklistTemplateItem, *, by: User | None = None) -
 
 @transaction.atomic
 def delete_template_item(item: ChecklistTemplateItem, *, by: User | None = None) -> None:
-    record(by, item, snapshot(item), deleted=True)
-    item.delete()
+    delete_audited(item, by)
 
 
 @transaction.atomic

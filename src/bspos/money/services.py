@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from bspos.agreements.models import Agreement, AgreementKind
 from bspos.assets.models import Asset, Lifecycle
-from bspos.audit.services import record, snapshot
+from bspos.audit.services import delete_audited, record, snapshot
 from bspos.catalogue.models import AppFee, AppSubscription, QuantityDiscount
 from bspos.clients.models import Client, Contact
 from bspos.core.dates import month_end as month_last_day
@@ -488,7 +488,4 @@ def update_tool_cost(*, by: User | None, tool_cost: ToolCost, **changes) -> Tool
 
 def remove_tool_cost(*, by: User | None, tool_cost: ToolCost) -> None:
     with transaction.atomic():
-        before, pk = snapshot(tool_cost), tool_cost.pk
-        tool_cost.delete()
-        tool_cost.pk = pk
-        record(by, tool_cost, before, deleted=True)
+        delete_audited(tool_cost, by)

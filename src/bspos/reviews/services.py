@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
-from bspos.audit.services import record, snapshot
+from bspos.audit.services import delete_audited, record, snapshot
 from bspos.clients.models import Client, ClientStatus
 from bspos.core.dates import next_quarter, quarter_start
 from bspos.core.money import cents
@@ -152,8 +152,7 @@ def save_refresh_policy(policy: RefreshPolicy, *, by=None) -> RefreshPolicy:
 
 @transaction.atomic
 def delete_refresh_policy(policy: RefreshPolicy, *, by=None) -> None:
-    record(by, policy, snapshot(policy), deleted=True)
-    policy.delete()
+    delete_audited(policy, by)
 
 
 def jsonable(value):
@@ -236,8 +235,7 @@ def remove_recommendation(recommendation: Recommendation, *, by=None) -> None:
     """Drop a recommendation that is not on the roadmap; an accepted one must be decided otherwise first."""
     if recommendation.decision == Recommendation.Decision.ACCEPTED:
         raise ValidationError("An accepted recommendation is on the roadmap; change the decision first.")
-    record(by, recommendation, snapshot(recommendation), deleted=True)
-    recommendation.delete()
+    delete_audited(recommendation, by)
 
 
 @transaction.atomic

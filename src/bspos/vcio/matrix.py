@@ -4,7 +4,7 @@ default parties of a virtual IT department, and saving a client's RACI grid with
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from bspos.audit.services import record, snapshot
+from bspos.audit.services import delete_audited, record
 from bspos.clients.models import ClientStatus
 from bspos.vcio.models import Party, Responsibility
 
@@ -80,8 +80,7 @@ def add_party(client, *, name: str, kind: str, by=None) -> Party:
 @transaction.atomic
 def remove_party(party: Party, *, by=None) -> None:
     """Remove a party with its RACI letters."""
-    record(by, party, snapshot(party), deleted=True)
-    party.delete()
+    delete_audited(party, by)
 
 
 def grid(client) -> dict[tuple[str, int], str]:

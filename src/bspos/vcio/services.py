@@ -14,7 +14,7 @@ from django.db.models import Case, DecimalField, ExpressionWrapper, F, IntegerFi
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
-from bspos.audit.services import record, snapshot
+from bspos.audit.services import delete_audited, record, snapshot
 from bspos.core.dates import next_quarter
 from bspos.core.money import cents, percent
 from bspos.vcio.models import Answer, Assessment, AssessmentTemplate, QuestionnaireLink, RoadmapItem, Target
@@ -244,8 +244,7 @@ def save_roadmap_item(item: RoadmapItem, *, by=None) -> RoadmapItem:
 
 @transaction.atomic
 def delete_roadmap_item(item: RoadmapItem, *, by=None) -> None:
-    record(by, item, snapshot(item), deleted=True)
-    item.delete()
+    delete_audited(item, by)
 
 
 def suggest_roadmap(assessment: Assessment, *, threshold: int = 1) -> int:
