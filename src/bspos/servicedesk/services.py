@@ -97,7 +97,7 @@ def create_ticket(*, client: Client, subject: str, created_by: User | None = Non
     ticket.number = next_numbers(TICKET_SEQUENCE)[0]
     ticket.save()
     record(created_by, ticket, None)
-    signals.ticket_created.send(sender=Ticket, ticket=ticket)
+    signals.ticket_created.send(sender=Ticket, ticket=ticket, by=created_by)
     return ticket
 
 
@@ -109,7 +109,7 @@ def change_priority(ticket: Ticket, *, impact: int | None = None, urgency: int |
         _set_priority(ticket, impact, urgency, priority)
         refresh_sla(ticket)
         ticket.save()
-    signals.ticket_updated.send(sender=Ticket, ticket=ticket, changed={"priority", "impact", "urgency"})
+    signals.ticket_updated.send(sender=Ticket, ticket=ticket, changed={"priority", "impact", "urgency"}, by=by)
     return ticket
 
 
@@ -141,11 +141,11 @@ def _resume_clock(ticket: Ticket, at: datetime) -> None:
 def change_status(ticket: Ticket, status: str, *, at: datetime | None = None, by: User | None = None) -> Ticket:
     """Move a ticket along the workflow; waiting on client pauses the resolution clock."""
     with audited(ticket, by):
-        _move(ticket, status, at or timezone.now())
+        _move(ticket, status, at or timezone.now(), by)
     return ticket
 
 
-def _move(ticket: Ticket, status: str, at: datetime) -> None:
+def _move(ticket: Ticket, status: str, at: datetime, by: User | None = None) -> None:
     if status not in Status.values:
         raise ValidationError({"status": f"Unknown status “{status}”."})
     if status not in TRANSITIONS[ticket.status]:
@@ -168,7 +168,7 @@ def _move(ticket: Ticket, status: str, at: datetime) -> None:
         ticket.resolved_at = ticket.closed_at = None
     ticket.status = status
     ticket.save()
-    signals.ticket_status_changed.send(sender=Ticket, ticket=ticket, previous=previous, status=status)
+    signals.ticket_status_changed.send(sender=Ticket, ticket=ticket, previous=previous, status=status, by=by)
 
 
 @transaction.atomic
@@ -182,7 +182,7 @@ def escalate(ticket: Ticket, *, assignee: User | None = None, by: User | None = 
         if assignee is not None:
             ticket.assignee = assignee
         ticket.save(update_fields=["tier", "escalation_count", "assignee", "updated_at"])
-    signals.ticket_updated.send(sender=Ticket, ticket=ticket, changed={"tier", "assignee"})
+    signals.ticket_updated.send(sender=Ticket, ticket=ticket, changed={"tier", "assignee"}, by=by)
     return ticket
 
 
@@ -202,7 +202,7 @@ def update_ticket(ticket: Ticket, *, by: User | None = None, **fields) -> Ticket
             setattr(ticket, name, value)
         ticket.full_clean(exclude=["number"])
         ticket.save()
-    signals.ticket_updated.send(sender=Ticket, ticket=ticket, changed=set(fields))
+    signals.ticket_updated.send(sender=Ticket, ticket=ticket, changed=set(fields), by=by)
     return ticket
 
 
@@ -220,7 +220,7 @@ def change_agreement(ticket: Ticket, agreement: Agreement | None, *, by: User | 
         ticket.sla_plan = sla_plan_for(agreement)
         refresh_sla(ticket)
         ticket.save()
-    signals.ticket_updated.send(sender=Ticket, ticket=ticket, changed={"agreement", "sla_plan"})
+    signals.ticket_updated.send(sender=Ticket, ticket=ticket, changed={"agreement", "sla_plan"}, by=by)
     return ticket
 
 
@@ -270,7 +270,7 @@ def add_note(ticket: Ticket, *, author: User | None, body: str, is_internal: boo
         if ticket.status == Status.NEW:
             ticket.status = Status.OPEN
         ticket.save(update_fields=["first_response_at", "status", "updated_at"])
-    signals.note_added.send(sender=Note, note=note)
+    signals.note_added.send(sender=Note, note=note, by=author)
     return note
 
 
