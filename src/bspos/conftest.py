@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import socket
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -35,3 +36,32 @@ def sign_in(live_server):
         page.wait_for_load_state("networkidle")
 
     return sign
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_sink():
+    """An aiosmtpd server on a loopback port that keeps every message it receives."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    class Keep(Message):
+        def __init__(self):
+            super().__init__()
+            self.messages = []
+
+        def handle_message(self, message):
+            self.messages.append(message)
+
+    handler = Keep()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller, handler.messages
+    finally:
+        controller.stop()

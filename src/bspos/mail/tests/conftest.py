@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from bspos.clients.models import Client, Contact
+from bspos.conftest import free_port
 from bspos.people.models import Role, User
 
 
@@ -55,12 +56,6 @@ def mail(*, sender="Alice Moss <alice@acme-dental.test>", subject="Printer jams 
         maintype, subtype = content_type.split("/")
         message.add_attachment(payload, maintype=maintype, subtype=subtype, filename=filename)
     return message.as_bytes()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _dovecot_binary() -> str:
@@ -177,26 +172,3 @@ service imap-login {{
         except subprocess.TimeoutExpired:
             process.kill()
         shutil.rmtree(root, ignore_errors=True)
-
-
-@pytest.fixture
-def smtp_sink():
-    """An aiosmtpd server on a loopback port that keeps every message it receives."""
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Message
-
-    class Keep(Message):
-        def __init__(self):
-            super().__init__()
-            self.messages = []
-
-        def handle_message(self, message):
-            self.messages.append(message)
-
-    handler = Keep()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield controller, handler.messages
-    finally:
-        controller.stop()
