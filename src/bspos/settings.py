@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "bspos.imports",
     "bspos.portal",
     "bspos.api",
+    "bspos.backups",
 ]
 
 MIDDLEWARE = [
