@@ -143,7 +143,24 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Production behind a TLS-terminating proxy (docs/operations.md): BSPOS_SECURE=true turns on secure cookies, HSTS,
+# the redirect to HTTPS and trusts the proxy's X-Forwarded-Proto. Off for the embedded run on http://127.0.0.1.
+SECURE = env_flag("BSPOS_SECURE")
+if SECURE:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_flag("BSPOS_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # the container's health probe speaks plain HTTP inside the network
+    SECURE_HSTS_SECONDS = int(os.environ.get("BSPOS_HSTS_SECONDS", str(365 * 24 * 3600)))
+    # Both on by default; an owner who turns one off has decided, so the check's warning about it is silenced.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("BSPOS_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_flag("BSPOS_HSTS_PRELOAD", True)
+    SILENCED_SYSTEM_CHECKS = [check for check, on in (("security.W005", SECURE_HSTS_INCLUDE_SUBDOMAINS),
+                                                      ("security.W021", SECURE_HSTS_PRELOAD)) if not on]
 
 LOGGING = {
     "version": 1,

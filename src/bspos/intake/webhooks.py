@@ -12,11 +12,14 @@ Signature: ``X-Bspos-Signature: sha256=<hex HMAC-SHA256(secret, f"{timestamp}.{b
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import os
 import secrets
+import socket
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -72,6 +75,34 @@ def _clean_events(events) -> list[str]:
     return events
 
 
+def allowed_networks() -> list:
+    """Private networks the owner has allowed webhooks to reach (``BSPOS_WEBHOOK_ALLOWED_NETWORKS``, CIDRs)."""
+    text = os.environ.get("BSPOS_WEBHOOK_ALLOWED_NETWORKS", "")
+    return [ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip()]
+
+
+def refused_address(url: str) -> str:
+    """Why a webhook may not go to this URL's host, or "" when it may.
+
+    Webhooks leave the building: a URL whose host is (or resolves to) a loopback, link-local, private or reserved
+    address would let anyone who can add a subscription reach the MSP's own network (the database, the cloud
+    metadata service at 169.254.169.254). Such addresses are refused unless a network holding them is listed in
+    BSPOS_WEBHOOK_ALLOWED_NETWORKS. Checked when a subscription is saved and again before every delivery.
+    """
+    host = urllib.parse.urlsplit(url).hostname or ""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)}
+    except (OSError, UnicodeError):
+        return ""  # does not resolve (yet): the delivery says so when it tries
+    allowed = allowed_networks()
+    for text in sorted(addresses):
+        address = ipaddress.ip_address(text.split("%")[0])
+        if not address.is_global and not any(address in network for network in allowed):
+            return (f"{host} is a private address ({address}); webhooks go only to public addresses unless the "
+                    f"owner allows the network with BSPOS_WEBHOOK_ALLOWED_NETWORKS.")
+    return ""
+
+
 def validated(*, name: str, url: str, events) -> tuple[str, str, list[str]]:
     """A subscription's name, URL (http or https) and events, cleaned; or the messages per field."""
     errors = {}
@@ -82,6 +113,9 @@ def validated(*, name: str, url: str, events) -> tuple[str, str, list[str]]:
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
         errors["url"] = "Enter an http:// or https:// URL."
+    else:
+        if refusal := refused_address(url):
+            errors["url"] = refusal
     try:
         events = _clean_events(events)
     except ValidationError as error:
@@ -188,8 +222,20 @@ def _claim(pk: int) -> Delivery | None:
     return delivery
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A receiver answers itself: a redirect (possibly to a private address) counts as a failed delivery."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
 def post(delivery: Delivery) -> tuple[int | None, str]:
     """Send it once: (HTTP status or None, error text)."""
+    if refusal := refused_address(delivery.subscription.url):
+        return None, refusal
     timestamp = str(int(time.time()))
     request = urllib.request.Request(delivery.subscription.url, data=delivery.body.encode(), method="POST", headers={
         "Content-Type": "application/json", "User-Agent": "bspos-webhooks/1",
@@ -197,7 +243,7 @@ def post(delivery: Delivery) -> tuple[int | None, str]:
         "X-Bspos-Timestamp": timestamp, "X-Bspos-Signature": sign(delivery.subscription.secret, timestamp,
                                                                   delivery.body)})
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (http/https only)
+        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:  # http/https only (validated)
             return response.status, ""
     except urllib.error.HTTPError as error:
         return error.code, f"HTTP {error.code} {error.reason}"

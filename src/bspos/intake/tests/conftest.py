@@ -7,6 +7,12 @@ from bspos.intake import services
 from bspos.intake.models import AlertSource
 
 
+@pytest.fixture(autouse=True)
+def receivers_on_loopback(monkeypatch):
+    """The test receivers listen on 127.0.0.1, a network the owner must allow for webhooks."""
+    monkeypatch.setenv("BSPOS_WEBHOOK_ALLOWED_NETWORKS", "127.0.0.0/8")
+
+
 @pytest.fixture
 def acme(db) -> Client:
     return Client.objects.create(name="Acme Dental", status="prospect")
