@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",  # login throttling by address and account (attempts in the database, unlock in the back office)
     "django_tasks",
     "django_tasks_db",
     "ninja",  # serves the API docs from its bundled static files, not a CDN
@@ -77,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "bspos.urls"
@@ -120,6 +123,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Sign-in throttling (docs/operations.md): the 16th failed sign-in within 10 minutes from one address, or for one
+# account, is refused with the lockout page until 10 minutes pass without another failure, or an owner or manager
+# unlocks it in the back office (Axes › Access attempts) or with `bspos axes_reset`.
+AXES_FAILURE_LIMIT = int(os.environ.get("BSPOS_LOGIN_FAILURE_LIMIT", "15")) + 1  # the limit's failures go through
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("BSPOS_LOGIN_LOCKOUT_MINUTES", "10")))
+AXES_USE_ATTEMPT_EXPIRATION = True  # failures count within the window, not forever
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = int(os.environ["BSPOS_PROXY_COUNT"]) if os.environ.get("BSPOS_PROXY_COUNT") else None
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

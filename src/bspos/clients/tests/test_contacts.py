@@ -35,7 +35,9 @@ def test_deleting_a_contact_over_the_api_deactivates_their_login(client, manager
     login.refresh_from_db()
     assert login.is_active is False
     assert AuditEvent.objects.get().action == "deleted"
-    assert client.login(username="pat", password="pw") is False
+    client.logout()
+    response = client.post(reverse("login"), {"username": "pat", "password": "pw"})
+    assert response.status_code == 200 and "_auth_user_id" not in client.session  # the login form again
 
 
 def test_a_deleted_contacts_open_session_no_longer_reaches_the_portal(client, contact_with_login, manager):
