@@ -5,6 +5,9 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from bspos.assets.tests.factories import AssetFactory
+from bspos.intake import services as intake
+from bspos.intake.tests.factories import AlertSourceFactory
 from bspos.mail.services import ingest
 from bspos.mail.tests.conftest import mail
 from bspos.notifications import services
@@ -173,6 +176,18 @@ def test_a_critical_alert_ticket_nobody_holds_tells_managers_and_the_technicians
     assert told(manager, Event.CRITICAL_ALERT) == told(colleague, Event.CRITICAL_ALERT) == [text]
     assert told(tech) == []  # not opted in
     assert {m["To"] for m in sink} == {"mara@msp.test"}  # the colleague chose the app only
+
+
+def test_a_critical_alert_from_monitoring_reaches_the_managers(sink, commit, manager, acme):
+    AssetFactory(client=acme, name="nas01")
+    with commit():
+        intake.receive_alert(source=AlertSourceFactory(), incoming=intake.Incoming(
+            fingerprint="nas01-volume", state="firing", title="NAS01 volume degraded", hosts=["nas01"],
+            severity="critical"))
+    ticket = Ticket.objects.get()
+    assert told(manager, Event.CRITICAL_ALERT) == [
+        f"An alert opened critical ticket #{ticket.number} for Acme Dental: {ticket.subject}"]
+    assert [m["To"] for m in sink] == ["mara@msp.test"]
 
 
 def test_a_critical_alert_ticket_with_an_assignee_tells_only_the_assignee_once(sink, commit, tech, manager, acme):
