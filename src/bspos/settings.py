@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "bspos.knowledge",
     "bspos.intake",
     "bspos.mail",
+    "bspos.notifications",
     "bspos.imports",
     "bspos.portal",
     "bspos.api",
@@ -141,6 +142,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("BSPOS_TIME_ZONE", "UTC")
+# Where people reach this install: the links in notification emails (docs/notifications.md).
+BSPOS_BASE_URL = os.environ.get("BSPOS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 USE_I18N = True
 USE_TZ = True
 

@@ -14,6 +14,7 @@ from bspos.intake.api import router as intake_api  # noqa: E402
 from bspos.knowledge.api import router as knowledge_api  # noqa: E402
 from bspos.mail.api import router as mail_api  # noqa: E402
 from bspos.money.api import router as money_api  # noqa: E402
+from bspos.notifications.api import router as notifications_api  # noqa: E402
 from bspos.reviews.api import router as reviews_api  # noqa: E402
 from bspos.servicedesk.api import router as servicedesk_api  # noqa: E402
 from bspos.sla.api import router as sla_api  # noqa: E402
@@ -28,7 +29,7 @@ api = DocumentedAPI(
 )
 handle_errors(api)
 for router in (clients_api, agreements_api, sla_api, servicedesk_api, assets_api, money_api, vcio_api, reviews_api,
-               knowledge_api, intake_api, mail_api, imports_api):
+               knowledge_api, intake_api, mail_api, notifications_api, imports_api):
     api.add_router("", router)
 
 admin.site.site_header = "bspos back office"
@@ -50,6 +51,7 @@ urlpatterns = [
     path("knowledge/", include("bspos.knowledge.urls")),
     path("intake/", include("bspos.intake.urls")),
     path("mail/", include("bspos.mail.urls")),
+    path("notifications/", include("bspos.notifications.urls")),
     path("imports/", include("bspos.imports.urls")),
     path("q/<str:token>/", vcio_views.questionnaire, name="questionnaire"),
     path("agreements/", include("bspos.money.agreement_urls")),  # the agreement pages show the pricing guard

@@ -38,6 +38,7 @@ from bspos.intake.demo import load_demo_alerts
 from bspos.mail.demo import load_sample_mail
 from bspos.money.models import BillingSettings, CostBasis, Invoice, ToolCost
 from bspos.money.services import issue_invoices, run_billing
+from bspos.notifications.demo import load_demo_notifications
 from bspos.people.models import Rate, Role, User
 from bspos.reviews.models import CADENCE_DAYS, PACK_DAYS, NextStep, Recommendation, Review
 from bspos.scorecard.models import Opportunity
@@ -841,6 +842,7 @@ class DemoBuilder:
         yield "Churned clients' contacts retired", self.retire_churned_contacts
         yield "Monitoring alerts", lambda: load_demo_alerts(self.now)
         yield "Sample mail (triage, auto-reply, quarantine)", load_sample_mail
+        yield "Notifications for tech1 and the manager", lambda: load_demo_notifications(self.now)
 
     def summary(self) -> DemoSummary:
         return DemoSummary(clients=len(self.clients), staff_logins=self.staff_usernames, **self.counts,

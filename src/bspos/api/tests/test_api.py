@@ -111,7 +111,7 @@ def test_invalid_transitions_and_bad_input_are_422_with_field_messages(client, d
 
 @pytest.mark.parametrize("path", [
     "/clients", "/contacts", "/sites", "/agreements", "/sla-plans", "/assets", "/time-entries", "/invoices",
-    "/margins", "/reconciliation", "/assessments", "/assessment-templates", "/roadmap-items"])
+    "/margins", "/reconciliation", "/assessments", "/assessment-templates", "/roadmap-items", "/notifications"])
 def test_a_client_contact_gets_404_on_msp_wide_resources(client, demo, path):
     contact = User.objects.filter(role=Role.CLIENT_CONTACT).first()
     assert api(client, "get", path, bearer(contact.username)).status_code == 404
@@ -255,7 +255,7 @@ def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(cli
            .first().pk, "entry_id": TimeEntry.objects.filter(ticket__client=other.contact.client).first().pk,
            "invoice_id": 1, "assessment_id": 1, "template_id": 1, "link_id": 1, "item_id": 1,
            "review_id": Review.objects.filter(client=other.contact.client).first().pk, "recommendation_id": 1,
-           "step_id": 1,
+           "step_id": 1, "notification_id": 1,
            "article_id": 1, "problem_id": 1, "run_id": 1}  # knowledge: the demo's article 1 is an unpublished SOP
     headers = bearer(mine.username)
     checked = 0

@@ -13,6 +13,7 @@ from bspos.agreements.models import Agreement, AgreementKind
 from bspos.assets.models import Asset
 from bspos.clients.models import Client, ClientStatus, Contact
 from bspos.demo.services import DEMO_TIME_ZONE, DemoSize, load_demo
+from bspos.notifications.models import Notification
 from bspos.people.models import Role, User
 from bspos.servicedesk.models import OPEN_STATUSES, Status, Ticket, TimeEntry
 from bspos.servicedesk.selectors import SlaState, with_sla_state
@@ -71,6 +72,12 @@ def test_same_seed_gives_the_same_demo_and_another_seed_does_not():
     call_command("flush", interactive=False, verbosity=0)
     load_demo(DemoSize(clients=12, months=3, seed=8, today=TODAY))
     assert fingerprint() != first
+
+
+def test_tech1_and_the_manager_find_unread_notifications_on_open_tickets(demo):
+    for username in ("tech1", "manager"):
+        unread = Notification.objects.filter(recipient__username=username, read_at__isnull=True)
+        assert unread.count() >= 2 and not unread.exclude(ticket__status__in=OPEN_STATUSES).exists()
 
 
 def test_tickets_are_numbered_in_creation_order_without_gaps(demo):
