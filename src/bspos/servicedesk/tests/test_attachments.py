@@ -161,7 +161,8 @@ def test_the_contact_attaches_files_opening_a_ticket_and_replying(client, contac
     ticket = Ticket.objects.get(subject="Broken screen")
     assert ticket.files.get().original_name == "screen.jpg" and ticket.files.get().content_type == "image/jpeg"
     second = upload("screen2.jpg", b"\xff\xd8\xff", "image/jpeg")
-    response = client.post(reverse("portal:reply", args=[ticket.number]), {"body": "Another angle", "attachments": [second]})
+    response = client.post(reverse("portal:reply", args=[ticket.number]),
+                           {"body": "Another angle", "attachments": [second]})
     assert response.status_code == 302
     assert Note.objects.get(ticket=ticket).files.get().original_name == "screen2.jpg"
     page = client.get(reverse("portal:ticket", args=[ticket.number])).content.decode()
