@@ -211,3 +211,53 @@ def test_deleting_a_note_or_a_ticket_removes_its_files(tech, ticket, files_dir, 
     with django_capture_on_commit_callbacks(execute=True):
         services.delete_ticket(ticket, by=tech)
     assert stored_files(files_dir) == [] and not Attachment.objects.exists()
+
+
+def bearer(user) -> dict:
+    from bspos.api.services import create_token
+
+    return {"Authorization": f"Bearer {create_token(user=user, name='test', scope='write')[1]}"}
+
+
+def test_the_api_uploads_lists_and_downloads_a_tickets_files(client, tech, ticket, contact):
+    note = services.add_note(ticket, author=tech, body="Logs attached")
+    url = f"/api/v1/tickets/{ticket.number}/attachments"
+    created = client.post(url, {"attachments": [upload(), upload("b.txt", b"bee", "text/plain")], "note_id": note.pk},
+                          headers=bearer(tech))
+    assert created.status_code == 201, created.content
+    assert [row["name"] for row in created.json()] == ["report.pdf", "b.txt"]
+    assert created.json()[0]["note_id"] == note.pk and created.json()[0]["sha256"] == hashlib.sha256(PDF).hexdigest()
+    listed = client.get(url, headers=bearer(contact.user)).json()
+    assert listed["count"] == 2
+    download = client.get(f"/api/v1/attachments/{listed['items'][0]['id']}/download", headers=bearer(contact.user))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    assert download["Content-Disposition"].startswith("attachment") and download["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_api_refuses_a_program_and_stores_nothing(client, tech, ticket, files_dir):
+    response = client.post(f"/api/v1/tickets/{ticket.number}/attachments",
+                           {"attachments": [upload(), upload("run.sh", b"echo hi")]}, headers=bearer(tech))
+    assert response.status_code == 422 and ".sh files are refused" in response.json()["errors"]["attachments"][0]
+    assert not Attachment.objects.exists() and stored_files(files_dir) == []
+    empty = client.post(f"/api/v1/tickets/{ticket.number}/attachments", {}, headers=bearer(tech))
+    assert empty.status_code == 422 and "attachments" in empty.json()["errors"]
+
+
+def test_the_api_keeps_internal_files_and_other_companies_files_from_a_contact(client, tech, ticket, contact):
+    internal = services.add_note(ticket, author=tech, body="Internal", is_internal=True)
+    secret = attachments.attach(ticket, [upload("secret.txt", b"s", "text/plain")], note=internal)[0]
+    headers = bearer(contact.user)
+    assert client.get(f"/api/v1/tickets/{ticket.number}/attachments", headers=headers).json()["count"] == 0
+    assert client.get(f"/api/v1/attachments/{secret.pk}", headers=headers).status_code == 404
+    assert client.get(f"/api/v1/attachments/{secret.pk}/download", headers=headers).status_code == 404
+    refused = client.post(f"/api/v1/tickets/{ticket.number}/attachments",
+                          {"attachments": [upload()], "note_id": internal.pk}, headers=headers)
+    assert refused.status_code == 422 and not internal.files.exclude(pk=secret.pk).exists()
+
+
+def test_cc_through_the_api_is_validated(client, tech, ticket):
+    url = f"/api/v1/tickets/{ticket.number}"
+    bad = client.patch(url, {"cc": ["nope"]}, content_type="application/json", headers=bearer(tech))
+    assert bad.status_code == 422 and "nope" in bad.json()["detail"]
+    good = client.patch(url, {"cc": ["boss@acme.test"]}, content_type="application/json", headers=bearer(tech))
+    assert good.status_code == 200 and good.json()["cc"] == ["boss@acme.test"]
