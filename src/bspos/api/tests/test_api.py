@@ -251,7 +251,7 @@ def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(cli
     mine, other = User.objects.filter(role=Role.CLIENT_CONTACT).select_related("contact")[:2]
     foreign_ticket = Ticket.objects.filter(client=other.contact.client).first()
     foreign_note = Note.objects.filter(ticket__client=other.contact.client).first()
-    foreign_file = attach(foreign_ticket, [SimpleUploadedFile("contract.pdf", b"%PDF-1.4")], note=foreign_note)[0]
+    foreign_file = attach(foreign_note.ticket, [SimpleUploadedFile("contract.pdf", b"%PDF-1.4")], note=foreign_note)[0]
     ids = {"number": foreign_ticket.number, "note_id": foreign_note.pk, "client_id": other.contact.client_id,
            "contact_id": other.contact.pk, "site_id": Site.objects.filter(client=other.contact.client).first().pk,
            "agreement_id": Agreement.objects.filter(client=other.contact.client).first().pk,
