@@ -1,7 +1,7 @@
 """Files on tickets and replies: the limits, storing them, serving them, and sending them with an email reply.
 
 check(files) refuses files over the limits before anything is written; attach(...) stores them inside the caller's
-transaction and links them to the ticket (and the reply or note they came with). Limits (docs/desk.md): at most
+transaction and links them to the ticket (and the reply or note they came with). Limits (docs/attachments.md): at most
 `settings.ATTACHMENT_MAX_BYTES` each (BSPOS_ATTACHMENT_MAX_BYTES, 20 MB by default), MAX_FILES per submit, no
 executables or scripts, by name (REFUSED_EXTENSIONS) or by their first bytes (EXECUTABLE_SIGNATURES).
 """
