@@ -154,6 +154,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Files on tickets (servicedesk.attachments): the largest accepted, in bytes; 20 MB unless set.
+ATTACHMENT_MAX_BYTES = int(os.environ.get("BSPOS_ATTACHMENT_MAX_BYTES") or 20 * 1024 * 1024)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 

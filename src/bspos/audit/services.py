@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
+from django.db.models.fields.files import FieldFile
 
 from bspos.audit.models import AuditEvent
 
@@ -19,6 +20,8 @@ def _plain(value: object) -> object:
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, FieldFile):
+        return value.name  # a stored file is recorded by its path in the storage
     return value
 
 

@@ -1,5 +1,6 @@
 """The demo MSP: a deterministic, realistic data set generated in bulk (`bspos demo`)."""
 
+import json
 import math
 import random
 from collections.abc import Callable, Iterator
@@ -877,7 +878,8 @@ def insert_rows(model: type, rows: list[dict]) -> None:
     defaults = {f.attname: f.get_default() for f in fields}
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    ordered = ([row.get(f.attname, defaults.get(f.attname)) for f in fields] for row in rows)
+    as_json = {f.attname for f in fields if f.get_internal_type() == "JSONField"}  # as text: both backends parse it
+    ordered = ([_value(row, f.attname, defaults, as_json) for f in fields] for row in rows)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for values in ordered:
@@ -889,6 +891,11 @@ def insert_rows(model: type, rows: list[dict]) -> None:
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",
                            [[a(v) if v is not None else None for a, v in zip(adapt, values, strict=True)]
                             for values in ordered])
+
+
+def _value(row: dict, name: str, defaults: dict, as_json: set[str]):
+    value = row.get(name, defaults.get(name))
+    return json.dumps(value) if name in as_json and value is not None else value
 
 
 def _sqlite_adapter(field) -> Callable:

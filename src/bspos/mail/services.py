@@ -27,6 +27,7 @@ from bspos.clients.models import Client, Contact
 from bspos.mail import conf
 from bspos.mail.models import Attachment, InboundMessage, OutboundMessage, Outcome
 from bspos.people.models import User
+from bspos.servicedesk import attachments
 from bspos.servicedesk import services as desk
 from bspos.servicedesk.models import Note, Source, Status, Ticket
 
@@ -205,6 +206,22 @@ def _save_attachments(message: InboundMessage, parsed: Parsed) -> None:
                                 content_type=clean_text(content_type, 100), size=len(payload))
         attachment.file.save(name, ContentFile(payload), save=False)
         attachment.save()
+    if message.ticket is not None:
+        _show_on_ticket(message, parsed)
+
+
+def _show_on_ticket(message: InboundMessage, parsed: Parsed) -> None:
+    """The files also show in the ticket's conversation (on the reply the email became, or on the new ticket), as
+    desk attachments; files the desk refuses (programs, over its size limit) stay with the message only."""
+    files = [ContentFile(payload, name=name) for name, _type, payload in parsed.attachments]
+    accepted = []
+    for file in files:
+        try:
+            attachments.check([file])
+        except ValidationError:
+            continue
+        accepted.append(file)
+    attachments.attach(message.ticket, accepted[:attachments.MAX_FILES], note=message.note)
 
 
 def _ticket_text(parsed: Parsed) -> str:
@@ -410,7 +427,8 @@ def send_reply(note: Note, *, connection=None) -> OutboundMessage | None:
         headers["In-Reply-To"] = in_reply_to
         headers["References"] = " ".join(references)
     email = EmailMessage(subject=subject, body=note.body, from_email=conf.from_address(), to=[contact.email],
-                         headers=headers, connection=connection or _connection())
+                         cc=ticket.cc, headers=headers, connection=connection or _connection())
+    attachments.add_to(email, note)
     outbound = OutboundMessage(ticket=ticket, note=note, message_id=message_id, to=contact.email, subject=subject)
     try:
         email.send(fail_silently=False)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.ticket_new, name="new"),
     path("<id:number>/", views.ticket_detail, name="ticket"),
     path("<id:number>/reply/", views.reply, name="reply"),
+    path("attachments/<id:pk>/", views.attachment, name="attachment"),
     path("it-plan/", vcio_views.portal_plan, name="it-plan"),
     path("reviews/", review_views.portal_list, name="reviews"),
     path("reviews/<id:pk>/", review_views.portal_report, name="review"),

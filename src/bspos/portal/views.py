@@ -11,8 +11,8 @@ from bspos.clients.models import Contact
 from bspos.core.permissions import Can, requires
 from bspos.portal.filters import PortalTicketFilter
 from bspos.portal.forms import PortalReplyForm, PortalTicketForm
-from bspos.servicedesk import services
-from bspos.servicedesk.models import Level, Note, Source, Status, Ticket
+from bspos.servicedesk import attachments, services
+from bspos.servicedesk.models import Attachment, Level, Note, Source, Status, Ticket
 
 
 def _own_tickets(request: HttpRequest):
@@ -35,14 +35,16 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
 
 @requires(Can.PORTAL)
 def ticket_new(request: HttpRequest) -> HttpResponse:
-    form = PortalTicketForm(request.POST or None)
+    form = PortalTicketForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         contact = _contact(request)
         urgent = form.cleaned_data["urgent"]
-        ticket = services.create_ticket(
-            client=contact.client, contact=contact, subject=form.cleaned_data["subject"],
-            description=form.cleaned_data["description"], source=Source.PORTAL,
-            impact=Level.MEDIUM, urgency=Level.HIGH if urgent else Level.MEDIUM, created_by=request.user)
+        with transaction.atomic():
+            ticket = services.create_ticket(
+                client=contact.client, contact=contact, subject=form.cleaned_data["subject"],
+                description=form.cleaned_data["description"], source=Source.PORTAL,
+                impact=Level.MEDIUM, urgency=Level.HIGH if urgent else Level.MEDIUM, created_by=request.user)
+            attachments.attach(ticket, form.cleaned_data["attachments"], by=request.user)
         messages.success(request, f"Ticket #{ticket.number} opened. We'll reply here and by email.")
         return redirect("portal:ticket", number=ticket.number)
     return render(request, "portal/new.html", {"form": form}, status=400 if form.errors else 200)
@@ -55,8 +57,8 @@ def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
 
 
 def _render_ticket(request: HttpRequest, ticket: Ticket, form: PortalReplyForm, status: int = 200) -> HttpResponse:
-    notes = Note.objects.visible_to(request.user).filter(ticket=ticket).select_related("author").order_by(
-        "created_at", "id")
+    notes = (Note.objects.visible_to(request.user).filter(ticket=ticket).select_related("author")
+             .prefetch_related("files").order_by("created_at", "id"))
     return render(request, "portal/ticket.html", {"ticket": ticket, "notes": notes, "form": form}, status=status)
 
 
@@ -65,11 +67,18 @@ def _render_ticket(request: HttpRequest, ticket: Ticket, form: PortalReplyForm, 
 @transaction.atomic
 def reply(request: HttpRequest, number: int) -> HttpResponse:
     ticket = get_object_or_404(_own_tickets(request).select_for_update(), number=number)
-    form = PortalReplyForm(request.POST)
+    form = PortalReplyForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_ticket(request, ticket, form, status=400)
-    services.add_note(ticket, author=request.user, body=form.cleaned_data["body"], is_internal=False)
+    note = services.add_note(ticket, author=request.user, body=form.cleaned_data["body"], is_internal=False)
+    attachments.attach(ticket, form.cleaned_data["attachments"], note=note, by=request.user)
     if ticket.status in (Status.WAITING_ON_CLIENT, Status.RESOLVED):
         services.change_status(ticket, Status.OPEN, by=request.user)  # the client answered: the clock runs again
     messages.success(request, "Reply sent.")
     return redirect("portal:ticket", number=ticket.number)
+
+
+@requires(Can.PORTAL)
+def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Download a file of the company's tickets: their own files and public replies' only (404 otherwise)."""
+    return attachments.download(get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk))

@@ -3,13 +3,26 @@ from django.core.exceptions import ValidationError
 
 from bspos.audit.admin import AuditedAdmin
 from bspos.servicedesk import services
-from bspos.servicedesk.models import Note, Ticket, TimeEntry
+from bspos.servicedesk.models import Attachment, Note, Ticket, TimeEntry
 
 
 class NoteInline(admin.StackedInline):
     model = Note
     extra = 0
     autocomplete_fields = ["author"]
+
+
+class AttachmentInline(admin.TabularInline):
+    """The ticket's files, read-only: files are added on the ticket page, the portal or the API (limits apply);
+    removing one here deletes its bytes too."""
+
+    model = Attachment
+    extra = 0
+    fields = readonly_fields = ["original_name", "note", "size", "content_type", "sha256", "uploaded_by",
+                                "created_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Ticket)
@@ -23,7 +36,7 @@ class TicketAdmin(AuditedAdmin):
     autocomplete_fields = ["client", "contact", "agreement", "asset", "assignee"]
     readonly_fields = ["number", "priority", "sla_plan", "first_response_due", "first_response_warning_at",
                        "resolution_due", "resolution_warning_at", "sla_paused_at", "sla_paused_minutes"]
-    inlines = [NoteInline]
+    inlines = [NoteInline, AttachmentInline]
     show_full_result_count = False
 
     def save_model(self, request, obj, form, change) -> None:

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, File, Form, Path, Query, Router, Schema, UploadedFile
 from ninja import Status as Reply
 from ninja.pagination import paginate
 from pydantic import AwareDatetime
@@ -19,8 +19,10 @@ from bspos.core.filters import api_filter, query_schema
 from bspos.core.permissions import Can, can
 from bspos.people.models import User
 from bspos.servicedesk import services
+from bspos.servicedesk.attachments import attach, download
 from bspos.servicedesk.filters import TicketFilter, TimeEntryFilter
 from bspos.servicedesk.models import (
+    Attachment,
     Category,
     InternalCategory,
     Level,
@@ -68,6 +70,7 @@ class TicketOut(Schema):
     resolved_at: datetime | None
     closed_at: datetime | None
     sla_state: str
+    cc: list[str]
 
 
 class TicketIn(Schema):
@@ -102,6 +105,7 @@ class TicketPatch(Schema):
     tier: int | None = Field(None, ge=1, le=3)
     assignee_id: Id | None = None
     in_scope: bool | None = None
+    cc: list[text(254)] | None = Field(None, max_length=50, description="Addresses copied on email replies.")
 
 
 def _ticket(request, number: int) -> Ticket:
@@ -159,6 +163,8 @@ def update_ticket(request, payload: TicketPatch, number: int = PathId):
         for field, model in (("contact_id", Contact), ("asset_id", Asset), ("assignee_id", User)):
             if field in data:
                 data[field.removesuffix("_id")] = existing(model, data.pop(field), field)
+        if "cc" in data:
+            services.change_cc(ticket, data.pop("cc") or [], by=request.user)
         if data:
             services.update_ticket(ticket, by=request.user, **data)
         if agreement_given and agreement_id != ticket.agreement_id:
@@ -239,6 +245,65 @@ def delete_note(request, note_id: int = PathId):
     staff_write(request, Can.DELETE)
     services.delete_note(_note(request, note_id), by=request.user)
     return Reply(204, None)
+
+
+class AttachmentOut(Schema):
+    id: int
+    ticket_number: int = Field(..., alias="ticket.number")
+    note_id: int | None
+    name: str = Field(..., alias="original_name")
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by_id: int | None
+    created_at: datetime
+
+
+FILE_ANSWER = {"responses": {200: {"description": "The file's bytes (always offered as a download).",
+                                   "content": {"application/octet-stream": {"schema": {"type": "string",
+                                                                                       "format": "binary"}}}}}}
+
+
+def _attachments(request):
+    return Attachment.objects.visible_to(request.user).select_related("ticket")
+
+
+@router.get("/tickets/{number}/attachments", response=list[AttachmentOut])
+@paginate(Pages)
+def list_attachments(request, number: int = PathId):
+    """The ticket's files and its notes' (a client contact: the ticket's own and public replies' only)."""
+    return _attachments(request).filter(ticket=_ticket(request, number)).order_by("created_at", "id")
+
+
+@router.post("/tickets/{number}/attachments", response={201: list[AttachmentOut]})
+def upload_attachments(request, number: int = PathId, attachments: File[list[UploadedFile]] = None,
+                       note_id: Form[Id | None] = None):
+    """Attach files (multipart, field `attachments`, one or more) to the ticket, or to its note `note_id`; the
+    desk's limits apply (422 names the file refused, and nothing is stored)."""
+    ticket = _ticket(request, number)
+    if can(request.user, Can.PORTAL):
+        require_write(request, Can.PORTAL)
+    else:
+        staff_write(request, Can.DESK_WRITE)
+    if not attachments:
+        raise ValidationError({"attachments": "Send one or more files in the multipart field “attachments”."})
+    note = None
+    if note_id is not None:
+        note = existing(Note, note_id, "note_id", Note.objects.visible_to(request.user).filter(ticket=ticket))
+    with transaction.atomic():
+        rows = attach(ticket, attachments, note=note, by=request.user)
+    return Reply(201, rows)
+
+
+@router.get("/attachments/{attachment_id}", response=AttachmentOut)
+def get_attachment(request, attachment_id: int = PathId):
+    return get_object_or_404(_attachments(request), pk=attachment_id)
+
+
+@router.get("/attachments/{attachment_id}/download", openapi_extra=FILE_ANSWER)
+def download_attachment(request, attachment_id: int = PathId):
+    """The file itself, as `application/octet-stream` with its name in Content-Disposition."""
+    return download(get_object_or_404(_attachments(request), pk=attachment_id))
 
 
 class TimeEntryOut(Schema):

@@ -1,4 +1,5 @@
 import html
+import re
 
 from django import forms
 from django.db.models import Q
@@ -11,7 +12,8 @@ from bspos.assets.models import Asset
 from bspos.clients.models import Client, ClientStatus, Contact
 from bspos.core.dates import in_force_q
 from bspos.people.models import Role, User
-from bspos.servicedesk.models import Level, Source, Status, Ticket, TicketType
+from bspos.servicedesk.attachments import AttachmentsField
+from bspos.servicedesk.models import MAX_CC, Level, Source, Status, Ticket, TicketType, validate_addresses
 
 
 class QuickSelect(forms.Select):
@@ -51,6 +53,7 @@ class TicketForm(forms.Form):
     impact = forms.TypedChoiceField(choices=Level.choices, coerce=int, initial=Level.MEDIUM)
     urgency = forms.TypedChoiceField(choices=Level.choices, coerce=int, initial=Level.MEDIUM)
     assignee = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
+    attachments = AttachmentsField()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -77,6 +80,23 @@ class AgreementForm(forms.Form):
 class ReplyForm(forms.Form):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
     internal = forms.BooleanField(required=False, label="Internal note (the client does not see it)")
+    attachments = AttachmentsField()
+
+
+def parse_addresses(text: str) -> list[str]:
+    """Addresses typed one per line or separated by commas or semicolons, as a list (empty parts dropped)."""
+    return [part.strip() for part in re.split(r"[,;\s]+", text or "") if part.strip()]
+
+
+class CcForm(forms.Form):
+    cc = forms.CharField(label="CC", required=False, max_length=5000,
+                         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "name@example.com, …"}),
+                         help_text=f"Copied on every email reply; separate addresses by commas (at most {MAX_CC}).")
+
+    def clean_cc(self) -> list[str]:
+        addresses = parse_addresses(self.cleaned_data["cc"])
+        validate_addresses(addresses)
+        return addresses
 
 
 class StatusForm(forms.Form):

@@ -1,5 +1,9 @@
+import os
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.core.validators import validate_email
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.utils import timezone
@@ -57,6 +61,26 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.WAITING_ON_CLIENT)
+MAX_CC = 20
+
+
+def validate_addresses(value) -> None:
+    """A ticket's CC: a list of at most MAX_CC distinct email addresses."""
+    if not isinstance(value, list) or not all(isinstance(address, str) for address in value):
+        raise ValidationError("CC must be a list of email addresses.")
+    if len(value) > MAX_CC:
+        raise ValidationError(f"At most {MAX_CC} CC addresses.")
+    bad = [address for address in value if not _is_email(address)]
+    if bad:
+        raise ValidationError(f"Not an email address: {', '.join(bad[:5])}.")
+
+
+def _is_email(address: str) -> bool:
+    try:
+        validate_email(address)
+    except ValidationError:
+        return False
+    return True
 
 
 class Ticket(models.Model):
@@ -83,6 +107,8 @@ class Ticket(models.Model):
     escalation_count = models.PositiveSmallIntegerField(default=0)
     reopen_count = models.PositiveSmallIntegerField(default=0)
     in_scope = models.BooleanField(default=True, help_text="Covered by the agreement; out-of-scope work is extra.")
+    cc = models.JSONField(default=list, blank=True, validators=[validate_addresses],
+                          help_text="Addresses copied on every email reply (besides the contact).")
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -260,3 +286,57 @@ class TimeEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.technician} {self.minutes} min on {self.started_at:%Y-%m-%d}"
+
+
+STOCK_STORAGE = "django.core.files.storage.FileSystemStorage"
+
+
+class AttachmentStorage(FileSystemStorage):
+    """Ticket files live under the data directory (BSPOS_DATA_DIR/attachments), read when used."""
+
+    @property
+    def base_location(self) -> str:
+        return str(settings.DATA_DIR / "attachments")
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+
+def attachment_storage() -> Storage:
+    """The configured STORAGES["default"] when a deployment set one (S3, …), else the data directory."""
+    if settings.STORAGES["default"]["BACKEND"] != STOCK_STORAGE:
+        return storages["default"]
+    return AttachmentStorage()
+
+
+class AttachmentQuerySet(ClientOwnedQuerySet):
+    client_field = "ticket__client"
+
+    def contact_filter(self) -> Q:
+        # A contact sees the ticket's own files and those of public replies, never an internal note's.
+        return Q(note__isnull=True) | Q(note__is_internal=False)
+
+
+class Attachment(models.Model):
+    """A file on a ticket (sent with it when opened) or on one of its replies or notes; stored by
+    servicedesk.attachments, its bytes removed when the row goes."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="files")
+    note = models.ForeignKey(Note, null=True, blank=True, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(storage=attachment_storage, upload_to="%Y/%m/", max_length=255)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="ticket_attachments")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AttachmentQuerySet.as_manager()  # visible_to(user): staff all; a contact their company's public files
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -206,6 +206,12 @@ def update_ticket(ticket: Ticket, *, by: User | None = None, **fields) -> Ticket
     return ticket
 
 
+def change_cc(ticket: Ticket, addresses: list[str], *, by: User | None = None) -> Ticket:
+    """Set who is copied on the ticket's email replies: each address checked, duplicates (any case) once."""
+    unique = list(dict.fromkeys(address.strip().lower() for address in addresses if address and address.strip()))
+    return update_ticket(ticket, cc=unique, by=by)
+
+
 def link_asset(ticket: Ticket, asset: Asset | None, *, by: User | None = None) -> Ticket:
     return update_ticket(ticket, asset=asset, by=by)
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("tickets/bulk/", views.bulk, name="bulk"),
     path("tickets/<id:number>/", views.ticket_detail, name="ticket"),
     path("tickets/<id:number>/reply/", views.reply, name="reply"),
+    path("tickets/<id:number>/cc/", views.change_cc, name="cc"),
     path("tickets/<id:number>/status/", views.change_status, name="status"),
     path("tickets/<id:number>/priority/", views.change_priority, name="priority"),
     path("tickets/<id:number>/assign/", views.assign, name="assign"),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("tickets/<id:number>/agreement/", views.change_agreement, name="agreement"),
     path("tickets/<id:number>/time/", views.log_time, name="time"),
     path("tickets/<id:number>/timer/", views.timer, name="timer"),
+    path("attachments/<id:pk>/", views.attachment, name="attachment"),
     path("time/<id:pk>/", views.time_entry, name="time_entry"),
     path("time/<id:pk>/delete/", views.time_entry_delete, name="time_entry_delete"),
 ]

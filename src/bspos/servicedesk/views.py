@@ -22,20 +22,21 @@ from bspos.clients.models import Contact
 from bspos.core import csvwriter
 from bspos.core.filters import parse_id
 from bspos.core.permissions import Can, can, requires
-from bspos.servicedesk import selectors, services
+from bspos.servicedesk import attachments, selectors, services
 from bspos.servicedesk.filters import queue_filter
 from bspos.servicedesk.forms import (
     AgreementForm,
     AssetLinkForm,
     AssignForm,
     BulkForm,
+    CcForm,
     PriorityForm,
     ReplyForm,
     StatusForm,
     TicketForm,
     TimeForm,
 )
-from bspos.servicedesk.models import Note, Status, Ticket, TimeEntry
+from bspos.servicedesk.models import Attachment, Note, Status, Ticket, TimeEntry
 
 PAGE_SIZE = 50
 
@@ -152,11 +153,12 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
     return {
         "ticket": ticket,
         "notes": Note.objects.visible_to(request.user).filter(ticket=ticket).select_related("author")
-        .order_by("created_at", "id"),
+        .prefetch_related("files").order_by("created_at", "id"),
         "clocks": selectors.clocks_of(ticket),
         "time_entries": _time_rows(request, ticket),
         "history": history(ticket)[:100],
         "reply_form": forms.get("reply_form") or ReplyForm(),
+        "cc_form": forms.get("cc_form") or CcForm(initial={"cc": ", ".join(ticket.cc)}),
         "status_form": StatusForm(initial={"status": ticket.status}),
         "next_statuses": [s for s in Status.values if s in services.TRANSITIONS[ticket.status]],
         "priority_form": PriorityForm(initial={"impact": ticket.impact, "urgency": ticket.urgency}),
@@ -208,13 +210,29 @@ def _valid(form, message: str):
 
 @ticket_action
 def reply(request: HttpRequest, ticket: Ticket):
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(request, "servicedesk/ticket.html", _ticket_context(request, ticket, reply_form=form),
                       status=400)
-    services.add_note(ticket, author=request.user, body=form.cleaned_data["body"],
-                      is_internal=form.cleaned_data["internal"])
+    note = services.add_note(ticket, author=request.user, body=form.cleaned_data["body"],
+                             is_internal=form.cleaned_data["internal"])
+    attachments.attach(ticket, form.cleaned_data["attachments"], note=note, by=request.user)
     return "Internal note added." if form.cleaned_data["internal"] else "Reply sent."
+
+
+@ticket_action
+def change_cc(request: HttpRequest, ticket: Ticket):
+    form = CcForm(request.POST)
+    if not form.is_valid():
+        return render(request, "servicedesk/ticket.html", _ticket_context(request, ticket, cc_form=form), status=400)
+    services.change_cc(ticket, form.cleaned_data["cc"], by=request.user)
+    return f"CC: {', '.join(ticket.cc)}." if ticket.cc else "Nobody is copied on replies now."
+
+
+@requires(Can.DESK_READ)
+def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Download a file of a ticket or note (never shown inline)."""
+    return attachments.download(get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk))
 
 
 @ticket_action
@@ -359,15 +377,18 @@ def timer(request: HttpRequest, number: int) -> HttpResponse:
 
 @requires(Can.DESK_WRITE)
 def ticket_new(request: HttpRequest) -> HttpResponse:
-    form = TicketForm(request.POST or None, initial={"client": parse_id(request.GET.get("client"))})
+    form = TicketForm(request.POST or None, request.FILES or None,
+                      initial={"client": parse_id(request.GET.get("client"))})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            ticket = services.create_ticket(
-                client=data["client"], subject=data["subject"], impact=data["impact"], urgency=data["urgency"],
-                contact=data["contact"], asset=data["asset"], description=data["description"],
-                source=data["source"], ticket_type=data["ticket_type"], assignee=data["assignee"],
-                agreement=data["agreement"], created_by=request.user)
+            with transaction.atomic():
+                ticket = services.create_ticket(
+                    client=data["client"], subject=data["subject"], impact=data["impact"], urgency=data["urgency"],
+                    contact=data["contact"], asset=data["asset"], description=data["description"],
+                    source=data["source"], ticket_type=data["ticket_type"], assignee=data["assignee"],
+                    agreement=data["agreement"], created_by=request.user)
+                attachments.attach(ticket, data["attachments"], by=request.user)
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -17,6 +18,7 @@ from bspos.demo.services import DemoSize, load_demo
 from bspos.people.models import Role, User
 from bspos.reviews.models import Review
 from bspos.servicedesk import services
+from bspos.servicedesk.attachments import attach
 from bspos.servicedesk.models import Note, Status, Ticket, TimeEntry
 from bspos.sla.models import BusinessCalendar, SlaPlan
 
@@ -243,11 +245,13 @@ WELL_FORMED = {"body": "x", "reason": "x", "held_on": "2026-01-01", "scheduled_a
                "due_on": "2026-01-01", "done": True}
 
 
-def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(client, demo):
+def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(client, demo, settings, tmp_path):
     """Walk the OpenAPI document: every read, change and delete of another company's (or MSP-wide) rows."""
+    settings.DATA_DIR = tmp_path  # the other company's file is stored in a throwaway data dir
     mine, other = User.objects.filter(role=Role.CLIENT_CONTACT).select_related("contact")[:2]
     foreign_ticket = Ticket.objects.filter(client=other.contact.client).first()
     foreign_note = Note.objects.filter(ticket__client=other.contact.client).first()
+    foreign_file = attach(foreign_note.ticket, [SimpleUploadedFile("contract.pdf", b"%PDF-1.4")], note=foreign_note)[0]
     ids = {"number": foreign_ticket.number, "note_id": foreign_note.pk, "client_id": other.contact.client_id,
            "contact_id": other.contact.pk, "site_id": Site.objects.filter(client=other.contact.client).first().pk,
            "agreement_id": Agreement.objects.filter(client=other.contact.client).first().pk,
@@ -255,7 +259,7 @@ def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(cli
            .first().pk, "entry_id": TimeEntry.objects.filter(ticket__client=other.contact.client).first().pk,
            "invoice_id": 1, "assessment_id": 1, "template_id": 1, "link_id": 1, "item_id": 1,
            "review_id": Review.objects.filter(client=other.contact.client).first().pk, "recommendation_id": 1,
-           "step_id": 1, "notification_id": 1,
+           "step_id": 1, "notification_id": 1, "attachment_id": foreign_file.pk,
            "article_id": 1, "problem_id": 1, "run_id": 1}  # knowledge: the demo's article 1 is an unpublished SOP
     headers = bearer(mine.username)
     checked = 0

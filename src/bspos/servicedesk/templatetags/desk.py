@@ -1,5 +1,7 @@
 from django import template
+from django.urls import reverse
 
+from bspos.core.permissions import Can, can
 from bspos.servicedesk.selectors import SLA_LABELS
 
 register = template.Library()
@@ -32,3 +34,17 @@ def query_with(context, **changes) -> str:
         else:
             params[key] = value
     return params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def files_of(context, note=None, ticket=None) -> list[tuple]:
+    """(attachment, download URL) for a note's files, or a ticket's own (sent when it was opened); the URL is the
+    desk's for staff and the portal's for a client contact (who only ever reaches a note the portal showed them)."""
+    if note:
+        items = note.files.all()  # prefetched by the pages that list notes
+    elif ticket:
+        items = ticket.files.filter(note=None)
+    else:
+        return []
+    url_name = "servicedesk:attachment" if can(context["request"].user, Can.DESK_READ) else "portal:attachment"
+    return [(item, reverse(url_name, args=[item.pk])) for item in items]
