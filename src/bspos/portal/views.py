@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from bspos.clients.models import Contact
 from bspos.core.permissions import Can, requires
+from bspos.mail.services import sending_enabled
 from bspos.portal.filters import PortalTicketFilter
 from bspos.portal.forms import PortalReplyForm, PortalTicketForm
 from bspos.servicedesk import services
@@ -43,7 +44,8 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
             client=contact.client, contact=contact, subject=form.cleaned_data["subject"],
             description=form.cleaned_data["description"], source=Source.PORTAL,
             impact=Level.MEDIUM, urgency=Level.HIGH if urgent else Level.MEDIUM, created_by=request.user)
-        messages.success(request, f"Ticket #{ticket.number} opened. We'll reply here and by email.")
+        promise = "We'll reply here and by email." if sending_enabled() else "We'll reply here."
+        messages.success(request, f"Ticket #{ticket.number} opened. {promise}")
         return redirect("portal:ticket", number=ticket.number)
     return render(request, "portal/new.html", {"form": form}, status=400 if form.errors else 200)
 
