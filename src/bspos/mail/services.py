@@ -428,10 +428,12 @@ def _smtp_send(outbound: OutboundMessage) -> str:
 def deliver_outbound(pk: int) -> str | None:
     """One attempt at an outbox message: claim it (a conditional update, so two workers never both send it), send
     it, record the outcome and when to try again. Returns the new state, or None when it was not due."""
+    if not conf.smtp_host():
+        return None
     now = timezone.now()
     claimed = (OutboundMessage.objects.filter(pk=pk, state__in=DUE_STATES, next_attempt_at__lte=now)
                .update(attempts=F("attempts") + 1, next_attempt_at=now + LEASE))
-    if not claimed or not conf.smtp_host():
+    if not claimed:
         return None
     outbound = OutboundMessage.objects.get(pk=pk)
     try:

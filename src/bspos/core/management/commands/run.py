@@ -23,7 +23,7 @@ class Command(BaseCommand):
         bspos = [sys.executable, "-m", "bspos"]
         commands = {
             "web": [*bspos, "serve", "--host", host, "--port", str(port), "--workers", str(workers)],
-            "worker": [*bspos, "db_worker", "--no-reload", "--interval", "1"],
+            "worker": [*bspos, "db_worker", "--no-reload"],
             "scheduler": [*bspos, "scheduler"],
         }
         signal.signal(signal.SIGTERM, _stop)
