@@ -32,6 +32,7 @@ def load_sample_outbox(count: int = 5) -> int:
     if conf.smtp_host():
         return 0
     notes = (Note.objects.filter(is_internal=False, author__isnull=False, ticket__contact__email__gt="")
-             .exclude(author__role=Role.CLIENT_CONTACT).select_related("ticket__contact").order_by("-created_at", "-pk")[:count])
+             .exclude(author__role=Role.CLIENT_CONTACT).select_related("ticket__contact")
+             .order_by("-created_at", "-pk")[:count])
     return sum(send_reply(note, connection=get_connection(OUTBOX_BACKEND, ticket=note.ticket, note=note)) is not None
                for note in notes)

@@ -2,7 +2,7 @@
 enqueued for the task worker; only one scheduler enqueues at a time, a second one stands by and takes over."""
 
 import signal
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from django_tasks_db.models import DBTaskResult
@@ -10,7 +10,6 @@ from django_tasks_db.models import DBTaskResult
 from bspos.conftest import bspos_process, read_until
 from bspos.core.schedule import JOBS, SchedulerLock, every, scheduler
 
-UTC = __import__("zoneinfo").ZoneInfo("UTC")
 # The cadences the operations guide promises (docs/operations.md).
 PROMISED = {"mail.send_outbox": "* * * * *", "intake.resume_webhooks": "*/5 * * * *",
             "intake.mark_stale_assets": "10 2 * * *", "reviews.plan_reviews": "15 2 * * *",

@@ -1,6 +1,7 @@
 """The outbox: a mail server that is down is retried with backoff and given up after a stated number of attempts,
 all of it visible at /mail/sent/; without a mail server everything is kept and shown as not sent."""
 
+import os
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from django.utils import timezone
 from bspos.conftest import free_port
 from bspos.mail import services
 from bspos.mail.models import OutboundMessage
+from bspos.people.models import Role, User
 from bspos.servicedesk import services as desk
 
 
@@ -25,7 +27,7 @@ def make_due() -> None:
 
 def test_a_server_that_is_down_is_retried_with_backoff_then_given_up_and_shown(
         smtp_env, ticket, tech, client, monkeypatch):
-    working_port = __import__("os").environ["BSPOS_SMTP_PORT"]
+    working_port = os.environ["BSPOS_SMTP_PORT"]
     monkeypatch.setenv("BSPOS_SMTP_PORT", str(free_port()))  # nothing listens there
     note = desk.add_note(ticket, author=tech, body="Rebooted the firewall.")
     waits = []
@@ -58,7 +60,7 @@ def test_a_server_that_is_down_is_retried_with_backoff_then_given_up_and_shown(
 
 
 def test_a_failure_then_a_recovery_sends_on_the_next_due_run(smtp_env, ticket, tech, monkeypatch):
-    working_port = __import__("os").environ["BSPOS_SMTP_PORT"]
+    working_port = os.environ["BSPOS_SMTP_PORT"]
     monkeypatch.setenv("BSPOS_SMTP_PORT", str(free_port()))
     desk.add_note(ticket, author=tech, body="On it.")
     services.send_due()
@@ -98,8 +100,6 @@ def test_without_a_mail_server_the_outbox_keeps_what_would_have_been_sent(outbox
 
 
 def test_the_portal_promises_email_only_when_mail_is_sent(outbox, alice, client, monkeypatch):
-    from bspos.people.models import Role, User
-
     alice.user = User.objects.create_user("alice", password="x" * 12, role=Role.CLIENT_CONTACT)
     alice.save()
     client.force_login(alice.user)
@@ -115,8 +115,6 @@ def test_the_portal_promises_email_only_when_mail_is_sent(outbox, alice, client,
 def test_only_staff_see_the_outbox(outbox, ticket, tech, alice, client):
     desk.add_note(ticket, author=tech, body="Internal detail for the client.")
     record = OutboundMessage.objects.get()
-    from bspos.people.models import Role, User
-
     client.force_login(User.objects.create_user("alice", password="x" * 12, role=Role.CLIENT_CONTACT))
     assert client.get(reverse("mail:outbound_detail", args=[record.pk])).status_code in (403, 404)
     assert client.post(reverse("mail:resend", args=[record.pk])).status_code in (403, 404)

@@ -3,6 +3,7 @@ to the contact through a real SMTP server (aiosmtpd sink), threaded."""
 
 import pytest
 from django.core import mail as django_outbox
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
@@ -61,8 +62,6 @@ def test_a_rolled_back_reply_leaves_nothing_in_the_outbox_and_nothing_queued(smt
 
 
 def test_any_email_bspos_sends_goes_through_the_outbox_to_every_recipient(smtp_env, db):
-    from django.core.mail import EmailMessage
-
     EmailMessage(subject="Weekly summary", body="3 tickets breached.", to=["owner@msp.test"], cc=["ops@msp.test"],
                  bcc=["audit@msp.test"]).send()
     stored = OutboundMessage.objects.get()
