@@ -23,11 +23,12 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-## run: install, migrate the SQLite database under BSPOS_DATA_DIR, load the demo MSP if empty, serve on 127.0.0.1:PORT
+## run: install, migrate the SQLite database under BSPOS_DATA_DIR, load the demo MSP if empty, then the web server on
+## 127.0.0.1:PORT, the task worker and the scheduler together (bspos run; Ctrl+C stops all three)
 run: install
 	$(BIN)/bspos migrate --no-input
 	$(BIN)/bspos demo --if-empty
-	$(BIN)/bspos serve --port $(PORT)
+	$(BIN)/bspos run --port $(PORT)
 
 ## test: lint, migration check, the suite on SQLite and again on a throwaway PostgreSQL
 test: install-test chromium lint test-sqlite test-postgres
@@ -47,7 +48,7 @@ lint: install-test
 	$(BIN)/ruff check .
 
 bench: install
-	scripts/with-postgres.sh sh -c "$(BIN)/python bench/demo_scale.py && $(BIN)/python bench/desk_requests.py && $(BIN)/python bench/money.py && $(BIN)/python bench/owner.py && $(BIN)/python bench/reviews.py && $(BIN)/python bench/knowledge.py && $(BIN)/python bench/intake.py && $(BIN)/python bench/mail_imports.py"
+	scripts/with-postgres.sh sh -c "$(BIN)/python bench/demo_scale.py && $(BIN)/python bench/desk_requests.py && $(BIN)/python bench/money.py && $(BIN)/python bench/owner.py && $(BIN)/python bench/reviews.py && $(BIN)/python bench/knowledge.py && $(BIN)/python bench/intake.py && $(BIN)/python bench/mail_imports.py && $(BIN)/python bench/notify_latency.py"
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

@@ -1,8 +1,13 @@
 """Fixtures shared by the apps' tests."""
 
 import os
+import selectors
 import shutil
 import socket
+import subprocess
+import sys
+import time
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -36,6 +41,48 @@ def sign_in(live_server):
         page.wait_for_load_state("networkidle")
 
     return sign
+
+
+def database_url() -> str:
+    """The test database, for a `bspos` command run in another process."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    auth = f"{quote(db['USER'])}:{quote(db['PASSWORD'] or '')}@" if db["USER"] else ""
+    return f"postgres://{auth}{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def bspos_process(*args: str, env: dict | None = None, **kwargs) -> subprocess.Popen:
+    """A real `bspos …` process on the test database (output unbuffered, stderr into stdout)."""
+    environ = {**os.environ, "DATABASE_URL": database_url(), "PYTHONUNBUFFERED": "1", **(env or {})}
+    return subprocess.Popen([sys.executable, "-m", "bspos", *args], env=environ, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, **kwargs)
+
+
+def wait(check, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def read_until(process: subprocess.Popen, text: str, timeout: float = 60) -> str:
+    """The process's output up to the line containing `text` (fails with the output so far on a timeout)."""
+    seen = []
+    deadline = time.monotonic() + timeout
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        while time.monotonic() < deadline:
+            if selector.select(timeout=max(deadline - time.monotonic(), 0)):
+                line = process.stdout.readline()
+                if not line and process.poll() is not None:
+                    break
+                seen.append(line)
+                if text in line:
+                    return "".join(seen)
+    pytest.fail(f"{text!r} not seen in the output of {process.args[3:]}:\n{''.join(seen)}")
 
 
 def free_port() -> int:

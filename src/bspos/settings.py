@@ -161,6 +161,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Every email goes into the outbox (mail.backends); the mail job sends it over BSPOS_SMTP_* (docs/mail.md).
+EMAIL_BACKEND = "bspos.mail.backends.OutboxBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("BSPOS_MAIL_FROM", "support@localhost")  # as mail.conf.from_address()
+
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

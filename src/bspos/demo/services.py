@@ -36,7 +36,7 @@ from bspos.core.business_time import BusinessClock
 from bspos.core.dates import month_end, months_from, next_quarter
 from bspos.core.services import next_numbers
 from bspos.intake.demo import load_demo_alerts
-from bspos.mail.demo import load_sample_mail
+from bspos.mail.demo import load_sample_mail, load_sample_outbox
 from bspos.money.models import BillingSettings, CostBasis, Invoice, ToolCost
 from bspos.money.services import issue_invoices, run_billing
 from bspos.notifications.demo import load_demo_notifications
@@ -844,6 +844,7 @@ class DemoBuilder:
         yield "Monitoring alerts", lambda: load_demo_alerts(self.now)
         yield "Sample mail (triage, auto-reply, quarantine)", load_sample_mail
         yield "Notifications for tech1 and the manager", lambda: load_demo_notifications(self.now)
+        yield "Latest replies in the outbox", load_sample_outbox
 
     def summary(self) -> DemoSummary:
         return DemoSummary(clients=len(self.clients), staff_logins=self.staff_usernames, **self.counts,

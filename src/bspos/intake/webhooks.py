@@ -3,8 +3,8 @@
 A delivery is a row written in the same transaction as the event, so a rolled-back change sends nothing and a
 committed one is never lost. After commit a task of the django-tasks database worker sends it. Sending first
 *claims* the row (attempt counted, `next_attempt_at` pushed one lease ahead) and commits; if the worker dies
-mid-delivery the row is still pending and `bspos resume-webhooks` (run it before `bspos db_worker`) queues it
-again. Receivers de-duplicate by the delivery id.
+mid-delivery the row is still pending and the scheduled job `intake.resume_webhooks` (or `bspos resume-webhooks`)
+queues it again once its lease has run out. Receivers de-duplicate by the delivery id.
 
 Signature: ``X-Bspos-Signature: sha256=<hex HMAC-SHA256(secret, f"{timestamp}.{body}")>`` with the timestamp
 (Unix seconds) in ``X-Bspos-Timestamp``; see docs/intake.md for the verification recipe.
@@ -278,9 +278,13 @@ def deliver(pk: int) -> str | None:
     return attempt(pk)
 
 
-def resume_pending() -> int:
-    """Queue every pending delivery again (at its due time): after a worker crash or a restart."""
-    pending = list(Delivery.objects.filter(state=Delivery.State.PENDING).values_list("pk", "next_attempt_at"))
+def resume_pending(*, overdue_by: timedelta | None = None) -> int:
+    """Queue every pending delivery again (at its due time): after a worker crash or a restart. With `overdue_by`
+    (the scheduled job) only those still pending that long after their due time: their task was lost."""
+    pending = Delivery.objects.filter(state=Delivery.State.PENDING)
+    if overdue_by is not None:
+        pending = pending.filter(next_attempt_at__lt=timezone.now() - overdue_by)
+    pending = list(pending.values_list("pk", "next_attempt_at"))
     for pk, due in pending:
         enqueue(pk, due)
     return len(pending)

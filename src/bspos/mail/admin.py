@@ -29,12 +29,13 @@ class AttachmentAdmin(ReadOnlyAdmin):
 
 @admin.register(OutboundMessage)
 class OutboundMessageAdmin(ReadOnlyAdmin):
-    list_display = ["sent_at", "to", "subject", "status"]
-    list_filter = ["status"]
+    list_display = ["created_at", "to", "subject", "state", "attempts", "sent_at"]
+    list_filter = ["state"]
     search_fields = ["to", "subject", "message_id"]
     actions = ["send_again"]
+    exclude = ["raw"]
 
-    @admin.action(description="Send the selected failed replies again")
+    @admin.action(description="Send the selected unsent messages again")
     def send_again(self, request, queryset) -> None:
         for outbound in queryset:
             try:
@@ -42,5 +43,5 @@ class OutboundMessageAdmin(ReadOnlyAdmin):
             except ValidationError as error:
                 self.message_user(request, f"{outbound}: {' '.join(error.messages)}", messages.WARNING)
             else:
-                level = messages.SUCCESS if attempt.status == OutboundMessage.Status.SENT else messages.ERROR
-                self.message_user(request, f"{outbound}: {attempt.get_status_display()} {attempt.error}", level)
+                level = messages.SUCCESS if attempt.state == OutboundMessage.State.SENT else messages.ERROR
+                self.message_user(request, f"{outbound}: {attempt.get_state_display()} {attempt.error}", level)

@@ -28,6 +28,10 @@ def imap_settings() -> ImapSettings:
                         mailbox=os.environ.get("BSPOS_IMAP_MAILBOX", "INBOX"), tls=tls)
 
 
+def imap_configured() -> bool:
+    return bool(os.environ.get("BSPOS_IMAP_HOST"))
+
+
 def from_address() -> str:
     return os.environ.get("BSPOS_MAIL_FROM", "support@localhost")
 

@@ -1,4 +1,4 @@
-"""The mail lists' filters: inbound mail (triage and quarantine are its outcomes) and the replies sent."""
+"""The mail lists' filters: inbound mail (triage and quarantine are its outcomes) and the outbox."""
 
 import django_filters
 from django import forms
@@ -19,8 +19,10 @@ class InboundFilter(FilterSet):
 
 
 class OutboundFilter(FilterSet):
-    q = SearchFilter("to", "subject", placeholder="Recipient or subject")
-    status = django_filters.ChoiceFilter(choices=OutboundMessage.Status.choices, empty_label="Sent or failed")
+    q = SearchFilter("to", "cc", "subject", "message_id", placeholder="Recipient, subject or Message-ID")
+    state = django_filters.ChoiceFilter(choices=OutboundMessage.State.choices, empty_label="Any state")
+    ticket = IdFilter(field_name="ticket__number", label="Ticket #",
+                      widget=forms.NumberInput(attrs={"placeholder": "Ticket #", "size": 8}))
 
     class Meta:
         model = OutboundMessage

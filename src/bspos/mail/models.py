@@ -84,26 +84,48 @@ class Attachment(models.Model):
 
 
 class OutboundMessage(models.Model):
-    """A public reply sent by email; its Message-ID lets the client's answer thread back into the ticket."""
+    """One email bspos sends, kept in the outbox exactly as it goes out (raw MIME); the mail job delivers it over SMTP
+    with retries. A reply's Message-ID lets the client's answer thread back into the ticket."""
 
-    class Status(models.TextChoices):
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
         SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        FAILED = "failed", "Failed, will retry"
+        GAVE_UP = "gave_up", "Gave up"
+        HELD = "held", "Not sent: no mail server configured"
 
-    ticket = models.ForeignKey("servicedesk.Ticket", on_delete=models.CASCADE, related_name="outbound_messages")
+    ticket = models.ForeignKey("servicedesk.Ticket", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="outbound_messages")
     note = models.ForeignKey("servicedesk.Note", null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="outbound_messages")
     message_id = models.CharField(max_length=255, unique=True)
-    to = models.CharField(max_length=254)
+    from_email = models.CharField(max_length=254, blank=True)
+    to = models.TextField(help_text="Recipients, comma-separated.")
+    cc = models.TextField(blank=True)
+    bcc = models.TextField(blank=True, help_text="Not in the message's headers; delivered to all the same.")
     subject = models.CharField(max_length=300)
-    status = models.CharField(max_length=10, choices=Status.choices)
-    error = models.TextField(blank=True)
-    sent_at = models.DateTimeField(default=timezone.now)
+    body = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    raw = models.BinaryField(blank=True, default=b"", help_text="The message exactly as it is (or would be) sent.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True, help_text="The mail server's answer to the last attempt.")
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     objects = client_owned("ticket__client").as_manager()
 
     class Meta:
-        ordering = ["-sent_at", "-id"]
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # the mail job's sweep: due messages (mail.tasks.send_outbox)
+            models.Index(fields=["next_attempt_at"], name="outbound_due",
+                         condition=models.Q(state__in=["pending", "failed"])),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"
+
+    def recipients(self) -> list[str]:
+        return [a.strip() for a in f"{self.to},{self.cc},{self.bcc}".split(",") if a.strip()]

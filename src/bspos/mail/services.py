@@ -11,6 +11,7 @@ import imaplib
 import logging
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from email import policy
 from email.message import EmailMessage as MimeMessage
 from email.parser import BytesParser
@@ -21,7 +22,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.html import strip_tags
+from django_tasks import task
 
 from bspos.clients.models import Client, Contact
 from bspos.mail import conf
@@ -388,32 +392,129 @@ def fetchmail(*, everything: bool = False, progress=None) -> FetchResult:
     return result
 
 
-# --- Email out ---------------------------------------------------------------------------------------------------
+# --- Email out: the outbox ------------------------------------------------------------------------------------
+
+OUTBOX_BACKEND = "bspos.mail.backends.OutboxBackend"
+# Waits after the 1st … 5th failed attempt; when the 6th attempt (the fifth retry) fails too, the outbox gives up.
+RETRY_MINUTES = (1, 5, 15, 60, 240)
+MAX_ATTEMPTS = len(RETRY_MINUTES) + 1
+# A message claimed by a worker that then vanished is due again after this (the SMTP timeout is 30 s).
+LEASE = timedelta(minutes=2)
+DUE_STATES = (OutboundMessage.State.PENDING, OutboundMessage.State.FAILED)
 
 
 def sending_enabled() -> bool:
-    """SMTP from the environment, or a mail backend the deployment (or the test run) configured explicitly."""
-    return bool(conf.smtp_host()) or settings.EMAIL_BACKEND != "django.core.mail.backends.smtp.EmailBackend"
+    """Whether email leaves bspos: SMTP is configured, or a deployment (or the test run) set another backend."""
+    return bool(conf.smtp_host()) or settings.EMAIL_BACKEND != OUTBOX_BACKEND
 
 
-def _connection():
-    if conf.smtp_host():
-        return get_connection("django.core.mail.backends.smtp.EmailBackend", **conf.smtp_connection_kwargs())
-    return get_connection()
+def _extra_header(headers: dict, name: str) -> str:
+    return next((str(value) for key, value in headers.items() if key.lower() == name.lower()), "")
+
+
+def put_in_outbox(email: EmailMessage, *, ticket: Ticket | None = None, note: Note | None = None) -> OutboundMessage:
+    """Store one outgoing email as it will be sent (the outbox backend calls this for every `.send()`), in the
+    caller's transaction. With a mail server it is queued for the worker at once; without one it is kept, held."""
+    if not _extra_header(email.extra_headers, "Message-ID"):
+        domain = (email.from_email or conf.from_address()).rpartition("@")[2].strip(">") or "localhost"
+        email.extra_headers["Message-ID"] = make_msgid(idstring="bspos", domain=domain)
+    pending = bool(conf.smtp_host())
+    outbound = OutboundMessage.objects.create(
+        ticket=ticket, note=note, message_id=_extra_header(email.extra_headers, "Message-ID")[:255],
+        from_email=clean_text(email.from_email, 254), to=", ".join(email.to), cc=", ".join(email.cc),
+        bcc=", ".join(email.bcc), subject=clean_text(email.subject, 300), body=clean_text(email.body),
+        headers={key: str(value) for key, value in email.extra_headers.items()},
+        raw=email.message().as_bytes(linesep="\r\n"),
+        state=OutboundMessage.State.PENDING if pending else OutboundMessage.State.HELD,
+        next_attempt_at=timezone.now() if pending else None)
+    if pending:  # the database task backend inserts in this same transaction: rolled back, nothing is queued
+        send_message.enqueue(outbound.pk)
+    return outbound
+
+
+def _smtp_send(outbound: OutboundMessage) -> str:
+    """Hand the stored bytes to the SMTP server; returns the recipients it refused while accepting others."""
+    smtp = get_connection("django.core.mail.backends.smtp.EmailBackend", fail_silently=False,
+                          **conf.smtp_connection_kwargs())
+    with smtp:
+        refused = smtp.connection.sendmail(outbound.from_email or conf.from_address(), outbound.recipients(),
+                                           bytes(outbound.raw))
+    return "; ".join(f"{address}: {code} {clean_text(text)}" for address, (code, text) in refused.items())
+
+
+def deliver_outbound(pk: int) -> str | None:
+    """One attempt at an outbox message: claim it (a conditional update, so two workers never both send it), send
+    it, record the outcome and when to try again. Returns the new state, or None when it was not due."""
+    if not conf.smtp_host():
+        return None
+    now = timezone.now()
+    claimed = (OutboundMessage.objects.filter(pk=pk, state__in=DUE_STATES, next_attempt_at__lte=now)
+               .update(attempts=F("attempts") + 1, next_attempt_at=now + LEASE))
+    if not claimed:
+        return None
+    outbound = OutboundMessage.objects.get(pk=pk)
+    try:
+        outbound.error = _smtp_send(outbound)
+    except Exception as error:  # noqa: BLE001 (whatever the server or network does, the message stays in the outbox)
+        outbound.error = clean_text(f"{type(error).__name__}: {error}", 1000)
+        if outbound.attempts >= MAX_ATTEMPTS:
+            outbound.state, outbound.next_attempt_at = OutboundMessage.State.GAVE_UP, None
+        else:
+            outbound.state = OutboundMessage.State.FAILED
+            outbound.next_attempt_at = timezone.now() + timedelta(minutes=RETRY_MINUTES[outbound.attempts - 1])
+        log.warning("mail %s not sent (attempt %s): %s", outbound.message_id, outbound.attempts, error)
+    else:
+        outbound.state, outbound.sent_at, outbound.next_attempt_at = OutboundMessage.State.SENT, timezone.now(), None
+    outbound.save(update_fields=["state", "error", "sent_at", "next_attempt_at"])
+    return outbound.state
+
+
+@task()
+def send_message(pk: int) -> str | None:
+    return deliver_outbound(pk)
+
+
+def send_due(*, limit: int = 500) -> int:
+    """Attempt every outbox message whose (next) attempt is due; returns how many were sent. The mail job runs this
+    every minute, so a retry's wait or a worker that crashed mid-send costs at most a minute more."""
+    if not conf.smtp_host():
+        return 0
+    due = (OutboundMessage.objects.filter(state__in=DUE_STATES, next_attempt_at__lte=timezone.now())
+           .order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+    return sum(deliver_outbound(pk) == OutboundMessage.State.SENT for pk in list(due))
+
+
+def resend(outbound: OutboundMessage) -> OutboundMessage:
+    """Send a failed, given-up or held message again now, the same bytes and Message-ID; a sent one never twice."""
+    if not conf.smtp_host():
+        raise ValidationError("No mail server is configured (BSPOS_SMTP_HOST), so the message stays in the outbox.")
+    if not outbound.raw:
+        raise ValidationError("This reply was recorded before the outbox kept messages; reply again on the ticket.")
+    retry = {"state": OutboundMessage.State.PENDING, "next_attempt_at": timezone.now(), "error": ""}
+    if outbound.attempts >= MAX_ATTEMPTS:
+        retry["attempts"] = MAX_ATTEMPTS - 1  # one more try; failing again gives up again
+    again = (OutboundMessage.objects.filter(pk=outbound.pk, state__in=[
+        OutboundMessage.State.FAILED, OutboundMessage.State.GAVE_UP, OutboundMessage.State.HELD]).update(**retry))
+    if not again:
+        raise ValidationError("This message has been sent, or is being sent, already.")
+    deliver_outbound(outbound.pk)
+    return OutboundMessage.objects.get(pk=outbound.pk)
 
 
 def thread_headers(ticket: Ticket) -> tuple[str, list[str]]:
     """(In-Reply-To, References) for the next message on the ticket: every id of its email conversation."""
     inbound = list(ticket.inbound_messages.exclude(message_id="").order_by("received_at", "id")
                    .values_list("message_id", "received_at"))
-    outbound = list(ticket.outbound_messages.filter(status=OutboundMessage.Status.SENT)
-                    .order_by("sent_at", "id").values_list("message_id", "sent_at"))
+    outbound = list(ticket.outbound_messages.exclude(state__in=[OutboundMessage.State.HELD,
+                                                                OutboundMessage.State.GAVE_UP])
+                    .order_by("created_at", "id").values_list("message_id", "created_at"))
     conversation = [mid for mid, _at in sorted(inbound + outbound, key=lambda pair: pair[1])]
     return (conversation[-1] if conversation else ""), conversation[-20:]
 
 
 def send_reply(note: Note, *, connection=None) -> OutboundMessage | None:
-    """Email a public reply to the ticket's contact, threaded; the outcome (sent or failed) is recorded."""
+    """Email a public reply to the ticket's contact, threaded; it goes through the outbox (sent, retried and shown
+    at /mail/sent/ there). Returns the outbox row (None when there is nobody to email)."""
     ticket = note.ticket
     contact = ticket.contact
     if note.is_internal or contact is None or not contact.email:
@@ -427,43 +528,16 @@ def send_reply(note: Note, *, connection=None) -> OutboundMessage | None:
         headers["In-Reply-To"] = in_reply_to
         headers["References"] = " ".join(references)
     email = EmailMessage(subject=subject, body=note.body, from_email=conf.from_address(), to=[contact.email],
-                         cc=ticket.cc, headers=headers, connection=connection or _connection())
+                         cc=ticket.cc, headers=headers,
+                         connection=connection or get_connection(ticket=ticket, note=note))
     attachments.add_to(email, note)
-    outbound = OutboundMessage(ticket=ticket, note=note, message_id=message_id, to=contact.email, subject=subject)
-    try:
-        email.send(fail_silently=False)
-        outbound.status = OutboundMessage.Status.SENT
-    except Exception as error:  # noqa: BLE001 (a mail server that is down must not lose the reply: it is logged)
-        outbound.status, outbound.error = OutboundMessage.Status.FAILED, clean_text(error, 1000)
-        log.warning("reply on #%s not sent: %s", ticket.number, error)
-    outbound.save()
-    return outbound
-
-
-@transaction.atomic
-def resend(outbound: OutboundMessage) -> OutboundMessage:
-    """Try a failed reply again (a new attempt with its own Message-ID); a sent one is never sent twice."""
-    outbound = (OutboundMessage.objects.select_for_update(of=("self",)).select_related("note__ticket__contact")
-                .get(pk=outbound.pk))
-    if outbound.status != OutboundMessage.Status.FAILED or outbound.note is None:
-        raise ValidationError("Only a failed reply whose note still exists can be sent again.")
-    if OutboundMessage.objects.filter(note=outbound.note, status=OutboundMessage.Status.SENT).exists():
-        raise ValidationError("This reply has been sent since.")
-    attempt = send_reply(outbound.note)
-    if attempt is None:
-        raise ValidationError("The ticket has no contact with an email address any more.")
-    return attempt
-
-
-def _send(note_pk: int) -> OutboundMessage | None:
-    return send_reply(Note.objects.select_related("ticket__contact").get(pk=note_pk))
+    email.send(fail_silently=False)
+    return OutboundMessage.objects.filter(message_id=message_id).first()
 
 
 def on_note_added(sender, note: Note, **kwargs) -> None:
-    """Signal receiver: a public reply by MSP staff goes out by email once the transaction commits."""
-    if note.is_internal or note.author is None or not note.author.is_msp_staff or not sending_enabled():
+    """Signal receiver: a public reply by MSP staff goes into the outbox in the note's own transaction, so a
+    rolled-back reply sends nothing and a committed one is never lost."""
+    if note.is_internal or note.author is None or not note.author.is_msp_staff or note.ticket.contact_id is None:
         return
-    if note.ticket.contact_id is None:
-        return
-    note_pk = note.pk
-    transaction.on_commit(lambda: _send(note_pk))
+    send_reply(note)

@@ -6,6 +6,7 @@ app_name = "mail"
 urlpatterns = [
     path("", views.message_list, name="list"),
     path("sent/", views.outbound_list, name="outbound"),
+    path("sent/<id:pk>/", views.outbound_detail, name="outbound_detail"),
     path("sent/<id:pk>/resend/", views.outbound_resend, name="resend"),
     path("<id:pk>/", views.message_detail, name="detail"),
     path("<id:pk>/raw/", views.message_raw, name="raw"),

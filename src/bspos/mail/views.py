@@ -1,4 +1,4 @@
-"""Mail pages: every inbound message (triage and quarantine are filters of one list), a message, sent replies."""
+"""Mail pages: every inbound message (triage and quarantine are filters of one list), a message, the outbox."""
 
 from django import forms
 from django.contrib import messages
@@ -95,18 +95,31 @@ def outbound_resend(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        if attempt.status == OutboundMessage.Status.SENT:
+        if attempt.state == OutboundMessage.State.SENT:
             messages.success(request, f"Sent to {attempt.to}.")
         else:
             messages.error(request, f"Still not sent: {attempt.error}")
-    return redirect("mail:outbound")
+    return redirect("mail:outbound_detail", pk=pk)
 
 
 @requires(Can.DESK_READ)
 def outbound_list(request: HttpRequest) -> HttpResponse:
-    rows = OutboundMessage.objects.visible_to(request.user).select_related("ticket")
+    rows = OutboundMessage.objects.visible_to(request.user).select_related("ticket").defer("raw", "body")
     filterset = OutboundFilter(request.GET, rows, request=request)
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     return render(request, "mail/outbound.html", {"page": page, "filter": filterset,
                                                   "filtered": bool(filterset.params()),
-                                                  "can_write": can(request.user, Can.DESK_WRITE)})
+                                                  "sending_enabled": services.sending_enabled(),
+                                                  "max_attempts": services.MAX_ATTEMPTS,
+                                                  "retry_minutes": services.RETRY_MINUTES})
+
+
+@requires(Can.DESK_READ)
+def outbound_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    outbound = get_object_or_404(OutboundMessage.objects.visible_to(request.user).select_related("ticket", "note"),
+                                 pk=pk)
+    return render(request, "mail/outbound_detail.html", {
+        "m": outbound, "raw": bytes(outbound.raw).decode("utf-8", "replace"),
+        "sending_enabled": services.sending_enabled(), "max_attempts": services.MAX_ATTEMPTS,
+        "can_resend": can(request.user, Can.DESK_WRITE) and outbound.state in (
+            OutboundMessage.State.FAILED, OutboundMessage.State.GAVE_UP, OutboundMessage.State.HELD)})

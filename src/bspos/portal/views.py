@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from bspos.clients.models import Contact
 from bspos.core.permissions import Can, requires
+from bspos.mail.services import sending_enabled
 from bspos.portal.filters import PortalTicketFilter
 from bspos.portal.forms import PortalReplyForm, PortalTicketForm
 from bspos.servicedesk import attachments, services
@@ -45,7 +46,8 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
                 description=form.cleaned_data["description"], source=Source.PORTAL,
                 impact=Level.MEDIUM, urgency=Level.HIGH if urgent else Level.MEDIUM, created_by=request.user)
             attachments.attach(ticket, form.cleaned_data["attachments"], by=request.user)
-        messages.success(request, f"Ticket #{ticket.number} opened. We'll reply here and by email.")
+        promise = "We'll reply here and by email." if sending_enabled() else "We'll reply here."
+        messages.success(request, f"Ticket #{ticket.number} opened. {promise}")
         return redirect("portal:ticket", number=ticket.number)
     return render(request, "portal/new.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -70,8 +72,8 @@ def reply(request: HttpRequest, number: int) -> HttpResponse:
     form = PortalReplyForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_ticket(request, ticket, form, status=400)
-    note = services.add_note(ticket, author=request.user, body=form.cleaned_data["body"], is_internal=False)
-    attachments.attach(ticket, form.cleaned_data["attachments"], note=note, by=request.user)
+    services.add_note(ticket, author=request.user, body=form.cleaned_data["body"], is_internal=False,
+                      files=form.cleaned_data["attachments"])
     if ticket.status in (Status.WAITING_ON_CLIENT, Status.RESOLVED):
         services.change_status(ticket, Status.OPEN, by=request.user)  # the client answered: the clock runs again
     messages.success(request, "Reply sent.")

@@ -1,5 +1,6 @@
 """Writes and business rules of the service desk: numbering, priority matrix, SLA clocks, status workflow."""
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from bspos.clients.models import Client
 from bspos.core.services import next_numbers
 from bspos.people.models import User
 from bspos.people.services import rate_on
-from bspos.servicedesk import signals
+from bspos.servicedesk import attachments, signals
 from bspos.servicedesk.models import Level, Note, Status, Ticket, TimeEntry
 from bspos.sla.models import Priority, SlaPlan
 from bspos.sla.services import business_clock, compute_clocks, targets_by_priority
@@ -265,12 +266,17 @@ def delete_note(note: Note, *, by: User | None = None) -> None:
 
 @transaction.atomic
 def add_note(ticket: Ticket, *, author: User | None, body: str, is_internal: bool = False,
-             at: datetime | None = None) -> Note:
-    """Add a reply or internal note; the first public reply by MSP staff is the first response."""
+             at: datetime | None = None, files: Sequence = ()) -> Note:
+    """Add a reply or internal note, with its files; the first public reply by MSP staff is the first response.
+
+    The files are stored before the note is announced, so the emailed reply carries them."""
     if not body or not body.strip():
         raise ValidationError({"body": "The note is empty."})
+    attachments.check(files)
     at = at or timezone.now()
     note = Note.objects.create(ticket=ticket, author=author, body=body, is_internal=is_internal, created_at=at)
+    if files:
+        attachments.attach(ticket, files, note=note, by=author)
     if not is_internal and author is not None and author.is_msp_staff and ticket.first_response_at is None:
         ticket.first_response_at = max(at, ticket.created_at)
         if ticket.status == Status.NEW:

@@ -214,9 +214,8 @@ def reply(request: HttpRequest, ticket: Ticket):
     if not form.is_valid():
         return render(request, "servicedesk/ticket.html", _ticket_context(request, ticket, reply_form=form),
                       status=400)
-    note = services.add_note(ticket, author=request.user, body=form.cleaned_data["body"],
-                             is_internal=form.cleaned_data["internal"])
-    attachments.attach(ticket, form.cleaned_data["attachments"], note=note, by=request.user)
+    services.add_note(ticket, author=request.user, body=form.cleaned_data["body"],
+                      is_internal=form.cleaned_data["internal"], files=form.cleaned_data["attachments"])
     return "Internal note added." if form.cleaned_data["internal"] else "Reply sent."
 
 

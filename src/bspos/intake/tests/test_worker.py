@@ -1,15 +1,11 @@
 """The django-tasks database worker sends deliveries; killing it mid-delivery loses nothing."""
 
-import os
 import signal
-import subprocess
-import sys
 import time
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 
+from bspos.conftest import bspos_process
 from bspos.intake import webhooks
 from bspos.intake.models import Delivery, Event
 from bspos.intake.tests.receiver import Receiver
@@ -19,26 +15,8 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 LEASE = 2
 
 
-def database_url() -> str:
-    """The test database, for a worker in another process."""
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    auth = f"{quote(db['USER'])}:{quote(db['PASSWORD'] or '')}@" if db["USER"] else ""
-    return f"postgres://{auth}{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def bspos(*args: str, **kwargs) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": database_url(), "BSPOS_WEBHOOK_LEASE_SECONDS": str(LEASE)}
-    return subprocess.Popen([sys.executable, "-m", "bspos", *args], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, **kwargs)
-
-
-def wait(check, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)
+def bspos(*args: str):
+    return bspos_process(*args, env={"BSPOS_WEBHOOK_LEASE_SECONDS": str(LEASE)})
 
 
 def test_a_worker_killed_mid_delivery_loses_nothing_and_the_next_one_delivers(acme, monkeypatch):

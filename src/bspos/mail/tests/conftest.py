@@ -28,6 +28,22 @@ def mail_files(settings, tmp_path):
 
 
 @pytest.fixture
+def outbox(settings):
+    """bspos's own email backend (the test run's default is Django's in-memory one)."""
+    settings.EMAIL_BACKEND = "bspos.mail.backends.OutboxBackend"
+
+
+@pytest.fixture
+def smtp_env(smtp_sink, monkeypatch, outbox):
+    """A real SMTP server (the aiosmtpd sink) in BSPOS_SMTP_*; returns the messages it received."""
+    controller, received = smtp_sink
+    monkeypatch.setenv("BSPOS_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("BSPOS_SMTP_PORT", str(controller.port))
+    monkeypatch.setenv("BSPOS_MAIL_FROM", "support@msp.test")
+    return received
+
+
+@pytest.fixture
 def acme(db) -> Client:
     return Client.objects.create(name="Acme Dental", status="prospect", website="https://www.acme-dental.test/")
 

@@ -26,4 +26,4 @@ class OutboundMessageFactory(factory.django.DjangoModelFactory):
     message_id = factory.Sequence(lambda n: f"<out{n}@msp.test>")
     to = "alice@acme-dental.test"
     subject = factory.LazyAttribute(lambda m: f"Re: {m.ticket.subject}")
-    status = OutboundMessage.Status.SENT
+    state = OutboundMessage.State.SENT

@@ -45,14 +45,17 @@ def test_a_bad_mail_filter_is_ignored_with_a_message(staff, db, params):
     assert subjects(response) == {"Who am I"}
 
 
-def test_sent_replies_filter_by_status_and_search(staff, db):
-    OutboundMessageFactory(subject="Re: VPN", to="bob@acme.test")
-    OutboundMessageFactory(subject="Re: Printer", status=OutboundMessage.Status.FAILED, error="Connection refused")
+def test_sent_mail_filters_by_state_ticket_and_search(staff, db):
+    vpn = OutboundMessageFactory(subject="Re: VPN", to="bob@acme.test")
+    OutboundMessageFactory(subject="Re: Printer", state=OutboundMessage.State.FAILED, error="Connection refused")
+    OutboundMessageFactory(subject="Re: Scanner", state=OutboundMessage.State.GAVE_UP, attempts=6)
     page = reverse("mail:outbound")
-    assert subjects(staff.get(page, {"status": "failed"})) == {"Re: Printer"}
+    assert subjects(staff.get(page, {"state": "failed"})) == {"Re: Printer"}
+    assert subjects(staff.get(page, {"state": "gave_up"})) == {"Re: Scanner"}
     assert subjects(staff.get(page, {"q": "bob@"})) == {"Re: VPN"}
-    assert b"No replies match" in staff.get(page, {"q": "nobody"}).content
-    assert staff.get(page, {"status": "x\x00"}).status_code == 200
+    assert subjects(staff.get(page, {"ticket": vpn.ticket.number})) == {"Re: VPN"}
+    assert b"No messages match" in staff.get(page, {"q": "nobody"}).content
+    assert staff.get(page, {"state": "x\x00"}).status_code == 200
 
 
 def test_triage_with_a_junk_client_id_is_a_message_and_the_message_stays_in_triage(staff, db):
