@@ -123,6 +123,17 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Outgoing mail (set-password links; the mail app sends replies with the same settings, docs/mail.md).
+EMAIL_HOST = os.environ.get("BSPOS_SMTP_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("BSPOS_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("BSPOS_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("BSPOS_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("BSPOS_SMTP_STARTTLS")
+EMAIL_USE_SSL = env_flag("BSPOS_SMTP_SSL")
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("BSPOS_MAIL_FROM", "support@localhost")
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600  # a set-password link works once, for three days
+
 LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("BSPOS_TIME_ZONE", "UTC")
 USE_I18N = True
