@@ -25,6 +25,7 @@ class AssetForm(forms.ModelForm):
         else:
             self.fields["client"].queryset = Client.objects.only("pk", "name")
         self.fields["site"].queryset = Site.objects.filter(client=client) if client else Site.objects.none()
+        self.fields["site"].label_from_instance = lambda site: site.name
         self.fields["site"].help_text = "" if client else "Choose the client first to pick one of its sites."
 
 

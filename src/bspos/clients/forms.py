@@ -79,6 +79,7 @@ class ContactForm(forms.ModelForm):
     def __init__(self, *args, client: Client, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = Site.objects.filter(client=client)
+        self.fields["site"].label_from_instance = lambda site: site.name
 
 
 class SiteForm(forms.ModelForm):
