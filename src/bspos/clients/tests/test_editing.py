@@ -243,3 +243,40 @@ def test_the_client_page_costs_the_same_queries_with_more_contacts_sites_and_ass
         ContactFactory(client=acme, site=SiteFactory(client=acme), user=UserFactory(role=Role.CLIENT_CONTACT))
         AssetFactory(client=acme)
     assert queries() == few
+
+
+# --- the API: the same writes, the same capabilities ---------------------------------------------------------------
+
+def test_the_api_lets_a_technician_edit_contacts_and_sites_but_not_clients(client):
+    contact = ContactFactory(phone="1")
+    site = SiteFactory(client=contact.client)
+    signed_in(client, Role.TECHNICIAN)
+    patch = client.patch(f"/api/v1/contacts/{contact.pk}", {"phone": "0113 496 0000"}, content_type="application/json")
+    assert patch.status_code == 200 and patch.json()["phone"] == "0113 496 0000"
+    assert client.patch(f"/api/v1/sites/{site.pk}", {"city": "York"}, content_type="application/json"
+                        ).status_code == 200
+    refused = client.post(f"/api/v1/clients/{contact.client_id}/status", {"status": "churned", "reason": "x"},
+                          content_type="application/json")
+    assert refused.status_code == 403 and "clients.write" in refused.json()["detail"]
+    assert [event.content_type.model for event in AuditEvent.objects.order_by("id")] == ["contact", "site"]
+
+
+def test_the_api_changes_a_clients_status_with_its_dates(client):
+    acme = ClientFactory(client_since=date(2024, 1, 1))
+    signed_in(client, Role.SERVICE_MANAGER)
+    url = f"/api/v1/clients/{acme.pk}/status"
+    refused = client.post(url, {"status": "churned", "on": "2026-10-31"}, content_type="application/json")
+    assert refused.status_code == 422 and "churn_reason" in refused.json()["errors"]
+    answer = client.post(url, {"status": "churned", "on": "2026-10-31", "reason": "Merged"},
+                         content_type="application/json")
+    assert answer.status_code == 200
+    assert (answer.json()["churned_on"], answer.json()["churn_reason"]) == ("2026-10-31", "Merged")
+
+
+def test_deactivating_over_the_api_ends_the_portal_login(client):
+    contact = ContactFactory(user=UserFactory(role=Role.CLIENT_CONTACT))
+    signed_in(client, Role.TECHNICIAN)
+    answer = client.patch(f"/api/v1/contacts/{contact.pk}", {"is_active": False}, content_type="application/json")
+    assert answer.status_code == 200 and answer.json()["has_portal_login"] is False
+    contact.user.refresh_from_db()
+    assert contact.user.is_active is False
