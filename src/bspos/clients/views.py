@@ -102,7 +102,8 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
             show_refusal(form, error)
         else:
             return _saved(request, "Client details saved.", pk)
-    return _form_page(request, "clients/client_form.html", form, title=f"Edit {client.name}", client=client)
+    shown = _client(request, pk) if form.is_bound else client  # as stored, not as the refused form left it
+    return _form_page(request, "clients/client_form.html", form, title=f"Edit {shown.name}", client=shown)
 
 
 @requires(Can.CLIENTS_WRITE)
@@ -153,8 +154,9 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
             show_refusal(form, error)
         else:
             return _saved(request, f"{contact.name} saved.", contact.client_id)
-    return _form_page(request, "clients/contact.html", form, client=contact.client, contact=_contact(request, pk),
-                      title=f"Edit {contact.name}", history=history(contact)[:20])
+    shown = _contact(request, pk) if form.is_bound else contact  # as stored, not as the refused form left it
+    return _form_page(request, "clients/contact.html", form, client=shown.client, contact=shown,
+                      title=f"Edit {shown.name}", history=history(shown)[:20])
 
 
 @require_POST
