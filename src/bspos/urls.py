@@ -39,6 +39,10 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # the link a contact is emailed when portal access is turned on (clients.services.grant_portal_access)
+    path("set-password/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("set-password/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("health/", core_views.health, name="health"),
     path("desk/", include("bspos.servicedesk.urls")),
     path("clients/", include("bspos.clients.urls")),

@@ -1,4 +1,5 @@
-"""REST endpoints for assets (configuration items)."""
+"""REST endpoints for assets (configuration items): the same writes as the pages, through assets.services, with
+`assets.write` (docs/permissions.md)."""
 
 from datetime import date, datetime
 
@@ -35,6 +36,7 @@ class AssetOut(Schema):
     purchased_on: date | None
     warranty_expires: date | None
     lifecycle: Lifecycle
+    retired_on: date | None
     notes: str
 
 
@@ -52,6 +54,7 @@ class AssetIn(Schema):
     purchased_on: date | None = None
     warranty_expires: date | None = None
     lifecycle: Lifecycle = Lifecycle.ACTIVE
+    retired_on: date | None = None
     notes: text(20000) = ""
 
 
@@ -68,6 +71,7 @@ class AssetPatch(Schema):
     purchased_on: date | None = None
     warranty_expires: date | None = None
     lifecycle: Lifecycle | None = None
+    retired_on: date | None = None
     notes: text(20000) | None = None
 
 
@@ -92,7 +96,7 @@ def list_assets(request, filters: Query[AssetQuery]):
 
 @router.post("/assets", response={201: AssetOut})
 def create_asset(request, payload: AssetIn):
-    staff_write(request, Can.CLIENTS_WRITE)
+    staff_write(request, Can.ASSETS_WRITE)
     client = existing(Client, payload.client_id, "client_id")
     return Status(201, services.create_asset(by=request.user, client=client,
                                              **_data(payload, partial=False, client_id=client.pk)))
@@ -106,14 +110,26 @@ def get_asset(request, asset_id: int = PathId):
 
 @router.patch("/assets/{int:asset_id}", response=AssetOut)
 def update_asset(request, payload: AssetPatch, asset_id: int = PathId):
-    staff_write(request, Can.CLIENTS_WRITE)
+    staff_write(request, Can.ASSETS_WRITE)
     asset = _asset(request, asset_id)
     return services.update_asset(by=request.user, asset=asset,
                                  **_data(payload, partial=True, client_id=asset.client_id))
 
 
+class RetireIn(Schema):
+    on: date | None = None
+
+
+@router.post("/assets/{int:asset_id}/retire", response=AssetOut)
+def retire_asset(request, payload: RetireIn, asset_id: int = PathId):
+    """Out of service from a day on (default today); tickets and history stay."""
+    staff_write(request, Can.ASSETS_WRITE)
+    return services.retire_asset(by=request.user, asset=_asset(request, asset_id), on=payload.on)
+
+
 @router.delete("/assets/{int:asset_id}", response={204: None})
 def delete_asset(request, asset_id: int = PathId):
-    staff_write(request, Can.CLIENTS_WRITE)
+    """Delete an asset entered by mistake; one a ticket names is refused with 422 (retire it instead)."""
+    staff_write(request, Can.ASSETS_WRITE)
     services.delete_asset(by=request.user, asset=_asset(request, asset_id))
     return Status(204, None)

@@ -28,6 +28,9 @@ class Lifecycle(models.TextChoices):
     DISPOSED = "disposed", "Disposed"
 
 
+OUT_OF_SERVICE = (Lifecycle.RETIRED, Lifecycle.DISPOSED)
+
+
 class AssetQuerySet(ClientOwnedQuerySet):
     pass
 
@@ -50,6 +53,7 @@ class Asset(models.Model):
     purchased_on = models.DateField(null=True, blank=True)
     warranty_expires = models.DateField(null=True, blank=True)
     lifecycle = models.CharField(max_length=20, choices=Lifecycle.choices, default=Lifecycle.ACTIVE, db_index=True)
+    retired_on = models.DateField(null=True, blank=True, help_text="The day it went out of service.")
     notes = models.TextField(blank=True)
 
     objects = AssetQuerySet.as_manager()
@@ -65,6 +69,11 @@ class Asset(models.Model):
                 | Q(warranty_expires__gte=F("purchased_on")),
                 name="warranty_not_before_purchase",
             ),
+            models.CheckConstraint(
+                condition=Q(retired_on__isnull=True) | Q(purchased_on__isnull=True)
+                | Q(retired_on__gte=F("purchased_on")),
+                name="retired_not_before_purchase",
+            ),
             models.UniqueConstraint(fields=["rmm_id"], condition=Q(rmm_id__isnull=False),
                                     name="rmm_id_unique"),
         ]
@@ -73,6 +82,8 @@ class Asset(models.Model):
         errors = {}
         if self.warranty_expires and self.purchased_on and self.warranty_expires < self.purchased_on:
             errors["warranty_expires"] = "The warranty cannot end before the purchase date."
+        if self.retired_on and self.purchased_on and self.retired_on < self.purchased_on:
+            errors["retired_on"] = "It cannot be retired before it was purchased."
         if self.site_id and self.client_id and self.site.client_id != self.client_id:
             errors["site"] = "The site belongs to another client."
         if self.rmm_id and Asset.objects.filter(rmm_id=self.rmm_id).exclude(pk=self.pk).exists():

@@ -1,4 +1,5 @@
-"""REST endpoints for clients, contacts and sites."""
+"""REST endpoints for clients, contacts and sites: the same writes as the pages, through clients.services, with the
+same capabilities (docs/permissions.md)."""
 
 from datetime import date, datetime
 from typing import Literal
@@ -30,6 +31,7 @@ class ClientOut(Schema):
     prospect_since: date | None
     client_since: date | None
     churned_on: date | None
+    churn_reason: str
     account_manager_id: int | None
     phone: str
     website: str
@@ -45,6 +47,7 @@ class ClientIn(Schema):
     prospect_since: date | None = None
     client_since: date | None = None
     churned_on: date | None = None
+    churn_reason: text(300) = ""
     account_manager_id: Id | None = None
     phone: text(50) = ""
     website: text(200) = ""
@@ -59,6 +62,7 @@ class ClientPatch(Schema):
     prospect_since: date | None = None
     client_since: date | None = None
     churned_on: date | None = None
+    churn_reason: text(300) | None = None
     account_manager_id: Id | None = None
     phone: text(50) | None = None
     website: text(200) | None = None
@@ -102,6 +106,20 @@ def update_client(request, payload: ClientPatch, client_id: int = PathId):
                                   **_client_data(payload, partial=True))
 
 
+class StatusIn(Schema):
+    status: ClientStatus
+    on: date | None = None
+    reason: text(300) = ""
+
+
+@router.post("/clients/{client_id}/status", response=ClientOut)
+def change_client_status(request, payload: StatusIn, client_id: int = PathId):
+    """Prospect, active or churned on a day (default today), with the dates tenure and churn use; a churn needs a
+    reason."""
+    staff_write(request, Can.CLIENTS_WRITE)
+    return services.change_client_status(by=request.user, client=_client(request, client_id), **payload.dict())
+
+
 @router.delete("/clients/{client_id}", response={204: None})
 def delete_client(request, client_id: int = PathId):
     staff_write(request, Can.DELETE)
@@ -121,6 +139,11 @@ class ContactOut(Schema):
     is_primary: bool
     is_billable_user: bool
     is_active: bool
+    has_portal_login: bool
+
+    @staticmethod
+    def resolve_has_portal_login(contact: Contact) -> bool:
+        return services.has_portal_login(contact)
 
 
 class ContactIn(Schema):
@@ -157,20 +180,20 @@ def _contact_data(payload: Schema, *, partial: bool, client_id: int | None = Non
 
 
 def _contact(request, contact_id: int) -> Contact:
-    return get_object_or_404(Contact.objects.visible_to(request.user), pk=contact_id)
+    return get_object_or_404(Contact.objects.visible_to(request.user).select_related("user"), pk=contact_id)
 
 
 @router.get("/contacts", response=list[ContactOut])
 @paginate(Pages)
 def list_contacts(request, filters: Query[ContactQuery]):
     staff_read(request)
-    contacts = api_filter(ContactFilter, request, Contact.objects.visible_to(request.user))
+    contacts = api_filter(ContactFilter, request, Contact.objects.visible_to(request.user).select_related("user"))
     return contacts.order_by("client_id", "last_name", "first_name", "id")
 
 
 @router.post("/contacts", response={201: ContactOut})
 def create_contact(request, payload: ContactIn):
-    staff_write(request, Can.CLIENTS_WRITE)
+    staff_write(request, Can.CONTACTS_WRITE)
     client = existing(Client, payload.client_id, "client_id")
     return Status(201, services.create_contact(by=request.user, client=client,
                                                **_contact_data(payload, partial=False, client_id=client.pk)))
@@ -184,10 +207,39 @@ def get_contact(request, contact_id: int = PathId):
 
 @router.patch("/contacts/{contact_id}", response=ContactOut)
 def update_contact(request, payload: ContactPatch, contact_id: int = PathId):
-    staff_write(request, Can.CLIENTS_WRITE)
+    """Change a contact; `is_active: false` deactivates them and ends their portal login."""
+    staff_write(request, Can.CONTACTS_WRITE)
     contact = _contact(request, contact_id)
     return services.update_contact(by=request.user, contact=contact,
                                    **_contact_data(payload, partial=True, client_id=contact.client_id))
+
+
+class PortalAccessOut(Schema):
+    has_portal_login: bool
+    link_sent: bool
+    detail: str
+
+
+@router.post("/contacts/{contact_id}/portal-access", response=PortalAccessOut)
+def grant_portal_access(request, contact_id: int = PathId):
+    """Turn portal access on: a login for the contact and an email with a link to set its password (sent again
+    when the login exists). `link_sent` is false, with the mail error in `detail`, when the email failed."""
+    staff_write(request, Can.CONTACTS_WRITE)
+    contact = _contact(request, contact_id)
+    try:
+        services.grant_portal_access(by=request.user, contact=contact, site_url=request.build_absolute_uri("/"))
+    except services.LinkNotSent as error:
+        return {"has_portal_login": True, "link_sent": False, "detail": str(error)}
+    return {"has_portal_login": True, "link_sent": True, "detail": f"A set-password link was emailed to "
+                                                                   f"{contact.email}."}
+
+
+@router.delete("/contacts/{contact_id}/portal-access", response={204: None})
+def end_portal_access(request, contact_id: int = PathId):
+    """End the contact's portal login (they can no longer sign in or use API tokens)."""
+    staff_write(request, Can.CONTACTS_WRITE)
+    services.end_portal_access(by=request.user, contact=_contact(request, contact_id))
+    return Status(204, None)
 
 
 @router.delete("/contacts/{contact_id}", response={204: None})
@@ -238,7 +290,7 @@ def _site(request, site_id: int) -> Site:
 
 @router.post("/sites", response={201: SiteOut})
 def create_site(request, payload: SiteIn):
-    staff_write(request, Can.CLIENTS_WRITE)
+    staff_write(request, Can.CONTACTS_WRITE)
     data = payload.dict()
     client = existing(Client, data.pop("client_id"), "client_id")
     return Status(201, services.create_site(by=request.user, client=client, **data))
@@ -252,7 +304,7 @@ def get_site(request, site_id: int = PathId):
 
 @router.patch("/sites/{site_id}", response=SiteOut)
 def update_site(request, payload: SitePatch, site_id: int = PathId):
-    staff_write(request, Can.CLIENTS_WRITE)
+    staff_write(request, Can.CONTACTS_WRITE)
     return services.update_site(by=request.user, site=_site(request, site_id), **payload.dict(exclude_unset=True))
 
 

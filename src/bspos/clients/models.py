@@ -42,6 +42,7 @@ class Client(models.Model):
     prospect_since = models.DateField(null=True, blank=True)
     client_since = models.DateField(null=True, blank=True, help_text="Start of the first agreement.")
     churned_on = models.DateField(null=True, blank=True)
+    churn_reason = models.CharField(max_length=300, blank=True, help_text="Why the client left, in its words.")
     account_manager = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                         related_name="managed_clients")
     phone = models.CharField(max_length=50, blank=True)

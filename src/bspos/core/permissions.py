@@ -16,7 +16,9 @@ class Can(StrEnum):
     DESK_WRITE = "desk.write"  # open/update tickets, reply, internal notes
     TIME_OWN = "time.own"  # log and edit one's own time
     TIME_ALL = "time.all"  # see and correct everybody's time
-    CLIENTS_WRITE = "clients.write"  # clients, contacts, sites, assets
+    CLIENTS_WRITE = "clients.write"  # add clients, edit their details, change their status; delete contacts
+    CONTACTS_WRITE = "contacts.write"  # add and edit a client's contacts and sites, deactivate, portal access
+    ASSETS_WRITE = "assets.write"  # add, edit and retire assets (delete one that no ticket names)
     AGREEMENTS_READ = "agreements.read"
     AGREEMENTS_WRITE = "agreements.write"  # agreements and SLA plans
     FINANCE = "finance"  # cost rates, margins, invoices, billing runs
@@ -29,10 +31,14 @@ class Can(StrEnum):
 ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     Role.OWNER: frozenset(Can) - {Can.PORTAL},  # the only role with `business`
     Role.SERVICE_MANAGER: frozenset({Can.DESK_READ, Can.DESK_WRITE, Can.TIME_OWN, Can.TIME_ALL, Can.CLIENTS_WRITE,
-                                     Can.AGREEMENTS_READ, Can.AGREEMENTS_WRITE, Can.DELETE}),
-    Role.TECHNICIAN: frozenset({Can.DESK_READ, Can.DESK_WRITE, Can.TIME_OWN, Can.AGREEMENTS_READ}),
-    Role.VCIO: frozenset({Can.DESK_READ, Can.DESK_WRITE, Can.TIME_OWN, Can.CLIENTS_WRITE, Can.AGREEMENTS_READ,
-                          Can.AGREEMENTS_WRITE, Can.VCIO}),
+                                     Can.CONTACTS_WRITE, Can.ASSETS_WRITE, Can.AGREEMENTS_READ, Can.AGREEMENTS_WRITE,
+                                     Can.DELETE}),
+    # technicians keep a client's contacts, sites and assets right from the desk; clients themselves stay with
+    # the managers and account managers
+    Role.TECHNICIAN: frozenset({Can.DESK_READ, Can.DESK_WRITE, Can.TIME_OWN, Can.CONTACTS_WRITE, Can.ASSETS_WRITE,
+                                Can.AGREEMENTS_READ}),
+    Role.VCIO: frozenset({Can.DESK_READ, Can.DESK_WRITE, Can.TIME_OWN, Can.CLIENTS_WRITE, Can.CONTACTS_WRITE,
+                          Can.ASSETS_WRITE, Can.AGREEMENTS_READ, Can.AGREEMENTS_WRITE, Can.VCIO}),
     Role.FINANCE: frozenset({Can.DESK_READ, Can.TIME_OWN, Can.TIME_ALL, Can.AGREEMENTS_READ, Can.AGREEMENTS_WRITE,
                              Can.FINANCE}),
     Role.CLIENT_CONTACT: frozenset({Can.PORTAL}),

@@ -63,6 +63,9 @@ from bspos.vcio.services import import_built_in, suggest_roadmap
 DEMO_PASSWORD = "demo"  # demo data only: a real install creates its owner with `bspos createsuperuser`
 DEMO_TIME_ZONE = "America/New_York"
 VERTICALS = ["Legal", "Healthcare", "Manufacturing"]
+# Why the demo's churned clients left (cycled, so the seeded random draws stay as they were).
+CHURN_REASONS = ["Acquired by a group with its own IT", "Moved to a cheaper provider", "Brought IT in-house",
+                 "Closed the business"]
 TICKETS_PER_USER_PER_MONTH = 1.6
 BATCH_SIZE = 2000
 
@@ -355,6 +358,7 @@ class DemoBuilder:
                 name=name, status=status, vertical=VERTICALS[index % len(VERTICALS)], service_tier=tier,
                 prospect_since=(since or today) - timedelta(days=rng.randrange(30, 200)),
                 client_since=since, churned_on=churned, account_manager=self.staff["vcio"],
+                churn_reason=CHURN_REASONS[index % len(CHURN_REASONS)] if churned else "",
                 phone=self.faker.phone_number(), website=f"https://{slugify(name)[:40]}.example",
             ))
         Client.objects.bulk_create(clients, batch_size=BATCH_SIZE)

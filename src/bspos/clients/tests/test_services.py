@@ -43,7 +43,8 @@ def test_an_active_client_needs_a_start_date_and_nothing_is_saved(manager):
 def test_churn_cannot_be_before_the_start(manager):
     client = ClientFactory(client_since=date(2024, 5, 1))
     with pytest.raises(ValidationError, match="cannot be before"):
-        services.change_client_status(by=manager, client=client, status=ClientStatus.CHURNED, on=date(2024, 4, 30))
+        services.change_client_status(by=manager, client=client, status=ClientStatus.CHURNED, on=date(2024, 4, 30),
+                                      reason="Moved to another MSP")
     client.refresh_from_db()
     assert client.status == ClientStatus.ACTIVE and client.churned_on is None
 
