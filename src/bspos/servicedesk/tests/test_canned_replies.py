@@ -75,3 +75,11 @@ def test_the_composer_lists_the_canned_replies(client, tech, company):
     services.save_canned_reply(title="Password reset done", body="Done.")
     client.force_login(tech)
     assert "Password reset done" in client.get(reverse("servicedesk:ticket", args=[ticket.number])).content.decode()
+
+
+def test_the_demos_canned_replies_use_only_known_placeholders(db):
+    from bspos.demo.services import DEMO_CANNED_REPLIES
+
+    for title, body in DEMO_CANNED_REPLIES:
+        services.save_canned_reply(title=title, body=body)
+    assert CannedReply.objects.count() == len(DEMO_CANNED_REPLIES)
