@@ -113,8 +113,15 @@ class CannedReplyForm(forms.ModelForm):
                                                            for name, meaning in PLACEHOLDERS.items()) + "."}
 
 
+class ContactChoiceField(forms.ModelChoiceField):
+    """One client's contacts, each by name (Contact's own label names the client: a query per option)."""
+
+    def label_from_instance(self, contact: Contact) -> str:
+        return contact.name
+
+
 class ContactForm(forms.Form):
-    contact = forms.ModelChoiceField(queryset=Contact.objects.none(), required=False, empty_label="No contact")
+    contact = ContactChoiceField(queryset=Contact.objects.none(), required=False, empty_label="No contact")
 
     def __init__(self, *args, client_id: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)
