@@ -14,6 +14,7 @@ from bspos.people.models import Role, User
 class Can(StrEnum):
     DESK_READ = "desk.read"  # every client's tickets, notes (internal too), assets, contacts
     DESK_WRITE = "desk.write"  # open/update tickets, reply, internal notes
+    DESK_MANAGE = "desk.manage"  # the desk's shared settings: canned replies
     TIME_OWN = "time.own"  # log and edit one's own time
     TIME_ALL = "time.all"  # see and correct everybody's time
     CLIENTS_WRITE = "clients.write"  # add clients, edit their details, change their status; delete contacts
@@ -30,9 +31,9 @@ class Can(StrEnum):
 
 ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     Role.OWNER: frozenset(Can) - {Can.PORTAL},  # the only role with `business`
-    Role.SERVICE_MANAGER: frozenset({Can.DESK_READ, Can.DESK_WRITE, Can.TIME_OWN, Can.TIME_ALL, Can.CLIENTS_WRITE,
-                                     Can.CONTACTS_WRITE, Can.ASSETS_WRITE, Can.AGREEMENTS_READ, Can.AGREEMENTS_WRITE,
-                                     Can.DELETE}),
+    Role.SERVICE_MANAGER: frozenset({Can.DESK_READ, Can.DESK_WRITE, Can.DESK_MANAGE, Can.TIME_OWN, Can.TIME_ALL,
+                                     Can.CLIENTS_WRITE, Can.CONTACTS_WRITE, Can.ASSETS_WRITE, Can.AGREEMENTS_READ,
+                                     Can.AGREEMENTS_WRITE, Can.DELETE}),
     # technicians keep a client's contacts, sites and assets right from the desk; clients themselves stay with
     # the managers and account managers
     Role.TECHNICIAN: frozenset({Can.DESK_READ, Can.DESK_WRITE, Can.TIME_OWN, Can.CONTACTS_WRITE, Can.ASSETS_WRITE,

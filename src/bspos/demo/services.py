@@ -44,6 +44,7 @@ from bspos.people.models import Rate, Role, User
 from bspos.reviews.models import CADENCE_DAYS, PACK_DAYS, NextStep, Recommendation, Review
 from bspos.scorecard.models import Opportunity
 from bspos.servicedesk.models import (
+    CannedReply,
     Category,
     InternalCategory,
     Level,
@@ -832,6 +833,7 @@ class DemoBuilder:
     def steps(self) -> Iterator[tuple[str, Callable[[], None]]]:
         yield "Service levels and catalogue", lambda: (self.build_sla(), self.build_catalogue())
         yield "People and rates", self.build_people
+        yield "Canned replies", build_canned_replies
         yield "Clients", self.build_clients
         yield "Contacts, agreements and assets", self.build_client_details
         yield "Marketplace and tool costs", self.build_marketplace_and_costs
@@ -853,6 +855,23 @@ class DemoBuilder:
     def summary(self) -> DemoSummary:
         return DemoSummary(clients=len(self.clients), staff_logins=self.staff_usernames, **self.counts,
                            contact_logins=self.contact_logins)
+
+
+# The desk's canned replies (placeholders as servicedesk.models.PLACEHOLDERS lists them).
+DEMO_CANNED_REPLIES = [
+    ("Restart first", "Hi {contact_first_name},\n\nThanks for reporting this. Could you restart the computer and let "
+                      "us know on ticket #{ticket_number} whether the problem is still there?\n\n{my_name}"),
+    ("Password reset done", "Hi {contact_first_name},\n\nYour password has been reset; you will be asked to choose "
+                            "a new one when you next sign in.\n\n{my_name}"),
+    ("Waiting for a time slot", "Hi {contact_first_name},\n\nWhen would suit {client_name} for us to connect "
+                                "remotely and look at this? Reply here with a time.\n\n{my_name}"),
+    ("Resolved, please confirm", "Hi {contact_first_name},\n\nWe believe “{ticket_subject}” is fixed. If anything "
+                                 "is still wrong, just reply and the ticket reopens.\n\n{my_name}"),
+]
+
+
+def build_canned_replies() -> None:
+    CannedReply.objects.bulk_create([CannedReply(title=title, body=body) for title, body in DEMO_CANNED_REPLIES])
 
 
 def load_demo(size: DemoSize, progress: Progress | None = None) -> DemoSummary:

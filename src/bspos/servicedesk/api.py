@@ -23,6 +23,7 @@ from bspos.servicedesk.attachments import attach, download
 from bspos.servicedesk.filters import TicketFilter, TimeEntryFilter
 from bspos.servicedesk.models import (
     Attachment,
+    CannedReply,
     Category,
     InternalCategory,
     Level,
@@ -33,7 +34,7 @@ from bspos.servicedesk.models import (
     TicketType,
     TimeEntry,
 )
-from bspos.servicedesk.selectors import with_sla_state
+from bspos.servicedesk.selectors import canned_text, with_sla_state
 from bspos.sla.models import Priority
 
 router = Router(tags=["service desk"])
@@ -220,6 +221,60 @@ def create_note(request, payload: NoteIn, number: int = PathId):
         staff_write(request, Can.DESK_WRITE)
     note = services.add_note(ticket, author=request.user, body=payload.body, is_internal=payload.is_internal)
     return Reply(201, note)
+
+
+class RespondIn(Schema):
+    body: text(20000) = ""
+    is_internal: bool = False
+    minutes: int | None = Field(None, ge=1, le=24 * 60, description="Time spent, logged for the caller.")
+    billable: bool | None = None
+    status: Status | None = Field(None, description="A status to set after the reply; resolving or closing needs a "
+                                                    "resolution (unless the ticket has one).")
+    resolution: text(5000) = ""
+
+
+@router.post("/tickets/{number}/respond", response=TicketOut)
+def respond(request, payload: RespondIn, number: int = PathId):
+    """The ticket page's composer: a reply or internal note, time, a status and the resolution in one call; any
+    refusal (422) changes nothing."""
+    staff_write(request, Can.DESK_WRITE)
+    if payload.minutes:
+        require_write(request, Can.TIME_OWN)
+    with transaction.atomic():
+        ticket = get_object_or_404(Ticket.objects.select_for_update(of=("self",)).select_related(
+            "sla_plan__calendar"), number=number)
+        services.respond(ticket, by=request.user, body=payload.body, internal=payload.is_internal,
+                         minutes=payload.minutes, billable=payload.billable, status=payload.status,
+                         resolution=payload.resolution)
+    return _ticket(request, number)
+
+
+class CannedReplyOut(Schema):
+    id: int
+    title: str
+    body: str = Field(..., description="With its placeholders, e.g. {contact_first_name}.")
+
+
+class CannedTextOut(Schema):
+    id: int
+    title: str
+    text: str = Field(..., description="The body with its placeholders filled for the ticket and the caller.")
+
+
+@router.get("/canned-replies", response=list[CannedReplyOut])
+@paginate(Pages)
+def list_canned_replies(request):
+    staff_read(request)
+    return CannedReply.objects.all()
+
+
+@router.get("/tickets/{number}/canned-replies/{reply_id}", response=CannedTextOut)
+def canned_reply_for_ticket(request, number: int = PathId, reply_id: int = PathId):
+    """A canned reply filled for this ticket, as the composer inserts it."""
+    staff_read(request)
+    ticket = get_object_or_404(Ticket.objects.select_related("client", "contact"), number=number)
+    reply = get_object_or_404(CannedReply, pk=reply_id)
+    return {"id": reply.pk, "title": reply.title, "text": canned_text(reply, ticket, request.user)}
 
 
 def _note(request, note_id: int) -> Note:

@@ -13,7 +13,18 @@ from bspos.clients.models import Client, ClientStatus, Contact
 from bspos.core.dates import in_force_q
 from bspos.people.models import Role, User
 from bspos.servicedesk.attachments import AttachmentsField
-from bspos.servicedesk.models import MAX_CC, Level, Source, Status, Ticket, TicketType, validate_addresses
+from bspos.servicedesk.models import (
+    MAX_CC,
+    PLACEHOLDERS,
+    CannedReply,
+    Level,
+    Source,
+    Status,
+    Ticket,
+    TicketType,
+    validate_addresses,
+)
+from bspos.servicedesk.services import TRANSITIONS
 
 
 class QuickSelect(forms.Select):
@@ -28,9 +39,11 @@ class QuickSelect(forms.Select):
                          f"{options}</select>")
 
 
+WORKS_TICKETS = (Role.TECHNICIAN, Role.OWNER, Role.SERVICE_MANAGER, Role.VCIO)
+
+
 def staff_choices():
-    return User.objects.filter(role__in=[Role.TECHNICIAN, Role.OWNER, Role.SERVICE_MANAGER, Role.VCIO],
-                               is_active=True).order_by("username")
+    return User.objects.filter(role__in=WORKS_TICKETS, is_active=True).order_by("username")
 
 
 class AgreementChoiceField(forms.ModelChoiceField):
@@ -55,9 +68,11 @@ class TicketForm(forms.Form):
     assignee = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
     attachments = AttachmentsField()
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, opened_by: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = staff_choices()
+        if opened_by.role in WORKS_TICKETS:  # a ticket the technician opens is theirs unless they choose otherwise
+            self.initial.setdefault("assignee", opened_by.pk)
         client_id = self.data.get("client") or self.initial.get("client")
         if client_id and str(client_id).isdigit():
             self.fields["contact"].queryset = Contact.objects.filter(client_id=client_id, is_active=True)
@@ -77,12 +92,6 @@ class AgreementForm(forms.Form):
             in_force_q(day) | Q(pk=ticket.agreement_id), client_id=ticket.client_id).order_by("name")
 
 
-class ReplyForm(forms.Form):
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
-    internal = forms.BooleanField(required=False, label="Internal note (the client does not see it)")
-    attachments = AttachmentsField()
-
-
 def parse_addresses(text: str) -> list[str]:
     """Addresses typed one per line or separated by commas or semicolons, as a list (empty parts dropped)."""
     return [part.strip() for part in re.split(r"[,;\s]+", text or "") if part.strip()]
@@ -97,6 +106,57 @@ class CcForm(forms.Form):
         addresses = parse_addresses(self.cleaned_data["cc"])
         validate_addresses(addresses)
         return addresses
+
+
+STATUS_IN_COMPOSER = {Status.OPEN: "and reopen", Status.WAITING_ON_CLIENT: "and wait on client",
+                      Status.RESOLVED: "and resolve", Status.CLOSED: "and close"}
+
+
+class ComposerForm(forms.Form):
+    """One submit: a public reply or internal note, time spent, a status to set and the resolution note."""
+
+    kind = forms.ChoiceField(choices=[("reply", "Public reply"), ("note", "Internal note")], initial="reply",
+                             widget=forms.RadioSelect)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=20000, required=False,
+                           label="Message")
+    minutes = forms.IntegerField(min_value=1, max_value=24 * 60, required=False, label="Time spent (minutes)")
+    billable = forms.BooleanField(required=False, initial=True)
+    status = forms.ChoiceField(required=False, label="Then")
+    resolution = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, required=False,
+                                 label="Resolution note", help_text="Needed to resolve or close: how it was fixed.")
+    attachments = AttachmentsField()
+
+    def __init__(self, *args, ticket: Ticket, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # "Leave as is" first and preselected: sending never moves the ticket unless the user chooses a move.
+        self.fields["status"].choices = [("", "leave as is")] + [
+            (value, STATUS_IN_COMPOSER[value]) for value in Status.values if value in TRANSITIONS[ticket.status]]
+        self.fields["resolution"].initial = ticket.resolution
+
+
+class CannedReplyForm(forms.ModelForm):
+    class Meta:
+        model = CannedReply
+        fields = ["title", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {"body": "Placeholders: " + ", ".join(f"{{{name}}} ({meaning})"
+                                                           for name, meaning in PLACEHOLDERS.items()) + "."}
+
+
+class ContactChoiceField(forms.ModelChoiceField):
+    """One client's contacts, each by name (Contact's own label names the client: a query per option)."""
+
+    def label_from_instance(self, contact: Contact) -> str:
+        return contact.name
+
+
+class ContactForm(forms.Form):
+    contact = ContactChoiceField(queryset=Contact.objects.none(), required=False, empty_label="No contact")
+
+    def __init__(self, *args, client_id: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = Contact.objects.filter(client_id=client_id, is_active=True).order_by(
+            "last_name", "first_name")
 
 
 class StatusForm(forms.Form):

@@ -109,6 +109,7 @@ class Ticket(models.Model):
     in_scope = models.BooleanField(default=True, help_text="Covered by the agreement; out-of-scope work is extra.")
     cc = models.JSONField(default=list, blank=True, validators=[validate_addresses],
                           help_text="Addresses copied on every email reply (besides the contact).")
+    resolution = models.TextField(blank=True, help_text="How it was resolved; the composer asks for it on resolving.")
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -340,3 +341,29 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# The placeholders a canned reply may use, with what each stands for (servicedesk.services.canned_text fills them).
+PLACEHOLDERS = {
+    "contact_first_name": "the ticket's contact's first name",
+    "contact_name": "the ticket's contact's full name",
+    "ticket_number": "the ticket's number",
+    "ticket_subject": "the ticket's subject",
+    "client_name": "the client's name",
+    "my_name": "your name",
+}
+
+
+class CannedReply(models.Model):
+    """A reply the MSP writes once and inserts into the composer, with placeholders filled for the ticket."""
+
+    title = models.CharField(max_length=120, unique=True)
+    body = models.TextField(help_text="Placeholders in braces, e.g. {contact_first_name}.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "canned replies"
+
+    def __str__(self) -> str:
+        return self.title

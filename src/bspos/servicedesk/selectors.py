@@ -1,11 +1,19 @@
 """Reads of the service desk, with SLA state computed in the database."""
 
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from bspos.servicedesk.models import OPEN_STATUSES, Ticket
+from bspos.agreements.models import Agreement
+from bspos.assets.models import Asset
+from bspos.audit.models import AuditEvent
+from bspos.clients.models import Contact
+from bspos.people.models import User
+from bspos.servicedesk.models import OPEN_STATUSES, CannedReply, Note, Status, Ticket, TimeEntry
+from bspos.sla.models import Priority
 
 
 class SlaState:
@@ -66,8 +74,6 @@ def dashboard_figures(tickets: QuerySet[Ticket], now: datetime) -> dict:
 
 def opened_and_closed_per_day(tickets: QuerySet[Ticket], since: datetime) -> list[dict]:
     """Tickets opened and resolved per day since a moment, counted by the database, days without any included."""
-    from datetime import timedelta
-
     from django.db.models import Count
     from django.db.models.functions import TruncDate
 
@@ -130,3 +136,107 @@ def clocks_of(ticket: Ticket, now: datetime | None = None) -> list[dict]:
             left = clock.minutes_between(now, due) if due > now else -(now - due).total_seconds() / 60
         rows.append({"name": name, "due": due, "done": done, "state": state, "minutes_left": left})
     return rows
+
+
+def canned_text(reply: CannedReply, ticket: Ticket, by: User) -> str:
+    """A canned reply's text with its placeholders filled for this ticket and the person writing."""
+    contact = ticket.contact
+    values = {
+        "contact_first_name": contact.first_name if contact else "",
+        "contact_name": contact.name if contact else "",
+        "ticket_number": ticket.number,
+        "ticket_subject": ticket.subject,
+        "client_name": ticket.client.name,
+        "my_name": by.get_full_name() or by.username,
+    }
+    return reply.body.format_map(values)
+
+
+@dataclass
+class TimelineItem:
+    """One moment of a ticket's life: a note, a time entry, or changes told as sentences."""
+
+    at: datetime
+    kind: str  # "note", "time" or "change"
+    actor: User | None = None
+    note: Note | None = None
+    entry: TimeEntry | None = None
+    sentences: list[str] = field(default_factory=list)
+
+
+# Fields the timeline does not tell: clocks and counters that follow from the changes it does tell.
+UNTOLD = {"number", "created_at", "updated_at", "first_response_due", "first_response_warning_at",
+          "first_response_at", "resolution_due", "resolution_warning_at", "resolved_at", "closed_at",
+          "sla_paused_minutes", "sla_plan_id", "escalation_count", "reopen_count", "impact", "urgency", "client_id",
+          "description", "source", "ticket_type", "category"}
+REFERENCES = {"assignee_id": User, "asset_id": Asset, "agreement_id": Agreement, "contact_id": Contact}
+
+
+def _sentences(who: str, changes: dict, names: dict) -> list[str]:
+    """A change of the ticket as people say it: "Kathryn Scott set status to Resolved", "SLA paused: waiting on
+    client"."""
+    said = []
+    for name, (_, after) in changes.items():
+        if name in UNTOLD:
+            continue
+        if name == "sla_paused_at":
+            said.append("SLA paused: waiting on client" if after else
+                        "SLA resumed: the time paused moves the resolution due time later")
+        elif name == "status":
+            said.append(f"{who} set status to {Status(after).label}")
+        elif name == "priority":
+            said.append(f"{who} set priority to {Priority(after).label}")
+        elif name == "tier":
+            said.append(f"{who} moved the ticket to tier {after}")
+        elif name == "in_scope":
+            said.append(f"{who} marked the ticket {'in scope' if after else 'out of scope'}")
+        elif name == "subject":
+            said.append(f"{who} renamed the ticket “{after}”")
+        elif name == "resolution":
+            said.append(f"{who} wrote the resolution: {after}" if after else f"{who} removed the resolution note")
+        elif name == "assignee_id":
+            said.append(f"{who} assigned the ticket to {names.get((name, after), 'someone since removed')}"
+                        if after else f"{who} unassigned the ticket")
+        elif name in REFERENCES:
+            what = name.removesuffix("_id")
+            said.append(f"{who} set the {what} to {names.get((name, after), 'one since removed')}"
+                        if after else f"{who} removed the {what}")
+        else:
+            said.append(f"{who} changed the {name.removesuffix('_id').replace('_', ' ')}")
+    return said
+
+
+def _names(events: list[AuditEvent]) -> dict:
+    """(field, id) → display name for every person, asset, agreement and contact the events point to: one query
+    per kind, however many events."""
+    wanted: dict[str, set] = {}
+    for event in events:
+        for name in REFERENCES.keys() & event.changes.keys():
+            wanted.setdefault(name, set()).update(v for v in event.changes[name] if v is not None)
+    names = {}
+    for name, ids in wanted.items():
+        rows = REFERENCES[name].objects.filter(pk__in=ids)
+        # People by their names; contacts, assets and agreements by their own name (the client is the ticket's).
+        names.update({(name, row.pk): str(row) if name == "assignee_id" else row.name for row in rows})
+    return names
+
+
+def timeline(ticket: Ticket, user: User) -> list[TimelineItem]:
+    """The ticket's life in time order: the notes and time the user may see, and its recorded changes as sentences;
+    a fixed number of queries however long the ticket's history."""
+    notes = Note.objects.visible_to(user).filter(ticket=ticket).select_related("author").prefetch_related("files")
+    entries = TimeEntry.objects.visible_to(user).filter(ticket=ticket).select_related("technician").with_billing()
+    events = list(AuditEvent.objects.filter(content_type=ContentType.objects.get_for_model(Ticket),
+                                            object_id=ticket.pk).select_related("actor"))
+    names = _names(events)
+    items = [TimelineItem(at=note.created_at, kind="note", actor=note.author, note=note) for note in notes]
+    items += [TimelineItem(at=entry.started_at + timedelta(minutes=entry.minutes), kind="time",
+                           actor=entry.technician, entry=entry) for entry in entries]
+    for event in events:
+        who = str(event.actor) if event.actor else "The system"
+        if event.action == AuditEvent.Action.CREATED:  # told at the ticket's own time (imports may date it back)
+            items.append(TimelineItem(at=ticket.created_at, kind="change", actor=event.actor,
+                                      sentences=[f"{who} opened the ticket"]))
+        elif event.action == AuditEvent.Action.CHANGED and (sentences := _sentences(who, event.changes, names)):
+            items.append(TimelineItem(at=event.at, kind="change", actor=event.actor, sentences=sentences))
+    return sorted(items, key=lambda item: item.at)

@@ -1,7 +1,8 @@
 """Writes and business rules of the service desk: numbering, priority matrix, SLA clocks, status workflow."""
 
+import string
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +16,7 @@ from bspos.core.services import next_numbers
 from bspos.people.models import User
 from bspos.people.services import rate_on
 from bspos.servicedesk import attachments, signals
-from bspos.servicedesk.models import Level, Note, Status, Ticket, TimeEntry
+from bspos.servicedesk.models import PLACEHOLDERS, CannedReply, Level, Note, Status, Ticket, TimeEntry
 from bspos.sla.models import Priority, SlaPlan
 from bspos.sla.services import business_clock, compute_clocks, targets_by_priority
 
@@ -329,3 +330,74 @@ def delete_time_entry(entry: TimeEntry, *, by: User | None = None) -> None:
     """Remove a time entry; billed time is final (refused). Time on a draft invoice is protected by the database."""
     refuse_if_billed(entry.billing_invoice())
     delete_audited(entry, by)
+
+
+@transaction.atomic
+def take(ticket: Ticket, *, by: User) -> Ticket:
+    """“Take it”: the person working the ticket becomes its assignee."""
+    if ticket.assignee_id == by.pk:
+        raise ValidationError({"assignee": "The ticket is yours already."})
+    return update_ticket(ticket, assignee=by, by=by)
+
+
+RESOLVING = (Status.RESOLVED, Status.CLOSED)
+RESOLUTION_NEEDED = "Say how it was resolved: a resolution note is needed to resolve or close a ticket."
+
+
+@transaction.atomic
+def respond(ticket: Ticket, *, by: User, body: str = "", internal: bool = False, minutes: int | None = None,
+            billable: bool | None = None, status: str | None = None, resolution: str = "",
+            files: Sequence = ()) -> Note | None:
+    """The composer: a reply or internal note (with files), time spent, a status and the resolution note in one go,
+    through add_note, log_time, update_ticket and change_status so their rules hold; any refusal changes nothing.
+
+    Resolving or closing needs a resolution note unless the ticket has one already."""
+    has_body = bool(body and body.strip())
+    if not (has_body or minutes or status):
+        raise ValidationError({"body": "Write a reply or a note, log time or choose a status."})
+    if files and not has_body:
+        raise ValidationError({"attachments": "Files go with a reply or a note: write one."})
+    if status in RESOLVING and not (resolution and resolution.strip()) and not ticket.resolution:
+        raise ValidationError({"resolution": RESOLUTION_NEEDED})
+    note = None
+    if has_body:
+        note = add_note(ticket, author=by, body=body, is_internal=internal, files=files)
+    if minutes:
+        log_time(technician=by, ticket=ticket, minutes=minutes, started_at=timezone.now() - timedelta(minutes=minutes),
+                 billable=billable, by=by)
+    if resolution and resolution.strip():
+        update_ticket(ticket, resolution=resolution.strip(), by=by)
+    if status and status != ticket.status:
+        change_status(ticket, status, by=by)
+    return note
+
+
+def placeholders_in(body: str) -> set[str]:
+    """The placeholder names a canned reply's text uses; ValidationError when its braces do not pair up."""
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(body) if name is not None}
+    except ValueError:
+        raise ValidationError({"body": "A brace is not closed: write placeholders as {contact_first_name}, and a "
+                                       "literal brace as {{ or }}."}) from None
+
+
+@transaction.atomic
+def save_canned_reply(*, title: str, body: str, by: User | None = None,
+                      reply: CannedReply | None = None) -> CannedReply:
+    """Create or correct a canned reply; placeholders other than the known ones are refused, naming them."""
+    unknown = placeholders_in(body) - set(PLACEHOLDERS)
+    if unknown:
+        known = ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
+        raise ValidationError({"body": f"Unknown placeholder{'s' if len(unknown) > 1 else ''} "
+                                       f"{', '.join(f'{{{name}}}' for name in sorted(unknown))}; use {known}."})
+    reply = reply or CannedReply()
+    with audited(reply, by):
+        reply.title, reply.body = title, body
+        reply.full_clean()
+        reply.save()
+    return reply
+
+
+@transaction.atomic
+def delete_canned_reply(reply: CannedReply, *, by: User | None = None) -> None:
+    delete_audited(reply, by)

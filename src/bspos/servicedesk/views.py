@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from bspos.agreements.models import Agreement
 from bspos.assets.models import Asset
-from bspos.audit.services import history
 from bspos.clients.models import Contact
 from bspos.core import csvwriter
 from bspos.core.filters import parse_id
@@ -29,14 +28,16 @@ from bspos.servicedesk.forms import (
     AssetLinkForm,
     AssignForm,
     BulkForm,
+    CannedReplyForm,
     CcForm,
+    ComposerForm,
+    ContactForm,
     PriorityForm,
-    ReplyForm,
     StatusForm,
     TicketForm,
     TimeForm,
 )
-from bspos.servicedesk.models import Attachment, Note, Status, Ticket, TimeEntry
+from bspos.servicedesk.models import Attachment, CannedReply, Status, Ticket, TimeEntry
 
 PAGE_SIZE = 50
 
@@ -138,36 +139,41 @@ def _may_correct(user, entry: TimeEntry) -> bool:
     return can(user, Can.TIME_ALL) or (entry.technician_id == user.pk and can(user, Can.TIME_OWN))
 
 
-def _time_rows(request: HttpRequest, ticket: Ticket) -> list[TimeEntry]:
-    """The ticket's time, each entry with the invoice it is billed on and whether the viewer may correct it."""
-    entries = list(TimeEntry.objects.visible_to(request.user).filter(ticket=ticket).select_related("technician")
-                   .with_billing().order_by("started_at"))
-    for entry in entries:
-        entry.invoice = entry.billing_invoice()
-        entry.correctable = entry.invoice is None and _may_correct(request.user, entry)
-    return entries
+def _timeline(request: HttpRequest, ticket: Ticket) -> list[selectors.TimelineItem]:
+    """The ticket's timeline, each time entry with the invoice it is billed on and whether the viewer may correct it."""
+    items = selectors.timeline(ticket, request.user)
+    for item in items:
+        if item.entry is not None:
+            item.entry.invoice = item.entry.billing_invoice()
+            item.entry.correctable = item.entry.invoice is None and _may_correct(request.user, item.entry)
+    return items
 
 
-def _ticket_context(request: HttpRequest, ticket: Ticket, **forms) -> dict:
+def _ticket_context(request: HttpRequest, ticket: Ticket, composer: ComposerForm | None = None,
+                    cc_form: CcForm | None = None) -> dict:
     timer_started = request.session.get("timers", {}).get(str(ticket.pk))
+    can_write = can(request.user, Can.DESK_WRITE)
+    moves = [s for s in Status.values if s in services.TRANSITIONS[ticket.status]]
+    if not ticket.resolution:  # resolving asks for the resolution note: the composer has the box for it
+        moves = [s for s in moves if s not in services.RESOLVING]
     return {
         "ticket": ticket,
-        "notes": Note.objects.visible_to(request.user).filter(ticket=ticket).select_related("author")
-        .prefetch_related("files").order_by("created_at", "id"),
         "clocks": selectors.clocks_of(ticket),
-        "time_entries": _time_rows(request, ticket),
-        "history": history(ticket)[:100],
-        "reply_form": forms.get("reply_form") or ReplyForm(),
-        "cc_form": forms.get("cc_form") or CcForm(initial={"cc": ", ".join(ticket.cc)}),
-        "status_form": StatusForm(initial={"status": ticket.status}),
-        "next_statuses": [s for s in Status.values if s in services.TRANSITIONS[ticket.status]],
+        "timeline": _timeline(request, ticket),
+        "composer": composer or ComposerForm(ticket=ticket),
+        "canned_replies": CannedReply.objects.values_list("pk", "title") if can_write else [],
+        "status_moves": [(value, "Reopen" if value == Status.OPEN and not ticket.is_open else Status(value).label)
+                         for value in moves],
+        "cc_form": cc_form or CcForm(initial={"cc": ", ".join(ticket.cc)}),
         "priority_form": PriorityForm(initial={"impact": ticket.impact, "urgency": ticket.urgency}),
         "assign_form": AssignForm(initial={"assignee": ticket.assignee_id, "tier": ticket.tier}),
-        "time_form": forms.get("time_form") or TimeForm(),
         "asset_form": AssetLinkForm(client_id=ticket.client_id, initial={"asset": ticket.asset_id}),
         "agreement_form": AgreementForm(ticket=ticket, initial={"agreement": ticket.agreement_id}),
+        "contact_form": ContactForm(client_id=ticket.client_id, initial={"contact": ticket.contact_id}),
+        "can_take": can_write and request.user.is_msp_staff and ticket.assignee_id != request.user.pk,
         "timer_started": timer_started,
-        "can_write": can(request.user, Can.DESK_WRITE),
+        "can_write": can_write,
+        "can_time": can(request.user, Can.TIME_OWN),
         "can_see_cost": can(request.user, Can.FINANCE),
     }
 
@@ -210,13 +216,46 @@ def _valid(form, message: str):
 
 @ticket_action
 def reply(request: HttpRequest, ticket: Ticket):
-    form = ReplyForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return render(request, "servicedesk/ticket.html", _ticket_context(request, ticket, reply_form=form),
-                      status=400)
-    services.add_note(ticket, author=request.user, body=form.cleaned_data["body"],
-                      is_internal=form.cleaned_data["internal"], files=form.cleaned_data["attachments"])
-    return "Internal note added." if form.cleaned_data["internal"] else "Reply sent."
+    """The composer: reply or note, time, status and resolution in one submit; a refusal re-renders it as typed."""
+    form = ComposerForm(request.POST, request.FILES, ticket=ticket)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.respond(ticket, by=request.user, body=data["body"], internal=data["kind"] == "note",
+                             minutes=data["minutes"], billable=data["billable"], status=data["status"] or None,
+                             resolution=data["resolution"], files=data["attachments"])
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            return _said(data, ticket)
+    ticket.refresh_from_db()  # the refused parts changed nothing, in the database or on the page
+    return render(request, "servicedesk/ticket.html", _ticket_context(request, ticket, composer=form), status=400)
+
+
+def _said(data: dict, ticket: Ticket) -> str:
+    """What the composer did, in one sentence: "Reply sent, 30 minutes logged, status is now resolved." """
+    done = []
+    if data["body"].strip():
+        done.append("Internal note added" if data["kind"] == "note" else "Reply sent")
+    if data["minutes"]:
+        done.append(f"{data['minutes']} minutes logged")
+    if data["status"]:
+        done.append(f"status is now {ticket.get_status_display().lower()}")
+    return (", ".join(done) + ".").capitalize()
+
+
+@ticket_action
+def take(request: HttpRequest, ticket: Ticket) -> str:
+    services.take(ticket, by=request.user)
+    return "The ticket is yours now."
+
+
+@ticket_action
+def change_contact(request: HttpRequest, ticket: Ticket) -> str:
+    data = _valid(ContactForm(request.POST, client_id=ticket.client_id), "Choose one of this client's contacts.")
+    services.update_ticket(ticket, contact=data["contact"], by=request.user)
+    return f"Contact is now {ticket.contact.name}." if ticket.contact else "The ticket has no contact now."
 
 
 @ticket_action
@@ -342,21 +381,6 @@ def _after(request: HttpRequest, ticket: Ticket, message: str) -> HttpResponse:
 
 @require_POST
 @requires(Can.TIME_OWN)
-def log_time(request: HttpRequest, number: int) -> HttpResponse:
-    ticket = get_object_or_404(Ticket, number=number)
-    form = TimeForm(request.POST)
-    if not form.is_valid():
-        return render(request, "servicedesk/ticket.html", _ticket_context(request, ticket, time_form=form),
-                      status=400)
-    minutes = form.cleaned_data["minutes"]
-    services.log_time(technician=request.user, ticket=ticket, minutes=minutes,
-                      started_at=timezone.now() - timedelta(minutes=minutes), billable=form.cleaned_data["billable"],
-                      notes=form.cleaned_data["notes"], by=request.user)
-    return _after(request, ticket, f"{minutes} minutes logged.")
-
-
-@require_POST
-@requires(Can.TIME_OWN)
 def timer(request: HttpRequest, number: int) -> HttpResponse:
     """Start/stop timer kept in the session; stopping logs the elapsed whole minutes (at least one)."""
     ticket = get_object_or_404(Ticket, number=number)
@@ -377,7 +401,7 @@ def timer(request: HttpRequest, number: int) -> HttpResponse:
 @requires(Can.DESK_WRITE)
 def ticket_new(request: HttpRequest) -> HttpResponse:
     form = TicketForm(request.POST or None, request.FILES or None,
-                      initial={"client": parse_id(request.GET.get("client"))})
+                      initial={"client": parse_id(request.GET.get("client"))}, opened_by=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -417,3 +441,63 @@ def pickers(request: HttpRequest) -> HttpResponse:
         "agreements": _agreements_today(client_id),
     })
 
+
+
+@requires(Can.DESK_WRITE)
+def canned_insert(request: HttpRequest, number: int) -> HttpResponse:
+    """htmx: the composer's message with the chosen canned reply, filled for this ticket, added after what is typed."""
+    ticket = get_object_or_404(Ticket.objects.select_related("client", "contact"), number=number)
+    typed = request.GET.get("body", "")
+    reply = CannedReply.objects.filter(pk=parse_id(request.GET.get("canned"))).first()
+    if reply is not None:
+        text = selectors.canned_text(reply, ticket, request.user)
+        typed = f"{typed.rstrip()}\n\n{text}" if typed.strip() else text
+    form = ComposerForm(initial={"body": typed}, ticket=ticket)
+    return render(request, "servicedesk/_composer_body.html", {
+        "composer": form, "ticket": ticket, "canned_replies": CannedReply.objects.values_list("pk", "title")})
+
+
+@requires(Can.DESK_MANAGE)
+def canned(request: HttpRequest) -> HttpResponse:
+    """Canned replies: the list, and a new one."""
+    form = CannedReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reply = services.save_canned_reply(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Canned reply “{reply.title}” saved.")
+            return redirect("servicedesk:canned")
+    return render(request, "servicedesk/canned.html", {"replies": CannedReply.objects.all(), "form": form},
+                  status=400 if form.errors else 200)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@requires(Can.DESK_MANAGE)
+def canned_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    reply = get_object_or_404(CannedReply, pk=pk)
+    form = CannedReplyForm(request.POST or None, instance=reply)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_canned_reply(reply=CannedReply.objects.get(pk=pk), by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Canned reply “{form.cleaned_data['title']}” saved.")
+            return redirect("servicedesk:canned")
+    return render(request, "servicedesk/canned_edit.html", {"reply": reply, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@require_POST
+@requires(Can.DESK_MANAGE)
+def canned_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    reply = get_object_or_404(CannedReply, pk=pk)
+    services.delete_canned_reply(reply, by=request.user)
+    messages.success(request, f"Canned reply “{reply.title}” removed.")
+    return redirect("servicedesk:canned")

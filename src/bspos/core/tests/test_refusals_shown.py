@@ -24,7 +24,7 @@ def test_a_blank_reply_on_the_ticket_page_shows_why_it_was_refused(browser, live
     with page.expect_response(lambda r: r.request.method == "POST") as answer:
         page.click("text=Send")
     assert answer.value.status == 400
-    page.wait_for_selector("text=This field is required.")
+    page.wait_for_selector("text=Write a reply or a note, log time or choose a status.")  # the composer's refusal
     assert not Note.objects.filter(ticket=ticket).exists()
 
 

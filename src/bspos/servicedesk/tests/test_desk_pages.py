@@ -90,10 +90,9 @@ def test_technician_finds_a_ticket_by_a_word_in_its_conversation_replies_logs_ti
     assert [t.number for t in found.context["page"]] == [ticket.number]
 
     url = reverse("servicedesk:ticket", args=[ticket.number])
-    client.post(reverse("servicedesk:reply", args=[ticket.number]), {"body": "Looking at it now."})
-    client.post(reverse("servicedesk:time", args=[ticket.number]), {"minutes": "30", "billable": "on"})
-    response = client.post(reverse("servicedesk:status", args=[ticket.number]), {"status": Status.RESOLVED},
-                           follow=True)
+    response = client.post(reverse("servicedesk:reply", args=[ticket.number]), {
+        "kind": "reply", "body": "Looking at it now.", "minutes": "30", "billable": "on", "status": Status.RESOLVED,
+        "resolution": "Scanner driver reinstalled."}, follow=True)
     assert response.status_code == 200
     ticket.refresh_from_db()
     assert ticket.status == Status.RESOLVED and ticket.first_response_at is not None
