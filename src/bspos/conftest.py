@@ -112,3 +112,11 @@ def smtp_sink():
         yield controller, handler.messages
     finally:
         controller.stop()
+
+
+def signs_in(client, username: str, password: str) -> bool:
+    """Whether the login form lets this user name and password in (client.login() skips the sign-in throttle,
+    which needs the request)."""
+    client.logout()
+    client.post("/login/", {"username": username, "password": password})
+    return "_auth_user_id" in client.session

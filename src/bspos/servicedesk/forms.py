@@ -116,7 +116,7 @@ class ComposerForm(forms.Form):
     """One submit: a public reply or internal note, time spent, a status to set and the resolution note."""
 
     kind = forms.ChoiceField(choices=[("reply", "Public reply"), ("note", "Internal note")], initial="reply",
-                             widget=forms.RadioSelect)
+                             widget=forms.RadioSelect, required=False)
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=20000, required=False,
                            label="Message")
     minutes = forms.IntegerField(min_value=1, max_value=24 * 60, required=False, label="Time spent (minutes)")
@@ -125,6 +125,9 @@ class ComposerForm(forms.Form):
     resolution = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=5000, required=False,
                                  label="Resolution note", help_text="Needed to resolve or close: how it was fixed.")
     attachments = AttachmentsField()
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data["kind"] or "reply"  # a public reply unless the note is chosen
 
     def __init__(self, *args, ticket: Ticket, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ from bspos.audit.models import AuditEvent
 from bspos.clients import services
 from bspos.clients.models import Contact
 from bspos.clients.tests.factories import ContactFactory
+from bspos.conftest import signs_in
 from bspos.people.models import Role
 from bspos.people.tests.factories import UserFactory
 
@@ -37,9 +38,7 @@ def test_deleting_a_contact_over_the_api_deactivates_their_login(client, manager
     assert AuditEvent.objects.get(object_id=contact_with_login.pk, content_type__model="contact").action == "deleted"
     ended = AuditEvent.objects.get(object_id=login.pk, content_type__model="user")
     assert ended.changes == {"is_active": [True, False]}
-    client.logout()
-    response = client.post(reverse("login"), {"username": "pat", "password": "pw"})
-    assert response.status_code == 200 and "_auth_user_id" not in client.session  # the login form again
+    assert not signs_in(client, "pat", "pw")
 
 
 def test_a_deleted_contacts_open_session_no_longer_reaches_the_portal(client, contact_with_login, manager):

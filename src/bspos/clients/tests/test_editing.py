@@ -12,6 +12,7 @@ from bspos.assets.tests.factories import AssetFactory
 from bspos.audit.models import AuditEvent
 from bspos.clients.models import Client, ClientStatus, Contact, Site
 from bspos.clients.tests.factories import ClientFactory, ContactFactory, SiteFactory
+from bspos.conftest import signs_in
 from bspos.people.models import Role
 from bspos.people.tests.factories import UserFactory
 
@@ -202,7 +203,8 @@ def test_deactivating_a_contact_keeps_them_and_ends_their_portal_login(client):
     contact.refresh_from_db()
     contact.user.refresh_from_db()
     assert contact.is_active is False and contact.user.is_active is False
-    assert client.login(username="pat", password="pw") is False
+    assert not signs_in(client, "pat", "pw")
+    signed_in(client, Role.TECHNICIAN)
     assert client.post(reverse("clients:contact_active", args=[contact.pk]), {"active": "1"}).status_code == 302
     contact.refresh_from_db()
     contact.user.refresh_from_db()

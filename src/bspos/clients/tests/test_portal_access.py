@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from bspos.audit.models import AuditEvent
 from bspos.clients.tests.factories import ContactFactory
+from bspos.conftest import signs_in
 from bspos.people.models import Role, User
 from bspos.people.tests.factories import UserFactory
 
@@ -42,7 +43,7 @@ def test_turning_access_on_emails_a_link_the_contact_sets_their_password_with(cl
     done = client.post(form.redirect_chain[-1][0], {"new_password1": "blue-harbour-17", "new_password2":
                                                     "blue-harbour-17"}, follow=True)
     assert "Password set" in done.content.decode()
-    assert client.login(username="pat@acme.test", password="blue-harbour-17")
+    assert signs_in(client, "pat@acme.test", "blue-harbour-17")
     assert client.get(reverse("portal:tickets")).status_code == 200
     client.logout()
     assert "expired or was already used" in client.get(path, follow=True).content.decode()  # the link works once
