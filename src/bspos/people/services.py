@@ -41,7 +41,8 @@ def remove_rate(*, rate: Rate) -> None:
 def update_profile(*, user: User, first_name: str, last_name: str, email: str, time_zone: str) -> User:
     """A person's own name, email and time zone (blank: the MSP's); an unknown zone is refused."""
     fields = ["first_name", "last_name", "email", "time_zone"]
-    user.first_name, user.last_name, user.email, user.time_zone = first_name.strip(), last_name.strip(), email, time_zone
+    user.first_name, user.last_name = first_name.strip(), last_name.strip()
+    user.email, user.time_zone = email, time_zone
     try:
         user.full_clean(exclude=["password"])
     except ValidationError:

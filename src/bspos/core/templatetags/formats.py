@@ -6,11 +6,13 @@ MSP's currency (billing settings) reaches templates as `currency`, from the cont
 registers (`bspos.money.context_processors.currency`): `{{ amount|money:currency }}`.
 """
 
+from contextlib import suppress
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import dateformat, timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import number_format
 
 from bspos.core.money import cents
@@ -23,8 +25,17 @@ MONTH_FORMAT = "M Y"  # Dec 2026
 MISSING = "—"
 
 
-def _local(value: date | datetime) -> date | datetime:
+def _local(value: date | datetime | str):
+    """The value as a date or datetime in the active zone; ISO text (a frozen data pack's) is read first."""
+    if isinstance(value, str):
+        with suppress(ValueError):  # well formed but no such day: shown as it is
+            value = parse_date(value) or parse_datetime(value) or value
     return timezone.localtime(value) if isinstance(value, datetime) and timezone.is_aware(value) else value
+
+
+def _shown(value, fmt: str) -> str:
+    value = _local(value)
+    return dateformat.format(value, fmt) if isinstance(value, date) else str(value)
 
 
 @register.filter
@@ -32,9 +43,8 @@ def when(value: datetime | None) -> str:
     """A moment in the viewer's time zone, e.g. "2 Dec 2026, 14:05" (a bare date shows as a day)."""
     if not value:
         return MISSING
-    if not isinstance(value, datetime):
-        return day(value)
-    return dateformat.format(_local(value), WHEN_FORMAT)
+    local = _local(value)
+    return _shown(local, WHEN_FORMAT if isinstance(local, datetime) else DAY_FORMAT)
 
 
 @register.filter
@@ -42,7 +52,7 @@ def day(value: date | datetime | None) -> str:
     """A calendar day, e.g. "2 Dec 2026" (a moment counts on the viewer's calendar)."""
     if not value:
         return MISSING
-    return dateformat.format(_local(value), DAY_FORMAT)
+    return _shown(value, DAY_FORMAT)
 
 
 @register.filter
@@ -50,7 +60,7 @@ def month(value: date | datetime | None) -> str:
     """A calendar month, e.g. "Dec 2026"."""
     if not value:
         return MISSING
-    return dateformat.format(_local(value), MONTH_FORMAT)
+    return _shown(value, MONTH_FORMAT)
 
 
 @register.filter
@@ -59,7 +69,7 @@ def quarter(value: date | datetime | None) -> str:
     if not value:
         return MISSING
     value = _local(value)
-    return f"{value.year} Q{(value.month - 1) // 3 + 1}"
+    return f"{value.year} Q{(value.month - 1) // 3 + 1}" if isinstance(value, date) else str(value)
 
 
 @register.filter
