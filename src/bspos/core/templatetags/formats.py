@@ -21,7 +21,7 @@ register = template.Library()
 
 DAY_FORMAT = "j M Y"  # 2 Dec 2026
 WHEN_FORMAT = "j M Y, H:i"  # 2 Dec 2026, 14:05
-MONTH_FORMAT = "M Y"  # Dec 2026
+MONTH_FORMAT = "F Y"  # December 2026
 MISSING = "—"
 
 
@@ -57,7 +57,7 @@ def day(value: date | datetime | None) -> str:
 
 @register.filter
 def month(value: date | datetime | None) -> str:
-    """A calendar month, e.g. "Dec 2026"."""
+    """A calendar month, e.g. "December 2026"."""
     if not value:
         return MISSING
     return _shown(value, MONTH_FORMAT)
