@@ -125,7 +125,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-LANGUAGE_CODE = "en"
+LANGUAGE_CODE = os.environ.get("BSPOS_LANGUAGE", "en")  # month names and number separators (formats filters)
 TIME_ZONE = os.environ.get("BSPOS_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
