@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "bspos.core.middleware.UserTimeZone",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -98,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "bspos.core.permissions.capabilities",
+                "bspos.money.context_processors.currency",
             ],
         },
     },
@@ -150,7 +152,7 @@ EMAIL_USE_SSL = env_flag("BSPOS_SMTP_SSL")
 EMAIL_TIMEOUT = 30
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600  # a set-password link works once, for three days
 
-LANGUAGE_CODE = "en"
+LANGUAGE_CODE = os.environ.get("BSPOS_LANGUAGE", "en")  # month names and number separators (formats filters)
 TIME_ZONE = os.environ.get("BSPOS_TIME_ZONE", "UTC")
 # Where people reach this install: the links in notification emails (docs/notifications.md).
 BSPOS_BASE_URL = os.environ.get("BSPOS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

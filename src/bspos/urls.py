@@ -60,9 +60,13 @@ urlpatterns = [
     path("q/<str:token>/", vcio_views.questionnaire, name="questionnaire"),
     path("agreements/", include("bspos.money.agreement_urls")),  # the agreement pages show the pricing guard
     path("catalogue/", include("bspos.catalogue.urls")),
+    path("account/", include("bspos.people.urls")),
     path("account/", include("bspos.api.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
 
+# Error pages in the layout with a way back (templates/403.html, 404.html, 500.html); JSON under /api/.
+handler403 = "bspos.core.views.forbidden"
 handler404 = "bspos.core.views.not_found"
+handler500 = "bspos.core.views.server_error"

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 
 from bspos.core.permissions import Can, can
 
@@ -23,10 +24,26 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/no_access.html", status=403)
 
 
-def not_found(request: HttpRequest, exception=None) -> HttpResponse:
-    """404 for an address no URL matches: the API's JSON `Problem` under /api/, the page otherwise."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found."}, status=404)
-    from django.views.defaults import page_not_found
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
 
-    return page_not_found(request, exception)
+
+def forbidden(request: HttpRequest, exception=None) -> HttpResponse:
+    """403: the API's JSON under /api/, else the page in the layout saying why, with a way back."""
+    if _is_api(request):
+        return JsonResponse({"detail": str(exception or "") or "Not allowed."}, status=403)
+    return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+
+
+def not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    """404 for an address no URL matches (or a row this user may not see): JSON under /api/, the page otherwise."""
+    if _is_api(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500: rendered without the request's context (its processors may be what failed), never with a trace."""
+    if _is_api(request):
+        return JsonResponse({"detail": "Something went wrong on our side; it has been logged."}, status=500)
+    return HttpResponse(loader.get_template("500.html").render({}), status=500)

@@ -48,7 +48,8 @@ class SearchForm(forms.Form):
 
     q = forms.CharField(max_length=200, required=False)
     kind = forms.ChoiceField(choices=[("", "Everything"), ("ticket", "Tickets"), ("article", "Articles"),
-                                      ("problem", "Problems")], required=False)
+                                      ("problem", "Problems"), ("client", "Clients"), ("contact", "Contacts"),
+                                      ("asset", "Assets")], required=False)
 
     def terms(self) -> tuple[str, str]:
         """(query, kind) when valid, else nothing to search for."""

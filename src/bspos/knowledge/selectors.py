@@ -13,14 +13,43 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.urls import reverse
 from django.utils import timezone
 
+from bspos.assets.filters import AssetFilter
+from bspos.assets.models import Asset
+from bspos.clients.filters import ClientFilter, ContactFilter
+from bspos.clients.models import Client, Contact
 from bspos.core.money import to_places
 from bspos.knowledge import search
 from bspos.knowledge.models import Article, ChecklistKind, ChecklistRun, Problem
 from bspos.servicedesk.models import Ticket
 
 ONBOARDING_AIM_DAYS = 14
+RECORD_KINDS = ("client", "contact", "asset")
+
+
+def records_matching(query: str, user, *, kinds: list[str] | None = None, limit: int = 10) -> list[search.Hit]:
+    """Clients, contacts and assets whose name (or email, serial, RMM id) contains `query`, for the top bar's
+    search: the lists' own search filters (`ClientFilter`, `ContactFilter`, `AssetFilter`), rows `user` may see."""
+    wanted = [kind for kind in (kinds or RECORD_KINDS) if kind in RECORD_KINDS]
+    if not query.strip() or not wanted:
+        return []
+    hits: list[search.Hit] = []
+    if "client" in wanted:
+        found = ClientFilter({"q": query}, queryset=Client.objects.visible_to(user)).qs
+        hits += [search.Hit("client", c.pk, 0, c.name, reverse("clients:detail", args=[c.pk]),
+                            c.get_status_display(), c) for c in found.order_by("name")[:limit]]
+    if "contact" in wanted:
+        found = ContactFilter({"q": query}, queryset=Contact.objects.visible_to(user).select_related("client")).qs
+        hits += [search.Hit("contact", c.pk, 0, c.name, reverse("clients:detail", args=[c.client_id]),
+                            f"{c.client.name} · {c.email}" if c.email else c.client.name, c)
+                 for c in found.order_by("last_name", "first_name")[:limit]]
+    if "asset" in wanted:
+        found = AssetFilter({"q": query}, queryset=Asset.objects.visible_to(user).select_related("client")).qs
+        hits += [search.Hit("asset", a.pk, 0, a.name, reverse("assets:detail", args=[a.pk]), a.client.name, a)
+                 for a in found.order_by("name")[:limit]]
+    return hits
 
 
 def articles_for(user) -> QuerySet[Article]:

@@ -1,6 +1,9 @@
 from decimal import Decimal
+from functools import cache
+from zoneinfo import available_timezones
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -16,6 +19,18 @@ class Role(models.TextChoices):
 
 
 STAFF_ROLES = (Role.OWNER, Role.SERVICE_MANAGER, Role.TECHNICIAN, Role.VCIO, Role.FINANCE)
+
+
+@cache
+def time_zone_names() -> tuple[str, ...]:
+    """The IANA time zones a person can choose (from zoneinfo), sorted by name."""
+    return tuple(sorted(available_timezones()))
+
+
+def validate_time_zone(value: str) -> None:
+    if value and value not in time_zone_names():
+        raise ValidationError("“%(zone)s” is not a time zone; choose one from the list, e.g. Europe/Berlin.",
+                              code="invalid_time_zone", params={"zone": value})
 
 
 class BsposUserManager(UserManager):
@@ -36,6 +51,10 @@ class User(AbstractUser):
     weekly_hours = models.DecimalField(
         max_digits=5, decimal_places=2, default=Decimal("40"), validators=[MinValueValidator(0)],
         help_text="Contracted hours per week; utilisation is measured against it.",
+    )
+    time_zone = models.CharField(
+        max_length=64, blank=True, default="", validators=[validate_time_zone],
+        help_text="Dates and times are shown in this zone; blank uses the MSP's.",
     )
 
     objects = BsposUserManager()

@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from bspos.people.models import Rate, User
@@ -34,3 +35,18 @@ def set_rate(*, user: User, effective_from: date, cost_rate: Decimal, bill_rate:
 def remove_rate(*, rate: Rate) -> None:
     """Remove a rate from the history (entries logged under it keep the rates they copied)."""
     rate.delete()
+
+
+@transaction.atomic
+def update_profile(*, user: User, first_name: str, last_name: str, email: str, time_zone: str) -> User:
+    """A person's own name, email and time zone (blank: the MSP's); an unknown zone is refused."""
+    fields = ["first_name", "last_name", "email", "time_zone"]
+    user.first_name, user.last_name = first_name.strip(), last_name.strip()
+    user.email, user.time_zone = email, time_zone
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError:
+        user.refresh_from_db(fields=fields)  # a refused change leaves the signed-in person as they were
+        raise
+    user.save(update_fields=fields)
+    return user

@@ -229,10 +229,10 @@ def _report_context(review: Review) -> dict:
             "company": _seller(), "today": timezone.localdate()}
 
 
-def _pdf(review: Review) -> HttpResponse:
+def _pdf(request: HttpRequest, review: Review) -> HttpResponse:
     from weasyprint import HTML  # loads Pango only when a PDF is asked for
 
-    html = render_to_string("reviews/report_pdf.html", _report_context(review))
+    html = render_to_string("reviews/report_pdf.html", _report_context(review), request=request)
     response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="sbr-{review.client_id}-{review.due_on:%Y-%m-%d}.pdf"'
     return response
@@ -240,7 +240,7 @@ def _pdf(review: Review) -> HttpResponse:
 
 @requires(Can.DESK_READ)
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    return _pdf(_review(request, pk))
+    return _pdf(request, _review(request, pk))
 
 
 @requires(Can.DESK_READ)
@@ -278,4 +278,4 @@ def portal_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(Can.PORTAL)
 def portal_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    return _pdf(get_object_or_404(_published(request).select_related("client", "vcio"), pk=pk))
+    return _pdf(request, get_object_or_404(_published(request).select_related("client", "vcio"), pk=pk))

@@ -285,7 +285,7 @@ def roadmap_pdf(request: HttpRequest, client_id: int) -> HttpResponse:
         "budget": services.budget_by_year(company, [year, year + 1, year + 2]),
         "assessments": [{"assessment": a, "overall": services.assessment_scores(a)[1]}
                         for a in company.assessments.select_related("template")[:5]],
-        "today": timezone.localdate()})
+        "today": timezone.localdate()}, request=request)
     response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="it-roadmap-{company.pk}.pdf"'
     return response

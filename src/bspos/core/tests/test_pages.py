@@ -32,3 +32,34 @@ def test_no_page_names_the_source_texts():
     leaks += [f"{model.__name__}.{field.name}" for model in apps.get_models() for field in model._meta.get_fields()
               if shown.search(str(getattr(field, "help_text", "")))]
     assert leaks == []
+
+
+def test_no_string_a_page_or_the_api_can_show_names_the_source_texts():
+    """Labels, messages and choices live in Python strings too (scorecard and vCIO labels, API descriptions):
+    outside comments and docstrings of internal code, none names a source text."""
+    import ast
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    shown = re.compile(r"seed\s*0\d\d", re.IGNORECASE)
+    leaks = []
+    for path in root.rglob("*.py"):
+        if {"tests", "migrations"} & set(path.parts):
+            continue
+        tree = ast.parse(path.read_text())
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                      and node.body and isinstance(node.body[0], ast.Expr)
+                      and isinstance(node.body[0].value, ast.Constant)}
+        api_module = path.name == "api.py"  # an endpoint's docstring is its description in the API docs
+        leaks += [f"{path.relative_to(root)}:{node.lineno}" for node in ast.walk(tree)
+                  if isinstance(node, ast.Constant) and isinstance(node.value, str) and shown.search(node.value)
+                  and (api_module or id(node) not in docstrings)]
+    assert leaks == []
+
+
+def test_the_api_documentation_names_no_source_text(client, db):
+    import re
+
+    assert not re.search(r"seed\s*0\d\d", client.get("/api/v1/openapi.json").content.decode(), re.IGNORECASE)

@@ -66,7 +66,7 @@ def test_the_vcio_schedules_sends_the_invite_holds_and_publishes_the_review(clie
     assert pdf["Content-Type"] == "application/pdf"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     for figure in ("Acme Ltd", "Strategic Business Review", "Open a second office in Leeds",
-                   "Refresh 2 ageing", "2000.00"):
+                   "Refresh 2 ageing", "USD 2,000.00"):
         assert figure in text, figure
 
     assert client.get(reverse("portal:reviews")).status_code == 403  # staff are not portal users
