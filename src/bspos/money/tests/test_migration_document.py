@@ -15,6 +15,8 @@ AFTER = [("money", "0002_invoice_document")]
 def migrate(targets):
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
+    # the clients the invoices name stay at their latest state (their columns exist in the table either way)
+    targets = targets + [node for node in executor.loader.graph.leaf_nodes() if node[0] == "clients"]
     executor.migrate(targets)
     return executor.loader.project_state(targets).apps
 
