@@ -54,6 +54,7 @@ urlpatterns = [
     path("q/<str:token>/", vcio_views.questionnaire, name="questionnaire"),
     path("agreements/", include("bspos.money.agreement_urls")),  # the agreement pages show the pricing guard
     path("catalogue/", include("bspos.catalogue.urls")),
+    path("sla/", include("bspos.sla.urls")),
     path("account/", include("bspos.api.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -171,6 +171,9 @@ class RaisePriority(models.TextChoices):
     TO_MEDIUM = "3", "To P3 Medium"
 
 
+PERCENT_RANGE = "The percentage must be between 1 and 100."
+
+
 class EscalationRule(models.Model):
     """At `percent` of a plan's first-response or resolution target used, notify, reassign and/or raise priority.
 
@@ -181,7 +184,7 @@ class EscalationRule(models.Model):
     plan = models.ForeignKey(SlaPlan, on_delete=models.CASCADE, related_name="escalation_rules")
     target = models.CharField(max_length=20, choices=Clock.choices, default=Clock.RESOLUTION)
     percent = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        validators=[MinValueValidator(1, PERCENT_RANGE), MaxValueValidator(100, PERCENT_RANGE)],
         help_text="Share of the target used, 1–100; 100 is the breach.",
     )
     notify_assignee = models.BooleanField(default=False)

@@ -136,11 +136,8 @@ def update_plan(plan: SlaPlan, *, by: User | None = None, targets: list[dict] | 
 
 @transaction.atomic
 def delete_plan(plan: SlaPlan, *, by: User | None = None) -> None:
-    """Delete a plan no agreement uses (its targets and rules go with it); its tickets keep their clocks."""
-    in_use = plan.agreements.count()
-    if in_use:
-        raise ValidationError(f"{in_use} agreement{'s' if in_use != 1 else ''} use{'s' if in_use == 1 else ''} "
-                              f"“{plan}”; give them another plan first.")
+    """Delete a plan no agreement uses (ProtectedError otherwise); its targets and rules go with it, its tickets keep
+    their clocks."""
     delete_audited(plan, by)
 
 
