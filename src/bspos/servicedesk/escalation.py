@@ -195,8 +195,8 @@ def run_sla_job(now: datetime | None = None) -> int:
 
 
 def _apply(firing: Firing, plans: Plans, managers: list[User], now: datetime) -> None:
-    ticket = Ticket.objects.select_for_update().select_related("sla_plan__calendar", "assignee", "contact").get(
-        pk=firing.ticket.pk)
+    ticket = (Ticket.objects.select_for_update(of=("self",))
+              .select_related("sla_plan__calendar", "assignee", "contact").get(pk=firing.ticket.pk))
     if not ticket.is_open:
         return
     if firing.kind == AT_RISK:

@@ -1,19 +1,24 @@
 """The every-minute SLA job: at-risk and breach signals, a plan's escalation rules and the waiting-on-client
 follow-ups, each fired once per ticket and threshold; paused time does not count."""
 
+import functools
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from bspos.core.business_time import BusinessClock
 from bspos.people.models import Role
 from bspos.people.tests.factories import UserFactory
 from bspos.servicedesk import escalation, services, signals
 from bspos.servicedesk.models import SlaMark, Status
 from bspos.servicedesk.tests.factories import TicketFactory
-from bspos.sla.models import Priority
+from bspos.sla.models import Priority, SlaTarget
+from bspos.sla.services import business_clock, compute_clocks, percent_used, threshold_minutes
 from bspos.sla.tests.factories import EscalationRuleFactory
 
 MONDAY_10 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)  # London is on UTC in November; office hours 09:00-17:00
@@ -200,3 +205,47 @@ def test_finding_what_is_due_takes_the_same_queries_for_one_ticket_as_for_fifty(
     one = _queries_to_find(when)
     _open_tickets(company, 49)
     assert _queries_to_find(when) == one
+
+
+# --- the percent arithmetic -------------------------------------------------------------------------------------
+
+WEEK = st.integers(min_value=0, max_value=7 * 24 * 60 - 1).map(lambda m: MONDAY_10 + timedelta(minutes=m))
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(started=WEEK, minutes=st.integers(1, 3000), percent=st.integers(1, 100), paused=st.integers(0, 600),
+       at_risk=st.integers(1, 99))
+def test_a_rules_moment_is_when_its_share_of_the_target_is_used(started, minutes, percent, paused, at_risk):
+    """The job's threshold arithmetic is compute_clocks' at the at-risk share and at 100%, and in between the first
+    whole minute at which the used share reaches the rule's."""
+    clock = BusinessClock("Europe/London", [(day, 9 * 60, 17 * 60) for day in range(5)])
+    target = SlaTarget(priority=3, first_response_minutes=minutes, resolution_minutes=minutes)
+    clocks = compute_clocks(clock=clock, target=target, at_risk_percent=at_risk, started_at=started,
+                            paused_minutes=paused)
+    moment = clock.add(started, threshold_minutes(minutes, percent) + paused)
+    if percent == 100:
+        assert moment == clocks.resolution_due
+    if percent == at_risk:
+        assert moment == clocks.resolution_warning_at
+    used = functools.partial(percent_used, clock=clock, started_at=started, target_minutes=minutes,
+                             paused_minutes=paused)
+    assert used(now=moment) >= percent > used(now=moment - timedelta(minutes=1))
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(percent=st.integers(1, 100), after=st.integers(0, 4 * 24 * 60), target=st.sampled_from(["first_response",
+                                                                                               "resolution"]))
+def test_the_job_finds_a_rule_exactly_when_its_moment_has_passed(agreement, company, percent, after, target):
+    """The SQL bounds and the exact check together give the arithmetic above, for rules below, at and above the
+    plan's at-risk share."""
+    with transaction.atomic():
+        ticket = TicketFactory(client=company, created_at=MONDAY_10)
+        EscalationRuleFactory(plan=agreement.sla_plan, target=target, percent=percent)
+        now = MONDAY_10 + timedelta(minutes=after)
+        minutes = ticket.sla_plan.targets.get(priority=ticket.priority)
+        clock = business_clock(ticket.sla_plan.calendar)
+        moment = clock.add(MONDAY_10, threshold_minutes(getattr(minutes, f"{target}_minutes"), percent))
+        fired = [f for f in escalation.due_firings(now) if f.kind == escalation.RULE]
+        assert bool(fired) == (moment <= now)
+        transaction.set_rollback(True)
