@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
@@ -182,6 +183,23 @@ def test_a_holiday_is_not_a_business_day_for_the_reminder(waiting_plan, company,
     assert not mail.outbox
     escalation.run_sla_job(datetime(2026, 12, 30, 12, 0, tzinfo=UTC))
     assert len(mail.outbox) == 1
+
+
+class RefusingBackend(BaseEmailBackend):
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("mail server down")
+
+
+def test_a_reminder_the_mail_server_refused_is_sent_on_a_later_run(waiting_plan, company, contact, settings):
+    ticket = TicketFactory(client=company, contact=contact, created_at=MONDAY_10)
+    services.change_status(ticket, Status.WAITING_ON_CLIENT, at=FRIDAY_15)
+    reminder_at = datetime(2026, 11, 11, 15, 0, tzinfo=UTC)
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    escalation.run_sla_job(reminder_at)
+    assert not ticket.notes.exists() and not SlaMark.objects.filter(key__startswith="waiting:").exists()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    escalation.run_sla_job(reminder_at + timedelta(minutes=1))
+    assert len(mail.outbox) == 1 and ticket.notes.get().body.startswith("Waiting-on-client reminder sent")
 
 
 def _open_tickets(company, count):
