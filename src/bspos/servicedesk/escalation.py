@@ -58,7 +58,7 @@ class Plans:
 
     def __init__(self) -> None:
         plans = SlaPlan.objects.select_related("calendar").prefetch_related(
-            "calendar__working_hours", "calendar__extra_holidays", "targets")
+            "calendar__working_hours", "targets")  # business_clock reads closure days itself: one query per calendar
         self.plans = {plan.pk: plan for plan in plans}
         clocks: dict[int, BusinessClock] = {}
         self.clocks = {pk: clocks.setdefault(plan.calendar_id, business_clock(plan.calendar))
