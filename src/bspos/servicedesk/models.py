@@ -280,5 +280,15 @@ class SlaMark(models.Model):
         constraints = [models.UniqueConstraint(fields=["ticket", "key"], name="sla_mark_once_per_ticket")]
         indexes = [models.Index(fields=["run"])]
 
+    def describe(self) -> str:
+        """What fired, in words (the ticket page's SLA escalation card)."""
+        if self.rule_id:
+            return f"Rule at {self.rule.percent}% of the {self.rule.get_target_display().lower()} target"
+        first, _, second = self.key.partition(":")
+        if first == "waiting":
+            return "Reminder sent to the contact" if second.startswith("remind") else "Resolved: no reply"
+        target = "First response" if first == "first_response" else "Resolution"
+        return f"{target} {'at risk' if second == 'at_risk' else 'breached'}"
+
     def __str__(self) -> str:
         return f"#{self.ticket.number} {self.key}"

@@ -267,3 +267,15 @@ def test_the_job_finds_a_rule_exactly_when_its_moment_has_passed(agreement, comp
         fired = [f for f in escalation.due_firings(now) if f.kind == escalation.RULE]
         assert bool(fired) == (moment <= now)
         transaction.set_rollback(True)
+
+
+def test_the_ticket_pages_card_shows_the_plans_rules_and_what_fired(agreement, company, tech):
+    from django.template import Context, Template
+
+    EscalationRuleFactory(plan=agreement.sla_plan, target="first_response", percent=50, notify_managers=True,
+                          notify_assignee=False)
+    ticket = TicketFactory(client=company, created_at=MONDAY_10, assignee=tech)
+    escalation.run_sla_job(MONDAY_10 + timedelta(minutes=95))
+    card = Template("{% load sla_escalation %}{% sla_escalations ticket %}").render(Context({"ticket": ticket}))
+    assert "At 50% of first response: notify the service managers — <strong>fired</strong>" in card
+    assert "First response at risk" in card and "Rule at 50% of the first response target" in card
