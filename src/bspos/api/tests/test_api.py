@@ -240,7 +240,7 @@ def test_session_auth_works_for_the_signed_in_ui(client, demo):
 # A body every write endpoint accepts as well formed, so the sweep reaches the permission check, not validation.
 WELL_FORMED = {"body": "x", "reason": "x", "held_on": "2026-01-01", "scheduled_at": "2026-01-01T10:00:00Z",
                "title": "x", "quarter": "2026-01-01", "decision": "accepted", "description": "x", "owner": "x",
-               "due_on": "2026-01-01", "done": True}
+               "due_on": "2026-01-01", "done": True, "percent": 90}
 
 
 def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(client, demo):
