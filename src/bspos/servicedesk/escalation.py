@@ -139,28 +139,33 @@ def threshold_moment(ticket: Ticket, target: str, percent: int, plans: Plans) ->
         ticket.created_at, threshold_minutes(minutes.resolution_minutes, percent) + ticket.sla_paused_minutes)
 
 
+def _waited(kind: str) -> Exists:
+    """Done during the current wait: a mark of that kind fired since the wait began."""
+    return Exists(SlaMark.objects.filter(ticket=OuterRef("pk"), key__startswith=f"waiting:{kind}:",
+                                         fired_at__gte=OuterRef("sla_paused_at")))
+
+
 def waiting_follow_ups(now: datetime, plans: Plans) -> list[Firing]:
     """Tickets waiting on the client long enough for their plan's reminder or auto-resolve, not yet done for this
     wait. Any reply from the client moves the ticket out of waiting (portal, mail), so still waiting = no answer."""
-    # N business days are at least N calendar days less an hour of daylight saving: a sound bound for SQL.
-    waiting = list(Ticket.objects.filter(status=Status.WAITING_ON_CLIENT, sla_paused_at__lte=now - timedelta(hours=23))
-                   .filter(Q(sla_plan__remind_after_days__isnull=False)
-                           | Q(sla_plan__resolve_after_days__isnull=False))
-                   .select_related("contact"))
-    done = set(SlaMark.objects.filter(ticket__in=[t.pk for t in waiting], key__startswith="waiting:")
-               .values_list("ticket_id", "key"))
+    steps: dict[int, list[tuple[str, int]]] = {}
+    due = Q(pk__in=[])
+    for plan in plans.plans.values():
+        remind = plan.remind_after_days or 0
+        steps[plan.pk] = [(kind, days) for kind, days in ((REMIND, plan.remind_after_days),
+                                                          (RESOLVE, plan.resolve_after_days and
+                                                           remind + plan.resolve_after_days)) if days]
+        for kind, days in steps[plan.pk]:
+            # N business days are at least N calendar days less an hour of daylight saving: a sound SQL bound.
+            due |= Q(sla_plan=plan.pk, sla_paused_at__lte=now - timedelta(days=days, hours=-1), **{kind: False})
+    waiting = (Ticket.objects.filter(status=Status.WAITING_ON_CLIENT, sla_paused_at__isnull=False)
+               .annotate(**{REMIND: _waited(REMIND), RESOLVE: _waited(RESOLVE)}).filter(due))
     firings = []
     for ticket in waiting:
-        plan, clock = plans.plans[ticket.sla_plan_id], plans.clocks[ticket.sla_plan_id]
-        remind_days = plan.remind_after_days or 0
-        steps = [(REMIND, plan.remind_after_days and remind_days),
-                 (RESOLVE, plan.resolve_after_days and remind_days + plan.resolve_after_days)]
-        for kind, days in steps:
-            if not days:
-                continue
-            firing = Firing(ticket, kind, paused_at=ticket.sla_paused_at)
-            if (ticket.pk, firing.key) not in done and add_business_days(clock, ticket.sla_paused_at, days) <= now:
-                firings.append(firing)
+        clock = plans.clocks[ticket.sla_plan_id]
+        for kind, days in steps[ticket.sla_plan_id]:
+            if not getattr(ticket, kind) and add_business_days(clock, ticket.sla_paused_at, days) <= now:
+                firings.append(Firing(ticket, kind, paused_at=ticket.sla_paused_at))
     return firings
 
 
