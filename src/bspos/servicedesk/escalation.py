@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import BooleanField, Case, DateTimeField, Exists, F, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, DateTimeField, Exists, F, FilteredRelation, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from bspos.core.business_time import BusinessClock
@@ -61,8 +61,10 @@ class Plans:
             "calendar__working_hours", "targets")  # business_clock reads closure days itself: one query per calendar
         self.plans = {plan.pk: plan for plan in plans}
         clocks: dict[int, BusinessClock] = {}
-        self.clocks = {pk: clocks.setdefault(plan.calendar_id, business_clock(plan.calendar))
-                       for pk, plan in self.plans.items()}
+        for plan in self.plans.values():
+            if plan.calendar_id not in clocks:
+                clocks[plan.calendar_id] = business_clock(plan.calendar)
+        self.clocks = {pk: clocks[plan.calendar_id] for pk, plan in self.plans.items()}
         self.targets = {(plan.pk, target.priority): target for plan in self.plans.values()
                         for target in plan.targets.all()}
         self.rules = EscalationRule.objects.select_related("notify_user", "reassign_to").in_bulk()
@@ -86,15 +88,22 @@ def clock_moments(now: datetime) -> list[Firing]:
         (Clock.RESOLUTION, AT_RISK): Q(resolution_warning_at__lte=F("resolution_now")),
         (Clock.RESOLUTION, BREACHED): Q(resolution_due__lte=F("resolution_now")),
     }
-    marks = {f"{target}_{kind}": _marked(f"{target}:{kind}") for target, kind in conditions}
-    due = {f"due_{target}_{kind}": Case(When(condition & Q(**{f"{target}_{kind}": False}), then=Value(True)),
-                                        default=Value(False), output_field=BooleanField())
-           for (target, kind), condition in conditions.items()}
+    # The marks are LEFT JOINed (at most one per ticket and key): the planner hashes them, where NOT EXISTS per row
+    # would be costed high enough for PostgreSQL's JIT to cost more than the query itself.
+    marks = {f"mark_{target}_{kind}": FilteredRelation("sla_marks", condition=Q(sla_marks__key=f"{target}:{kind}"))
+             for target, kind in conditions}
+    unmarked = {f"unmarked_{target}_{kind}": Case(When(Q(**{f"mark_{target}_{kind}": None}), then=Value(True)),
+                                                  default=Value(False), output_field=BooleanField())
+                for target, kind in conditions}
+    passed = {f"due_{target}_{kind}": Case(When(condition & Q(**{f"unmarked_{target}_{kind}": True}),
+                                                then=Value(True)), default=Value(False), output_field=BooleanField())
+              for (target, kind), condition in conditions.items()}
     any_due = Q()
-    for name in due:
+    for name in passed:
         any_due |= Q(**{name: True})
     tickets = (Ticket.objects.filter(status__in=OPEN_STATUSES, sla_plan__isnull=False)
-               .annotate(resolution_now=resolution_now, **marks).annotate(**due).filter(any_due))
+               .annotate(resolution_now=resolution_now, **marks).annotate(**unmarked).annotate(**passed)
+               .filter(any_due))
     return [Firing(ticket, kind, target) for ticket in tickets for target, kind in conditions
             if getattr(ticket, f"due_{target}_{kind}")]
 
@@ -108,14 +117,14 @@ def rules_crossed(now: datetime, plans: Plans) -> list[Firing]:
                       at_risk_percent=F("sla_plan__at_risk_percent"))
             .filter(rule_id__isnull=False)
             .annotate(
-                fired=Exists(SlaMark.objects.filter(ticket=OuterRef("pk"), rule=OuterRef("rule_id"))),
                 clock_now=Case(When(first_response, then=Value(now)),
                                When(sla_paused_at__isnull=False, then=F("sla_paused_at")),
                                default=Value(now), output_field=DateTimeField()),
                 due=Case(When(first_response, then=F("first_response_due")), default=F("resolution_due")),
                 warning=Case(When(first_response, then=F("first_response_warning_at")),
                              default=F("resolution_warning_at")))
-            .filter(fired=False, due__isnull=False)
+            .filter(~Exists(SlaMark.objects.filter(ticket=OuterRef("pk"), rule=OuterRef("rule_id"))),
+                    due__isnull=False)
             .filter(Q(rule_target=Clock.RESOLUTION) | Q(first_response_at__isnull=True))
             .filter(Q(rule_percent__lt=F("at_risk_percent"))
                     | Q(rule_percent__lt=100, warning__lte=F("clock_now"))
