@@ -61,6 +61,7 @@ urlpatterns = [
     path("agreements/", include("bspos.money.agreement_urls")),  # the agreement pages show the pricing guard
     path("catalogue/", include("bspos.catalogue.urls")),
     path("account/", include("bspos.people.urls")),
+    path("sla/", include("bspos.sla.urls")),
     path("account/", include("bspos.api.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -43,6 +43,7 @@ from bspos.notifications.demo import load_demo_notifications
 from bspos.people.models import Rate, Role, User
 from bspos.reviews.models import CADENCE_DAYS, PACK_DAYS, NextStep, Recommendation, Review
 from bspos.scorecard.models import Opportunity
+from bspos.servicedesk.escalation import mark_as_fired
 from bspos.servicedesk.models import (
     CannedReply,
     Category,
@@ -56,7 +57,7 @@ from bspos.servicedesk.models import (
     TimeEntry,
 )
 from bspos.servicedesk.services import TICKET_SEQUENCE, priority_for
-from bspos.sla.models import BusinessCalendar, SlaPlan, SlaTarget, WorkingHours
+from bspos.sla.models import BusinessCalendar, Clock, EscalationRule, RaisePriority, SlaPlan, SlaTarget, WorkingHours
 from bspos.sla.services import business_clock, compute_clocks
 from bspos.vcio.models import Answer, Assessment, AssessmentTemplate, Target
 from bspos.vcio.services import import_built_in, suggest_roadmap
@@ -230,7 +231,14 @@ class DemoBuilder:
         self.targets: dict[int, dict[int, SlaTarget]] = {}
         self.clocks: dict[int, BusinessClock] = {}
         for name, (calendar, minutes) in targets.items():
-            plan = SlaPlan.objects.create(name=name, calendar=calendar)
+            # Waiting on client: remind after 3 business days, resolve 4 later; escalation at 75% and 90% used.
+            plan = SlaPlan.objects.create(name=name, calendar=calendar, remind_after_days=3, resolve_after_days=4)
+            EscalationRule.objects.bulk_create([
+                EscalationRule(plan=plan, target=Clock.RESOLUTION, percent=75, notify_assignee=True),
+                EscalationRule(plan=plan, target=Clock.RESOLUTION, percent=90, notify_managers=True,
+                               raise_priority=RaisePriority.ONE_STEP),
+                EscalationRule(plan=plan, target=Clock.FIRST_RESPONSE, percent=90, notify_assignee=True),
+            ])
             SlaTarget.objects.bulk_create(
                 [SlaTarget(plan=plan, priority=p, first_response_minutes=fr, resolution_minutes=res)
                  for p, (fr, res) in enumerate(minutes, start=1)])
@@ -847,6 +855,8 @@ class DemoBuilder:
             yield f"Billing run {month:%Y-%m}", lambda month=month: self.bill(month, issue=month != billed[-1])
         yield "Knowledge: articles, problems, checklists", self.build_knowledge
         yield "Churned clients' contacts retired", self.retire_churned_contacts
+        # The SLA job's history: thresholds the demo's tickets passed before now count as told.
+        yield "SLA thresholds already passed", lambda: mark_as_fired(self.now)
         yield "Monitoring alerts", lambda: load_demo_alerts(self.now)
         yield "Sample mail (triage, auto-reply, quarantine)", load_sample_mail
         yield "Notifications for tech1 and the manager", lambda: load_demo_notifications(self.now)

@@ -367,3 +367,35 @@ class CannedReply(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SlaMark(models.Model):
+    """A threshold that fired on a ticket: an at-risk or breach moment, a plan's escalation rule, a waiting-on-client
+    reminder or auto-resolve. The SLA job (servicedesk.escalation) inserts it before acting, ignoring conflicts, so
+    each fires once per ticket even when two runs overlap."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="sla_marks")
+    key = models.CharField(max_length=80, help_text="What fired, e.g. resolution:breached, rule:12, "
+                                                    "waiting:remind:<pause start>.")
+    rule = models.ForeignKey("sla.EscalationRule", null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="marks")
+    run = models.CharField(max_length=32, editable=False, help_text="The job run that fired it.")
+    fired_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["ticket", "fired_at"]
+        constraints = [models.UniqueConstraint(fields=["ticket", "key"], name="sla_mark_once_per_ticket")]
+        indexes = [models.Index(fields=["run"])]
+
+    def describe(self) -> str:
+        """What fired, in words (the ticket page's SLA escalation card)."""
+        if self.rule_id:
+            return f"Rule at {self.rule.percent}% of the {self.rule.get_target_display().lower()} target"
+        first, _, second = self.key.partition(":")
+        if first == "waiting":
+            return "Reminder sent to the contact" if second.startswith("remind") else "Resolved: no reply"
+        target = "First response" if first == "first_response" else "Resolution"
+        return f"{target} {'at risk' if second == 'at_risk' else 'breached'}"
+
+    def __str__(self) -> str:
+        return f"#{self.ticket.number} {self.key}"

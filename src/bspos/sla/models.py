@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -106,9 +107,27 @@ class SlaPlan(models.Model):
         default=75, validators=[MinValueValidator(1), MaxValueValidator(99)],
         help_text="A clock is at risk once this share of its target is used.",
     )
+    # Waiting on client (both optional): remind the contact, then resolve with a note (servicedesk.escalation).
+    remind_after_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Business days waiting on the client before the contact is reminded; empty for no reminder.",
+    )
+    resolve_after_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="Further business days (after the reminder, if any) before the ticket is resolved with a note; "
+                  "empty to keep waiting.",
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(at_risk_percent__gte=1, at_risk_percent__lte=99),
+                                   name="sla_plan_at_risk_1_to_99"),
+            models.CheckConstraint(condition=Q(remind_after_days__isnull=True) | Q(remind_after_days__gte=1),
+                                   name="sla_plan_remind_after_positive"),
+            models.CheckConstraint(condition=Q(resolve_after_days__isnull=True) | Q(resolve_after_days__gte=1),
+                                   name="sla_plan_resolve_after_positive"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -137,3 +156,78 @@ class SlaTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} {self.get_priority_display()}"
+
+
+class Clock(models.TextChoices):
+    FIRST_RESPONSE = "first_response", "First response"
+    RESOLUTION = "resolution", "Resolution"
+
+
+class RaisePriority(models.TextChoices):
+    NO = "", "No change"
+    ONE_STEP = "step", "One step up"
+    TO_CRITICAL = "1", "To P1 Critical"
+    TO_HIGH = "2", "To P2 High"
+    TO_MEDIUM = "3", "To P3 Medium"
+
+
+PERCENT_RANGE = "The percentage must be between 1 and 100."
+
+
+class EscalationRule(models.Model):
+    """At `percent` of a plan's first-response or resolution target used, notify, reassign and/or raise priority.
+
+    The SLA job (servicedesk.escalation) fires each rule once per ticket; at 100% the service managers are told
+    anyway (the breach), whatever the rules say.
+    """
+
+    plan = models.ForeignKey(SlaPlan, on_delete=models.CASCADE, related_name="escalation_rules")
+    target = models.CharField(max_length=20, choices=Clock.choices, default=Clock.RESOLUTION)
+    percent = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1, PERCENT_RANGE), MaxValueValidator(100, PERCENT_RANGE)],
+        help_text="Share of the target used, 1–100; 100 is the breach.",
+    )
+    notify_assignee = models.BooleanField(default=False)
+    notify_managers = models.BooleanField("notify the service managers", default=False)
+    notify_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", help_text="Also tell this person.")
+    reassign_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", help_text="Give the ticket to this person.")
+    raise_priority = models.CharField(max_length=4, choices=RaisePriority.choices, blank=True, default="")
+
+    class Meta:
+        ordering = ["plan", "target", "percent"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "target", "percent"], name="one_rule_per_plan_target_percent"),
+            models.CheckConstraint(condition=Q(percent__gte=1, percent__lte=100), name="escalation_percent_1_to_100"),
+        ]
+
+    def clean(self) -> None:
+        errors = {}
+        for field in ("notify_user", "reassign_to"):
+            person = getattr(self, field)
+            if person is not None and not (person.is_active and person.is_msp_staff):
+                errors[field] = f"{person} is not an active member of staff."
+        if not (self.notify_assignee or self.notify_managers or self.notify_user_id or self.reassign_to_id
+                or self.raise_priority):
+            errors["__all__"] = "Choose at least one action: notify, reassign or raise the priority."
+        if errors:
+            raise ValidationError(errors)
+
+    def actions(self) -> list[str]:
+        """What the rule does, in words (the plan page and the note the job leaves on the ticket)."""
+        done = []
+        told = [name for name, on in (("the assignee", self.notify_assignee),
+                                      ("the service managers", self.notify_managers)) if on]
+        if self.notify_user_id:
+            told.append(str(self.notify_user))
+        if told:
+            done.append("notify " + ", ".join(told))
+        if self.reassign_to_id:
+            done.append(f"reassign to {self.reassign_to}")
+        if self.raise_priority:
+            done.append("raise the priority " + self.get_raise_priority_display().lower())
+        return done
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.percent}% of {self.get_target_display().lower()}"

@@ -242,7 +242,7 @@ def test_session_auth_works_for_the_signed_in_ui(client, demo):
 # A body every write endpoint accepts as well formed, so the sweep reaches the permission check, not validation.
 WELL_FORMED = {"body": "x", "reason": "x", "held_on": "2026-01-01", "scheduled_at": "2026-01-01T10:00:00Z",
                "title": "x", "quarter": "2026-01-01", "decision": "accepted", "description": "x", "owner": "x",
-               "due_on": "2026-01-01", "done": True}
+               "due_on": "2026-01-01", "done": True, "percent": 90}
 WELL_FORMED_FOR = {"/api/v1/clients/{client_id}/status": {"status": "active"}}  # a field other bodies name differently
 
 
@@ -260,7 +260,7 @@ def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(cli
            .first().pk, "entry_id": TimeEntry.objects.filter(ticket__client=other.contact.client).first().pk,
            "invoice_id": 1, "assessment_id": 1, "template_id": 1, "link_id": 1, "item_id": 1,
            "review_id": Review.objects.filter(client=other.contact.client).first().pk, "recommendation_id": 1,
-           "step_id": 1, "notification_id": 1, "attachment_id": foreign_file.pk, "reply_id": 1,
+           "step_id": 1, "notification_id": 1, "attachment_id": foreign_file.pk, "reply_id": 1, "rule_id": 1,
            "article_id": 1, "problem_id": 1, "run_id": 1}  # knowledge: the demo's article 1 is an unpublished SOP
     headers = bearer(mine.username)
     checked = 0

@@ -4,7 +4,7 @@ from datetime import time
 
 import factory
 
-from bspos.sla.models import BusinessCalendar, Priority, SlaPlan, SlaTarget, WorkingHours
+from bspos.sla.models import BusinessCalendar, EscalationRule, Priority, SlaPlan, SlaTarget, WorkingHours
 
 
 class BusinessCalendarFactory(factory.django.DjangoModelFactory):
@@ -39,3 +39,15 @@ class SlaPlanFactory(factory.django.DjangoModelFactory):
                        Priority.LOW: (240, 2400)}
             SlaTarget.objects.bulk_create(SlaTarget(plan=plan, priority=p, first_response_minutes=f,
                                                     resolution_minutes=r) for p, (f, r) in minutes.items())
+
+
+class EscalationRuleFactory(factory.django.DjangoModelFactory):
+    """90% of the resolution target used → notify the assignee (override the actions per test)."""
+
+    class Meta:
+        model = EscalationRule
+
+    plan = factory.SubFactory(SlaPlanFactory)
+    target = "resolution"
+    percent = 90
+    notify_assignee = True
