@@ -60,8 +60,10 @@ INSTALLED_APPS = [
     "bspos.vcio",
     "bspos.reviews",
     "bspos.knowledge",
+    "bspos.recurring",
     "bspos.intake",
     "bspos.mail",
+    "bspos.satisfaction",
     "bspos.imports",
     "bspos.portal",
     "bspos.api",
@@ -125,6 +127,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("BSPOS_TIME_ZONE", "UTC")
+# Where people reach bspos from outside: the links in emails (satisfaction ratings) start with it.
+BASE_URL = os.environ.get("BSPOS_BASE_URL", "http://localhost:8000")
 USE_I18N = True
 USE_TZ = True
 
