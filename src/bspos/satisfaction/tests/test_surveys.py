@@ -6,7 +6,6 @@ import secrets
 from datetime import timedelta
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from bspos.clients.tests.factories import ContactFactory
