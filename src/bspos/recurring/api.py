@@ -1,6 +1,7 @@
 """REST endpoints for recurring ticket templates: list (with the list page's filters), fetch, create, update."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
@@ -20,6 +21,8 @@ from bspos.recurring.models import CLIENT_CHECKLISTS, MAX_DAYS_AHEAD, Frequency,
 from bspos.servicedesk.models import Category
 
 router = Router(tags=["recurring tickets"])
+# A wall-clock time in the MSP's zone, "HH:MM" (OpenAPI's "time" format would demand an offset).
+ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="HH:MM in the MSP's zone")]
 RecurringQuery = query_schema(RecurringTicketFilter)
 PathId = Path(..., ge=1, le=MAX_ID)
 
@@ -42,11 +45,15 @@ class RecurringOut(Schema):
     starts_on: date
     ends_on: date | None
     count: int | None
-    time_of_day: time
+    time_of_day: ClockTime
     days_ahead: int
     paused: bool
     ended_at: datetime | None
     next_at: datetime | None
+
+    @staticmethod
+    def resolve_time_of_day(template: RecurringTicket) -> str:
+        return f"{template.time_of_day:%H:%M}"
 
     @staticmethod
     def resolve_weekdays(template: RecurringTicket) -> list[int]:
@@ -69,7 +76,7 @@ class RecurringPatch(Schema):
     starts_on: date | None = None
     ends_on: date | None = None
     count: int | None = Field(None, ge=1, le=100_000)
-    time_of_day: time | None = None
+    time_of_day: ClockTime | None = None
     days_ahead: int | None = Field(None, ge=0, le=MAX_DAYS_AHEAD)
     paused: bool | None = None
 
@@ -89,6 +96,8 @@ def _fields(payload: Schema, client_id: int) -> dict:
         if any(day not in range(7) for day in data["weekdays"] or []):
             raise ValidationError({"weekdays": "Weekdays are 0 (Monday) to 6 (Sunday)."})
         data["weekdays"] = ",".join(str(d) for d in sorted(set(data["weekdays"] or [])))
+    if data.get("time_of_day") is not None:
+        data["time_of_day"] = datetime.strptime(data["time_of_day"], "%H:%M").time()
     if "contact_id" in data:
         data["contact"] = existing(Contact, data.pop("contact_id"), "contact_id",
                                    Contact.objects.filter(client_id=client_id))

@@ -103,10 +103,12 @@ def test_the_api_lists_creates_and_updates_templates(client, tech, acme):
         "starts_on": "2030-01-01", "days_ahead": 1}, content_type="application/json", headers=headers)
     assert created.status_code == 201, created.content
     body = created.json()
-    assert body["weekdays"] == [4] and body["next_at"].startswith("2030-01-04")
-    changed = client.patch(f"/api/v1/recurring-tickets/{body['id']}", {"paused": True, "subject": "Backups"},
+    assert body["weekdays"] == [4] and body["time_of_day"] == "08:00" and body["next_at"].startswith("2030-01-04")
+    changed = client.patch(f"/api/v1/recurring-tickets/{body['id']}",
+                           {"paused": True, "subject": "Backups", "time_of_day": "06:45"},
                            content_type="application/json", headers=headers)
     assert changed.status_code == 200 and changed.json()["paused"] and changed.json()["subject"] == "Backups"
+    assert changed.json()["time_of_day"] == "06:45"
     refused = client.patch(f"/api/v1/recurring-tickets/{body['id']}", {"ends_on": "2020-01-01"},
                            content_type="application/json", headers=headers)
     assert refused.status_code == 422 and "ends_on" in refused.json()["errors"]
