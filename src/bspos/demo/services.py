@@ -42,6 +42,7 @@ from bspos.people.models import Rate, Role, User
 from bspos.recurring.demo import load_demo_recurring
 from bspos.reviews.models import CADENCE_DAYS, PACK_DAYS, NextStep, Recommendation, Review
 from bspos.satisfaction.demo import load_demo_ratings
+from bspos.satisfaction.models import Survey
 from bspos.scorecard.models import Opportunity
 from bspos.servicedesk.models import (
     Category,
@@ -844,7 +845,8 @@ class DemoBuilder:
         yield "Monitoring alerts", lambda: load_demo_alerts(self.now)
         yield "Sample mail (triage, auto-reply, quarantine)", load_sample_mail
         yield "Recurring tickets", lambda: load_demo_recurring(self.now)
-        yield "A year of satisfaction ratings", lambda: load_demo_ratings(self.now, self.rng, insert_rows)
+        yield "A year of satisfaction ratings", lambda: (load_demo_ratings(self.now, self.rng, insert_rows),
+                                                         reset_sequences([Survey]))
 
     def summary(self) -> DemoSummary:
         return DemoSummary(clients=len(self.clients), staff_logins=self.staff_usernames, **self.counts,

@@ -4,6 +4,8 @@ contact has an email, about half of them answered, mostly good, with a few comme
 import random
 from datetime import datetime, timedelta
 
+from django.db.models import Max
+
 from bspos.satisfaction.models import Score, Survey
 from bspos.servicedesk.models import Ticket
 
@@ -17,9 +19,9 @@ def load_demo_ratings(now: datetime, rng: random.Random, insert_rows) -> int:
     tickets = (Ticket.objects.filter(resolved_at__gte=now - timedelta(days=365), resolved_at__lte=now,
                                      contact__isnull=False).exclude(contact__email="")
                .values_list("pk", "contact_id", "assignee_id", "resolved_at").order_by("pk"))
-    rows = []
+    rows, next_id = [], (Survey.objects.aggregate(last=Max("id"))["last"] or 0) + 1  # COPY takes explicit ids
     for pk, contact_id, assignee_id, resolved_at in tickets.iterator(chunk_size=5000):
-        row = {"ticket_id": pk, "contact_id": contact_id, "technician_id": assignee_id,
+        row = {"id": next_id + len(rows), "ticket_id": pk, "contact_id": contact_id, "technician_id": assignee_id,
                "token_hash": f"{rng.getrandbits(256):064x}", "sent_at": resolved_at, "score": "", "comment": ""}
         if rng.random() < 0.45:
             # Technicians differ a little, so the per-technician table has something to show.
