@@ -15,7 +15,10 @@ from bspos.knowledge.api import router as knowledge_api  # noqa: E402
 from bspos.mail.api import router as mail_api  # noqa: E402
 from bspos.money.api import router as money_api  # noqa: E402
 from bspos.notifications.api import router as notifications_api  # noqa: E402
+from bspos.recurring.api import router as recurring_api  # noqa: E402
 from bspos.reviews.api import router as reviews_api  # noqa: E402
+from bspos.satisfaction import views as satisfaction_views
+from bspos.satisfaction.api import router as satisfaction_api  # noqa: E402
 from bspos.servicedesk.api import router as servicedesk_api  # noqa: E402
 from bspos.sla.api import router as sla_api  # noqa: E402
 from bspos.vcio import views as vcio_views
@@ -29,7 +32,8 @@ api = DocumentedAPI(
 )
 handle_errors(api)
 for router in (clients_api, agreements_api, sla_api, servicedesk_api, assets_api, money_api, vcio_api, reviews_api,
-               knowledge_api, intake_api, mail_api, notifications_api, imports_api):
+               knowledge_api, intake_api, mail_api, notifications_api, imports_api, recurring_api,
+               satisfaction_api):
     api.add_router("", router)
 
 admin.site.site_header = "bspos back office"
@@ -58,6 +62,10 @@ urlpatterns = [
     path("notifications/", include("bspos.notifications.urls")),
     path("imports/", include("bspos.imports.urls")),
     path("q/<str:token>/", vcio_views.questionnaire, name="questionnaire"),
+    path("rate/<str:token>/", satisfaction_views.survey_page, name="survey"),
+    path("rate/<str:token>/<str:score>/", satisfaction_views.rate, name="rate"),
+    path("recurring/", include("bspos.recurring.urls")),
+    path("satisfaction/", include("bspos.satisfaction.urls")),
     path("agreements/", include("bspos.money.agreement_urls")),  # the agreement pages show the pricing guard
     path("catalogue/", include("bspos.catalogue.urls")),
     path("account/", include("bspos.people.urls")),

@@ -3,7 +3,7 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
@@ -16,7 +16,7 @@ Snapshot = dict[str, object]
 
 
 def _plain(value: object) -> object:
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)

@@ -41,7 +41,10 @@ from bspos.money.models import BillingSettings, CostBasis, Invoice, ToolCost
 from bspos.money.services import issue_invoices, run_billing
 from bspos.notifications.demo import load_demo_notifications
 from bspos.people.models import Rate, Role, User
+from bspos.recurring.demo import load_demo_recurring
 from bspos.reviews.models import CADENCE_DAYS, PACK_DAYS, NextStep, Recommendation, Review
+from bspos.satisfaction.demo import load_demo_ratings
+from bspos.satisfaction.models import Survey
 from bspos.scorecard.models import Opportunity
 from bspos.servicedesk.escalation import mark_as_fired
 from bspos.servicedesk.models import (
@@ -861,6 +864,9 @@ class DemoBuilder:
         yield "Sample mail (triage, auto-reply, quarantine)", load_sample_mail
         yield "Notifications for tech1 and the manager", lambda: load_demo_notifications(self.now)
         yield "Latest replies in the outbox", load_sample_outbox
+        yield "Recurring tickets", lambda: load_demo_recurring(self.now)
+        yield "A year of satisfaction ratings", lambda: (load_demo_ratings(self.now, self.rng, insert_rows),
+                                                         reset_sequences([Survey]))
 
     def summary(self) -> DemoSummary:
         return DemoSummary(clients=len(self.clients), staff_logins=self.staff_usernames, **self.counts,

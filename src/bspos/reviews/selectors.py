@@ -32,6 +32,7 @@ from bspos.core.money import cents, hours, percent
 from bspos.intake.models import Alert
 from bspos.money.models import Invoice, InvoiceStatus
 from bspos.reviews.models import CADENCE_DAYS, PACK_DAYS, RefreshPolicy, Review
+from bspos.satisfaction.selectors import satisfaction_between
 from bspos.servicedesk.models import Category, Source, Ticket, TicketType, TimeEntry
 from bspos.sla.models import Priority
 from bspos.vcio.models import Assessment, RoadmapItem, RoadmapStatus
@@ -254,6 +255,16 @@ def money_figures(client: Client, period: Period) -> dict:
             "invoiced": _money(invoiced["total"]), "invoices": invoiced["count"]}
 
 
+def satisfaction_figures(client: Client, period: Period) -> dict:
+    """The contacts' ratings of tickets resolved in the period against the period before: counts and % good."""
+    figures = satisfaction_between(period.since, period.until, period.previous.since, client=client)
+    previous = figures["previous"]
+    return {"answered": figures["answered"], "good": figures["good"], "okay": figures["okay"], "bad": figures["bad"],
+            "good_pct": figures["good_pct"], "response_pct": figures["response_pct"],
+            "previous_answered": previous["answered"], "previous_good_pct": previous["good_pct"],
+            "change_points": figures["change_points"]}
+
+
 def review_period(review: Review, today: date | None = None) -> Period:
     """The 90 days before the meeting (fixed once held); while it is ahead, the 90 days up to yesterday."""
     if review.period_start and review.period_end:
@@ -277,6 +288,7 @@ def data_pack(review: Review, today: date | None = None) -> dict:
         "assessments": assessment_trend(client),
         "roadmap": open_roadmap(client),
         "money": money_figures(client, period),
+        "satisfaction": satisfaction_figures(client, period),
     }
 
 

@@ -28,6 +28,7 @@ from bspos.money.models import Invoice, InvoiceKind
 from bspos.people.models import Role, User
 from bspos.reviews import selectors as review_selectors
 from bspos.reviews.models import Review
+from bspos.satisfaction.selectors import satisfaction_between
 from bspos.scorecard.models import STEP_FIELDS, STEPS, Opportunity, ReadinessRun
 from bspos.scorecard.questions import PHASES, QUESTIONS
 from bspos.servicedesk.models import InternalCategory, Ticket, TimeEntry
@@ -646,6 +647,12 @@ def readiness_suggestions(context: dict) -> dict[str, tuple[int, str]]:
     return suggestions
 
 
+def client_satisfaction(months: list[date]) -> dict:
+    """Contacts' ratings of tickets resolved in the window against the window of the same length before it."""
+    start, end = _span(months)
+    return satisfaction_between(start, end, month_span(add_months(months[0], -len(months)))[0])
+
+
 def owner_view(months: list[date], today: date) -> dict:
     """Everything on the owner's page, for the given window of complete months."""
     margin = reports.margin_report(months)
@@ -661,7 +668,8 @@ def owner_view(months: list[date], today: date) -> dict:
                      _d(totals.commission * 100 / totals.revenue) if totals.revenue else None)
     return {"months": months, "margin": margin, "series": series, "scorecard": card, "utilisation": utilisation,
             "consistency": consistency, "signals": signals, "maturity": level,
-            "sbr": review_selectors.completion_by_quarter(Review.objects.all(), today)}
+            "sbr": review_selectors.completion_by_quarter(Review.objects.all(), today),
+            "satisfaction": client_satisfaction(months)}
 
 
 def readiness_context(today: date) -> dict:

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RecurringConfig(AppConfig):
+    name = "bspos.recurring"
+    verbose_name = "Recurring tickets: templates with a schedule"
