@@ -32,5 +32,5 @@ def smtp(smtp_sink, settings):
     controller, received = smtp_sink
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    settings.BASE_URL = "https://psa.msp.test"
+    settings.BSPOS_BASE_URL = "https://psa.msp.test"
     return received
