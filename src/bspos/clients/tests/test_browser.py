@@ -18,6 +18,7 @@ def test_a_technician_opens_a_client_and_edits_a_contacts_phone(browser, live_se
                              phone="0113 000 0000")
     page = browser.new_page()
     sign_in(page, "tess", "pw")
+    page.click("summary:has-text('Clients')")  # the top bar's Clients menu
     page.get_by_role("link", name="Clients", exact=True).click()
     page.get_by_role("link", name="Acme Dental").click()
     page.wait_for_url(f"**/clients/{acme.pk}/")
