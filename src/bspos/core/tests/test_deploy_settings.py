@@ -15,7 +15,7 @@ def _check_deploy(tmp_path, **env) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "BSPOS_SECURE", "DATABASE_URL"}}
     environment.update(PYTHONPATH=str(SRC), BSPOS_DATA_DIR=str(tmp_path), **env)
     return subprocess.run([sys.executable, "-m", "bspos", "check", "--deploy", "--fail-level", "WARNING"],
-                          env=environment, capture_output=True, text=True, timeout=120)
+                          env=environment, capture_output=True, text=True, timeout=600)
 
 
 @pytest.mark.slow

@@ -14,6 +14,7 @@ def test_a_manager_uploads_sees_the_bad_line_fixes_it_and_applies(browser, live_
     bad.write_text("name,status,client_since\nAcme Dental,active,2024-01-15\nBirch Law,active,\n")
     page = browser.new_page()
     sign_in(page, "mia")
+    page.click("summary:has-text('Clients')")  # the top bar's Clients menu
     page.get_by_role("link", name="Import", exact=True).click()
     page.wait_for_url("**/imports/")
     page.select_option("select[name=kind]", "clients")
