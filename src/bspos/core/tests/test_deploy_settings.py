@@ -12,7 +12,8 @@ SRC = Path(__file__).resolve().parents[3]
 
 
 def _check_deploy(tmp_path, **env) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "BSPOS_SECURE", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    left_out = {"DEBUG", "BSPOS_SECURE", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}  # the last: browser fixture
+    environment = {k: v for k, v in os.environ.items() if k not in left_out}
     environment.update(PYTHONPATH=str(SRC), BSPOS_DATA_DIR=str(tmp_path), **env)
     return subprocess.run([sys.executable, "-m", "bspos", "check", "--deploy", "--fail-level", "WARNING"],
                           env=environment, capture_output=True, text=True, timeout=600)
