@@ -144,14 +144,6 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Django's own SMTP settings mirror the mail app's (every email goes through the outbox, docs/mail.md).
-EMAIL_HOST = os.environ.get("BSPOS_SMTP_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("BSPOS_SMTP_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("BSPOS_SMTP_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("BSPOS_SMTP_PASSWORD", "")
-EMAIL_USE_TLS = env_flag("BSPOS_SMTP_STARTTLS")
-EMAIL_USE_SSL = env_flag("BSPOS_SMTP_SSL")
-EMAIL_TIMEOUT = 30
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600  # a set-password link works once, for three days
 
 LANGUAGE_CODE = os.environ.get("BSPOS_LANGUAGE", "en")  # month names and number separators (formats filters)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import transaction
 
 from bspos.core.models import Sequence
@@ -18,3 +19,8 @@ def next_numbers(name: str, count: int = 1) -> range:
         sequence.last_value += count
         sequence.save(update_fields=["last_value"])
     return range(first, first + count)
+
+
+def absolute_url(path: str) -> str:
+    """The address of a page of this install from outside (BSPOS_BASE_URL + path): the links emails carry."""
+    return f"{settings.BSPOS_BASE_URL}{path}"

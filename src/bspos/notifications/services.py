@@ -13,7 +13,6 @@ from datetime import datetime
 from email.utils import make_msgid
 from functools import reduce
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
@@ -22,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bspos.audit.services import delete_audited, record
+from bspos.core.services import absolute_url
 from bspos.mail import conf as mail_conf
 from bspos.notifications import selectors
 from bspos.notifications.models import Event, Notification, Preference, Watcher
@@ -39,10 +39,6 @@ TARGETS = {"first_response": "first response", "resolution": "resolution"}
 
 def ticket_path(ticket: Ticket) -> str:
     return reverse("servicedesk:ticket", kwargs={"number": ticket.number})
-
-
-def absolute_url(path: str) -> str:
-    return f"{settings.BSPOS_BASE_URL}{path}"
 
 
 def thread_root(ticket: Ticket) -> str:

@@ -6,7 +6,6 @@ import logging
 import secrets
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -15,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bspos.audit.services import audited, record
+from bspos.core.services import absolute_url
 from bspos.mail import conf as mail_conf
 from bspos.satisfaction.models import COMMENT_LENGTH, RESEND_DAYS, Score, Survey
 from bspos.servicedesk.models import Status, Ticket
@@ -51,8 +51,7 @@ def send_survey(ticket: Ticket, *, at: datetime | None = None) -> Survey | None:
 
 def rating_links(token: str) -> list[tuple[str, str]]:
     """The three one-click links of a survey email, as (label, absolute URL)."""
-    base = settings.BSPOS_BASE_URL
-    return [(label, base + reverse("rate", args=[token, value])) for value, label in Score.choices]
+    return [(label, absolute_url(reverse("rate", args=[token, value]))) for value, label in Score.choices]
 
 
 def email_survey(survey: Survey, token: str) -> bool:

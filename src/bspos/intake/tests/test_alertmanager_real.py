@@ -2,7 +2,6 @@
 
 import json
 import shutil
-import socket
 import subprocess
 import time
 import urllib.request
@@ -10,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bspos.conftest import free_port
 from bspos.intake.models import Alert
 from bspos.servicedesk.models import Status, Ticket
 
@@ -28,12 +28,6 @@ def alertmanager_binary() -> str:
     if path is None:
         pytest.fail(f"Debian's {BINARY} is not installed and apt-get could not install it (needs root).")
     return path
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
