@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from bspos.people import reauth
 from bspos.people.forms import ProfileForm
 from bspos.people.services import update_profile
 
@@ -27,3 +28,16 @@ def profile(request: HttpRequest) -> HttpResponse:
             return redirect("people:profile")
     return render(request, "people/profile.html", {"form": form, "now": timezone.now()},
                   status=400 if form.errors else 200)
+
+
+@login_required
+def confirm(request: HttpRequest) -> HttpResponse:
+    """Confirm who you are before a sensitive action, then go back to it."""
+    next_url = reauth.safe_next(request)
+    error = None
+    if request.method == "POST":
+        error = reauth.confirm_identity(request, password=request.POST.get("password", ""))
+        if error is None:
+            return redirect(next_url)
+    return render(request, "people/confirm.html", {"next": next_url, "error": error},
+                  status=400 if error else 200)
