@@ -150,7 +150,8 @@ LANGUAGE_CODE = os.environ.get("BSPOS_LANGUAGE", "en")  # month names and number
 TIME_ZONE = os.environ.get("BSPOS_TIME_ZONE", "UTC")
 # Where people reach this install: the links in notification emails (docs/notifications.md).
 BSPOS_BASE_URL = os.environ.get("BSPOS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-BSPOS_REAUTH_MINUTES = int(os.environ.get("BSPOS_REAUTH_MINUTES", "10"))  # sensitive actions ask again after this (people.reauth)
+# Sensitive actions (tokens, roles, vault reveals) ask for the password again after this long (people.reauth).
+BSPOS_REAUTH_MINUTES = int(os.environ.get("BSPOS_REAUTH_MINUTES", "10"))
 USE_I18N = True
 USE_TZ = True
 

@@ -20,6 +20,9 @@ class Can(StrEnum):
     CLIENTS_WRITE = "clients.write"  # add clients, edit their details, change their status; delete contacts
     CONTACTS_WRITE = "contacts.write"  # add and edit a client's contacts and sites, deactivate, portal access
     ASSETS_WRITE = "assets.write"  # add, edit and retire assets (delete one that no ticket names)
+    VAULT_READ = "vault.read"  # reveal a client's stored credentials (after re-authentication; audited)
+    VAULT_WRITE = "vault.write"  # add, edit, import and share credentials
+    DOCS_WRITE = "docs.write"  # a client's documented environment: domains, certificates, licences, networks, records
     AGREEMENTS_READ = "agreements.read"
     AGREEMENTS_WRITE = "agreements.write"  # agreements and SLA plans
     FINANCE = "finance"  # cost rates, margins, invoices, billing runs
@@ -33,13 +36,15 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     Role.OWNER: frozenset(Can) - {Can.PORTAL},  # the only role with `business`
     Role.SERVICE_MANAGER: frozenset({Can.DESK_READ, Can.DESK_WRITE, Can.DESK_MANAGE, Can.TIME_OWN, Can.TIME_ALL,
                                      Can.CLIENTS_WRITE, Can.CONTACTS_WRITE, Can.ASSETS_WRITE, Can.AGREEMENTS_READ,
-                                     Can.AGREEMENTS_WRITE, Can.DELETE}),
+                                     Can.AGREEMENTS_WRITE, Can.DELETE, Can.VAULT_READ, Can.VAULT_WRITE,
+                                     Can.DOCS_WRITE}),
     # technicians keep a client's contacts, sites and assets right from the desk; clients themselves stay with
     # the managers and account managers
     Role.TECHNICIAN: frozenset({Can.DESK_READ, Can.DESK_WRITE, Can.TIME_OWN, Can.CONTACTS_WRITE, Can.ASSETS_WRITE,
-                                Can.AGREEMENTS_READ}),
+                                Can.AGREEMENTS_READ, Can.VAULT_READ, Can.VAULT_WRITE, Can.DOCS_WRITE}),
     Role.VCIO: frozenset({Can.DESK_READ, Can.DESK_WRITE, Can.TIME_OWN, Can.CLIENTS_WRITE, Can.CONTACTS_WRITE,
-                          Can.ASSETS_WRITE, Can.AGREEMENTS_READ, Can.AGREEMENTS_WRITE, Can.VCIO}),
+                          Can.ASSETS_WRITE, Can.AGREEMENTS_READ, Can.AGREEMENTS_WRITE, Can.VCIO, Can.VAULT_READ,
+                          Can.VAULT_WRITE, Can.DOCS_WRITE}),
     Role.FINANCE: frozenset({Can.DESK_READ, Can.TIME_OWN, Can.TIME_ALL, Can.AGREEMENTS_READ, Can.AGREEMENTS_WRITE,
                              Can.FINANCE}),
     Role.CLIENT_CONTACT: frozenset({Can.PORTAL}),

@@ -57,6 +57,10 @@ class User(AbstractUser):
         help_text="Dates and times are shown in this zone; blank uses the MSP's.",
     )
 
+    leadership_team = models.BooleanField(
+        default=False, help_text="Sits on the leadership team: edits the Hats Chart, meetings, rocks and the plan.",
+    )
+
     objects = BsposUserManager()
 
     class Meta:
