@@ -178,13 +178,16 @@ def escalate(ticket: Ticket, *, assignee: User | None = None, by: User | None = 
     """Move the ticket one tier up (max 3) and count the escalation."""
     if ticket.tier >= 3:
         raise ValidationError({"tier": "The ticket is already at tier 3."})
+    reassigned = assignee is not None and assignee.pk != ticket.assignee_id
     with audited(ticket, by):
         ticket.tier += 1
         ticket.escalation_count += 1
-        if assignee is not None:
+        if reassigned:
             ticket.assignee = assignee
         ticket.save(update_fields=["tier", "escalation_count", "assignee", "updated_at"])
-    signals.ticket_updated.send(sender=Ticket, ticket=ticket, changed={"tier", "assignee"}, by=by)
+    # only a real change of hands tells the new assignee ("assigned to you")
+    signals.ticket_updated.send(sender=Ticket, ticket=ticket, changed={"tier", "assignee"} if reassigned else {"tier"},
+                                by=by)
     return ticket
 
 

@@ -57,6 +57,18 @@ def test_a_ticket_opened_with_an_assignee_tells_the_assignee(sink, commit, tech,
     assert len(emailed(sink, tech)) == 1
 
 
+def test_escalating_tells_only_a_new_assignee_it_is_theirs(sink, commit, tech, colleague, manager, acme):
+    ticket = TicketFactory(client=acme, subject="VPN drops", assignee=tech)
+    Notification.objects.all().delete()  # what opening it told
+    with commit():
+        desk.escalate(ticket, by=manager)  # same hands, one tier up: nobody is newly assigned
+    assert told(tech, Event.ASSIGNED) == []
+    with commit():
+        desk.escalate(ticket, assignee=colleague, by=manager)
+    assert told(colleague, Event.ASSIGNED) == [f"#{ticket.number} VPN drops (Acme Dental) is assigned to you"]
+    assert told(tech, Event.ASSIGNED) == []
+
+
 def test_taking_a_ticket_myself_tells_nobody(sink, commit, tech, acme):
     ticket = TicketFactory(client=acme)
     with commit():
