@@ -375,7 +375,9 @@ def _resolved(alert: Alert, seen: datetime) -> str:
     if ticket is not None:
         _note(ticket, f"Alert resolved at {seen:%Y-%m-%d %H:%M} UTC ({alert.source.name}).", seen)
         if alert.source.resolve_on_resolved and ticket.is_open:
-            desk.change_status(ticket, Status.RESOLVED, at=max(seen, ticket.created_at))
+            cleared = f"The alert cleared: {alert.source.name} reported it resolved at {seen:%Y-%m-%d %H:%M} UTC."
+            desk.change_status(ticket, Status.RESOLVED, at=max(seen, ticket.created_at),
+                               resolution=ticket.resolution or cleared)
     return "resolved"
 
 

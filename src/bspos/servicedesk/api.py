@@ -102,7 +102,9 @@ class TicketPatch(Schema):
     category: Category | None = None
     impact: Level | None = None
     urgency: Level | None = None
-    status: Status | None = None
+    status: Status | None = Field(None, description="Resolving or closing needs a resolution note: send `resolution` "
+                                                    "too unless the ticket has one.")
+    resolution: text(5000) | None = Field(None, description="How it was resolved (saved before the status moves).")
     tier: int | None = Field(None, ge=1, le=3)
     assignee_id: Id | None = None
     in_scope: bool | None = None

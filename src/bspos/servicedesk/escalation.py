@@ -300,4 +300,5 @@ def _auto_resolve(ticket: Ticket, plan: SlaPlan, now: datetime) -> None:
     services.add_note(ticket, author=None, at=now, body=(
         f"We have not heard back from you for {days} business days, so we are resolving this ticket. "
         f"Reply to reopen it."))
-    services.change_status(ticket, Status.RESOLVED, at=now, by=None)
+    services.change_status(ticket, Status.RESOLVED, at=now, by=None, resolution=ticket.resolution or (
+        f"Resolved without an answer from the client after {days} business days waiting."))

@@ -199,6 +199,8 @@ class BulkForm(forms.Form):
     action = forms.ChoiceField(choices=[("assign", "Assign"), ("close", "Close")])
     assignee = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label="—",
                                       widget=QuickSelect(attrs={"aria-label": "Bulk assignee"}))
+    resolution = forms.CharField(required=False, max_length=5000, strip=True, widget=forms.TextInput(attrs={
+        "aria-label": "Resolution note", "placeholder": "Resolution note (to close)"}))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -209,5 +211,6 @@ class BulkForm(forms.Form):
         data = super().clean()
         if data.get("action") == "assign" and not data.get("assignee"):
             self.add_error("assignee", "Choose who to assign the tickets to.")
+        # closing needs a resolution note: tickets that have none are refused one by one (change_status says why)
         return data
 

@@ -139,15 +139,27 @@ def _resume_clock(ticket: Ticket, at: datetime) -> None:
     refresh_sla(ticket)
 
 
+RESOLVING = (Status.RESOLVED, Status.CLOSED)
+RESOLUTION_NEEDED = "Say how it was resolved: a resolution note is needed to resolve or close a ticket."
+
+
+def check_resolution(ticket: Ticket, status: str | None, resolution: str = "") -> None:
+    """Resolving or closing needs a resolution note, given now or already on the ticket (every path asks here)."""
+    if status in RESOLVING and not (resolution and resolution.strip()) and not (ticket.resolution or "").strip():
+        raise ValidationError({"resolution": RESOLUTION_NEEDED})
+
+
 @transaction.atomic
-def change_status(ticket: Ticket, status: str, *, at: datetime | None = None, by: User | None = None) -> Ticket:
-    """Move a ticket along the workflow; waiting on client pauses the resolution clock."""
+def change_status(ticket: Ticket, status: str, *, at: datetime | None = None, by: User | None = None,
+                  resolution: str = "") -> Ticket:
+    """Move a ticket along the workflow; waiting on client pauses the resolution clock. Resolving or closing
+    needs a resolution note (`resolution`, or the one the ticket has); it is saved with the move."""
     with audited(ticket, by):
-        _move(ticket, status, at or timezone.now(), by)
+        _move(ticket, status, at or timezone.now(), by, resolution)
     return ticket
 
 
-def _move(ticket: Ticket, status: str, at: datetime, by: User | None = None) -> None:
+def _move(ticket: Ticket, status: str, at: datetime, by: User | None = None, resolution: str = "") -> None:
     if status not in Status.values:
         raise ValidationError({"status": f"Unknown status “{status}”."})
     if status not in TRANSITIONS[ticket.status]:
@@ -155,6 +167,9 @@ def _move(ticket: Ticket, status: str, at: datetime, by: User | None = None) -> 
                                          f"{Status(status).label.lower()}."})
     if at < ticket.created_at:
         raise ValidationError({"status": "A status change cannot be dated before the ticket was created."})
+    check_resolution(ticket, status, resolution)
+    if resolution and resolution.strip():
+        ticket.resolution = resolution.strip()
     previous = ticket.status
     if previous == Status.WAITING_ON_CLIENT:
         _resume_clock(ticket, at)
@@ -343,10 +358,6 @@ def take(ticket: Ticket, *, by: User) -> Ticket:
     return update_ticket(ticket, assignee=by, by=by)
 
 
-RESOLVING = (Status.RESOLVED, Status.CLOSED)
-RESOLUTION_NEEDED = "Say how it was resolved: a resolution note is needed to resolve or close a ticket."
-
-
 @transaction.atomic
 def respond(ticket: Ticket, *, by: User, body: str = "", internal: bool = False, minutes: int | None = None,
             billable: bool | None = None, status: str | None = None, resolution: str = "",
@@ -360,15 +371,15 @@ def respond(ticket: Ticket, *, by: User, body: str = "", internal: bool = False,
         raise ValidationError({"body": "Write a reply or a note, log time or choose a status."})
     if files and not has_body:
         raise ValidationError({"attachments": "Files go with a reply or a note: write one."})
-    if status in RESOLVING and not (resolution and resolution.strip()) and not ticket.resolution:
-        raise ValidationError({"resolution": RESOLUTION_NEEDED})
+    if status and status != ticket.status:
+        check_resolution(ticket, status, resolution)
     note = None
     if has_body:
         note = add_note(ticket, author=by, body=body, is_internal=internal, files=files)
     if minutes:
         log_time(technician=by, ticket=ticket, minutes=minutes, started_at=timezone.now() - timedelta(minutes=minutes),
                  billable=billable, by=by)
-    if resolution and resolution.strip():
+    if resolution and resolution.strip():  # its own timeline line, before the status move it allows
         update_ticket(ticket, resolution=resolution.strip(), by=by)
     if status and status != ticket.status:
         change_status(ticket, status, by=by)

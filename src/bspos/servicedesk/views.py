@@ -117,7 +117,8 @@ def bulk(request: HttpRequest) -> HttpResponse:
                 if form.cleaned_data["action"] == "assign":
                     services.update_ticket(ticket, assignee=form.cleaned_data["assignee"], by=request.user)
                 elif ticket.status != Status.CLOSED:
-                    services.change_status(ticket, Status.CLOSED, by=request.user)
+                    services.change_status(ticket, Status.CLOSED, by=request.user,
+                                           resolution=form.cleaned_data["resolution"])
                 done += 1
             except ValidationError as error:
                 refused.append(f"#{ticket.number}: {' '.join(error.messages)}")

@@ -78,7 +78,8 @@ def test_ticket_crud_through_the_services(client, demo):
     number = body["number"]
     assert api(client, "get", f"/tickets/{number}", headers).json()["subject"] == "Outlook crashes"
     patched = api(client, "patch", f"/tickets/{number}", headers, {"status": "resolved", "tier": 2,
-                                                                   "impact": 3, "urgency": 3})
+                                                                   "impact": 3, "urgency": 3,
+                                                                   "resolution": "Profile rebuilt."})
     assert patched.status_code == 200
     assert patched.json()["status"] == "resolved" and patched.json()["tier"] == 2 and patched.json()["priority"] == 4
     assert AuditEvent.objects.filter(object_id=body["id"], actor__username="tech1").count() >= 3
@@ -95,6 +96,11 @@ def test_invalid_transitions_and_bad_input_are_422_with_field_messages(client, d
     ticket = Ticket.objects.filter(status=Status.CLOSED).first()
     refused = api(client, "patch", f"/tickets/{ticket.number}", headers, {"status": "resolved"})
     assert refused.status_code == 422 and "status" in refused.json()["errors"]
+    fresh = Ticket.objects.filter(status=Status.OPEN, resolution="").first()
+    unexplained = api(client, "patch", f"/tickets/{fresh.number}", headers, {"status": "resolved"})
+    assert unexplained.status_code == 422 and "resolution note" in unexplained.json()["errors"]["resolution"][0]
+    fresh.refresh_from_db()
+    assert fresh.status == Status.OPEN
     bad = api(client, "post", "/tickets", headers, {"client_id": 99999999, "subject": "", "impact": 7})
     assert bad.status_code == 422
     assert {"subject", "impact"} <= set(bad.json()["errors"])

@@ -55,8 +55,8 @@ def test_a_rolled_back_change_records_nothing():
 
 def test_a_refused_change_records_nothing():
     ticket = TicketFactory(client=ClientFactory())
-    services.change_status(ticket, Status.CLOSED)
+    services.change_status(ticket, Status.CLOSED, resolution="Fixed.")
     events = AuditEvent.objects.count()
     with pytest.raises(ValidationError):
-        services.change_status(ticket, Status.RESOLVED)
+        services.change_status(ticket, Status.RESOLVED, resolution="Fixed.")
     assert AuditEvent.objects.count() == events

@@ -90,12 +90,12 @@ def test_events_follow_the_subscription_and_a_rolled_back_change_sends_nothing(a
     ticket = desk.create_ticket(client=acme, subject="Only resolution counts")
     assert not Delivery.objects.exists()
     with pytest.raises(RuntimeError), transaction.atomic():
-        desk.change_status(ticket, Status.RESOLVED)
+        desk.change_status(ticket, Status.RESOLVED, resolution="Fixed.")
         assert Delivery.objects.count() == 1
         raise RuntimeError("rolled back")
     assert not Delivery.objects.exists()
     ticket.refresh_from_db()
-    desk.change_status(ticket, Status.RESOLVED)
+    desk.change_status(ticket, Status.RESOLVED, resolution="Fixed.")
     assert json.loads(Delivery.objects.get().body)["data"]["status"] == "resolved"
 
 

@@ -110,7 +110,7 @@ def test_a_reply_threads_by_in_reply_to_without_the_token(alice):
 
 def test_a_reply_to_a_closed_ticket_opens_a_follow_up(alice):
     ticket = desk.create_ticket(client=alice.client, contact=alice, subject="Old")
-    desk.change_status(ticket, Status.CLOSED)
+    desk.change_status(ticket, Status.CLOSED, resolution="Fixed.")
     message, _ = ingest(mail(subject=f"Re: [#{ticket.number}] Old"))
     assert message.outcome == Outcome.TICKET and message.ticket != ticket
     assert f"#{ticket.number}" in message.ticket.description

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_open_only_hides_resolved_tickets_and_junk_shows_all(client):
     contact = ContactFactory(user=UserFactory(role=Role.CLIENT_CONTACT))
     TicketFactory(client=contact.client, subject="Printer still jams")
-    change_status(TicketFactory(client=contact.client, subject="Mail fixed"), Status.RESOLVED)
+    change_status(TicketFactory(client=contact.client, subject="Mail fixed"), Status.RESOLVED, resolution="Fixed.")
     TicketFactory(subject="Another company's ticket")
     client.force_login(contact.user)
     everything = client.get("/portal/").content.decode()

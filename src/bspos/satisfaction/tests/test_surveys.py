@@ -18,7 +18,7 @@ LINK = re.compile(r"https://psa\.msp\.test/rate/([\w-]+)/(good|okay|bad)/")
 
 def resolve(ticket, by, callbacks):
     with callbacks(execute=True):
-        desk.change_status(ticket, Status.RESOLVED, by=by)
+        desk.change_status(ticket, Status.RESOLVED, by=by, resolution="Fixed.")
 
 
 def test_resolving_emails_the_contact_three_links_and_one_click_rates_without_login(
@@ -61,7 +61,7 @@ def test_no_survey_without_a_contact_email_and_none_twice_within_seven_days(
 def test_a_rolled_back_resolve_sends_nothing(smtp, company, contact, tech, django_capture_on_commit_callbacks):
     ticket = desk.create_ticket(client=company, contact=contact, subject="Printer")
     with django_capture_on_commit_callbacks(execute=False):
-        desk.change_status(ticket, Status.RESOLVED, by=tech)
+        desk.change_status(ticket, Status.RESOLVED, by=tech, resolution="Fixed.")
     assert smtp == []
 
 

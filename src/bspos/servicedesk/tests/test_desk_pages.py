@@ -105,7 +105,7 @@ def test_technician_finds_a_ticket_by_a_word_in_its_conversation_replies_logs_ti
 
 def test_an_invalid_status_move_is_refused_with_a_message_and_changes_nothing(client, open_ticket):
     signed_in(client, "tech1")
-    services.change_status(open_ticket, Status.CLOSED)
+    services.change_status(open_ticket, Status.CLOSED, resolution="Fixed.")
     response = client.post(reverse("servicedesk:status", args=[open_ticket.number]), {"status": Status.RESOLVED},
                            follow=True)
     assert "cannot become resolved" in response.content.decode()
@@ -182,8 +182,15 @@ def test_bulk_assign_and_close(client, demo):
     tech = User.objects.get(username="tech4")
     client.post(reverse("servicedesk:bulk"), {"tickets": tickets, "action": "assign", "assignee": tech.pk})
     assert set(Ticket.objects.filter(pk__in=tickets).values_list("assignee", flat=True)) == {tech.pk}
-    client.post(reverse("servicedesk:bulk"), {"tickets": tickets, "action": "close"})
+    Ticket.objects.filter(pk__in=tickets).update(resolution="")
+    response = client.post(reverse("servicedesk:bulk"), {"tickets": tickets, "action": "close"}, follow=True)
+    assert "a resolution note is needed" in response.content.decode()  # each ticket refused, saying why
+    assert Status.CLOSED not in set(Ticket.objects.filter(pk__in=tickets).values_list("status", flat=True))
+    client.post(reverse("servicedesk:bulk"), {"tickets": tickets, "action": "close",
+                                              "resolution": "Duplicates of #1, closed together."})
     assert set(Ticket.objects.filter(pk__in=tickets).values_list("status", flat=True)) == {Status.CLOSED}
+    assert set(Ticket.objects.filter(pk__in=tickets).values_list("resolution", flat=True)) == {
+        "Duplicates of #1, closed together."}
 
 
 def test_queue_filters_by_status_priority_and_sla(client, demo):

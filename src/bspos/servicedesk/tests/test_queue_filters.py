@@ -25,7 +25,7 @@ def tickets(company, tech):
     services.add_note(printer, author=tech, body="Toner xylophone42 replaced", is_internal=True)
     vpn = TicketFactory(client=other, subject="VPN down", source=Source.EMAIL, impact=1, urgency=1)
     closed = TicketFactory(client=company, subject="Old laptop")
-    services.change_status(closed, Status.CLOSED, at=datetime(2026, 11, 3, 10, 0, tzinfo=UTC))
+    services.change_status(closed, Status.CLOSED, at=datetime(2026, 11, 3, 10, 0, tzinfo=UTC), resolution="Fixed.")
     return printer, vpn, closed
 
 

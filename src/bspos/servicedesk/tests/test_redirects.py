@@ -31,7 +31,8 @@ def test_a_next_on_this_site_is_followed(client, company, tech):
 def test_bulk_actions_ignore_an_off_site_next(client, company, tech):
     ticket = TicketFactory(client=company)
     client.force_login(tech)
-    response = client.post(reverse("servicedesk:bulk"), {"tickets": [ticket.pk], "action": "close", "next": EVIL})
+    response = client.post(reverse("servicedesk:bulk"), {"tickets": [ticket.pk], "action": "close", "next": EVIL,
+                                                             "resolution": "Done."})
     assert response.url == reverse("servicedesk:queue")
     ticket.refresh_from_db()
     assert ticket.status == Status.CLOSED

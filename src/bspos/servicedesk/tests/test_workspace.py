@@ -73,12 +73,12 @@ def test_resolving_without_a_resolution_note_is_refused_and_changes_nothing(clie
 
 
 def test_a_refused_status_move_undoes_the_reply_and_the_time(tech, ticket):
-    services.change_status(ticket, Status.CLOSED, by=tech)
+    services.change_status(ticket, Status.CLOSED, by=tech, resolution="Fixed.")
     with pytest.raises(ValidationError, match="cannot become waiting on client"):
         services.respond(ticket, by=tech, body="Following up.", minutes=15, status=Status.WAITING_ON_CLIENT,
                          resolution="Done")
     ticket.refresh_from_db()
-    assert ticket.status == Status.CLOSED and ticket.resolution == ""
+    assert ticket.status == Status.CLOSED and ticket.resolution == "Fixed."
     assert not Note.objects.filter(ticket=ticket).exists() and not TimeEntry.objects.filter(ticket=ticket).exists()
 
 
