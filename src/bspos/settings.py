@@ -216,6 +216,10 @@ _csp_report_only = env_flag("BSPOS_CSP_REPORT_ONLY")
 CONTENT_SECURITY_POLICY = None if _csp_report_only else {"DIRECTIVES": _csp_directives}
 CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _csp_directives} if _csp_report_only else None
 
+# Intake rate limit (docs/operations.md): requests a minute each alert source may send, a minute's worth at once;
+# a source's own "requests a minute" (back office) overrides it. Over it: 429 with Retry-After, nothing stored.
+BSPOS_INTAKE_RATE_PER_MINUTE = int(os.environ.get("BSPOS_INTAKE_RATE_PER_MINUTE", "600"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
