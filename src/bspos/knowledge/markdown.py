@@ -21,5 +21,6 @@ SCHEMES = {"http", "https", "mailto", "tel"}
 def render(text: str) -> SafeString:
     """Safe HTML of Markdown `text`."""
     html = _parser.render(text or "")
-    html = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES, link_rel="noopener noreferrer nofollow")
+    html = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES,
+                     link_rel="noopener noreferrer nofollow")
     return mark_safe(_ALIGNED.sub(r'class="align-\1"', html))

@@ -17,7 +17,8 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 RECORD_VIOLATIONS = """
 window.__violations = [];
 document.addEventListener("securitypolicyviolation", (event) => {
-  window.__violations.push(`${event.violatedDirective} blocked ${event.blockedURI || "inline"} at ${location.pathname}`);
+  const blocked = event.blockedURI || "inline";
+  window.__violations.push(`${event.violatedDirective} blocked ${blocked} at ${location.pathname}`);
 });
 """
 

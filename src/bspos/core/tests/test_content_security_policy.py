@@ -25,7 +25,7 @@ POLICY = {"default-src": "'self'", "script-src": "'self'", "style-src": "'self'"
 INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.I)
 HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I | re.S)
 JAVASCRIPT_URL = re.compile(r"javascript:", re.I)
-HTMX_EVAL = re.compile(r"\b(?:data-)?hx-on\b|\b(?:data-)?hx-on:|hx-(?:vals|vars)\s*=\s*['\"]\s*(?:js|javascript):", re.I)
+HTMX_EVAL = re.compile(r"\bhx-on\b|\bhx-on:|hx-(?:vals|vars)\s*=\s*['\"]\s*(?:js|javascript):", re.I)
 STYLE_ATTRIBUTE = re.compile(r"<[a-z][^>]*\sstyle\s*=", re.I | re.S)
 STYLE_BLOCK = re.compile(r"<style\b", re.I)
 
@@ -156,3 +156,11 @@ def test_report_only_downgrades_the_policy_and_a_report_uri_is_sent(tmp_path):
     assert enforced is None
     assert report_only["DIRECTIVES"]["report-uri"] == ["https://csp.example.com/r"]
     assert report_only["DIRECTIVES"]["script-src"] == ["'self'"]
+
+
+def test_an_articles_aligned_table_columns_use_classes_not_style_attributes():
+    from bspos.knowledge.markdown import render
+
+    html = render("| item | cost |\n|:-:|-:|\n| EDR | 30 |")
+    assert refused_in(html) == []
+    assert '<th class="align-center">item</th>' in html and '<td class="align-right">30</td>' in html

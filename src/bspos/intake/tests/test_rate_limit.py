@@ -2,8 +2,7 @@
 
 import json
 import threading
-from datetime import datetime, timedelta
-from datetime import timezone as tz
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -24,7 +23,7 @@ def clock(monkeypatch):
     """The time the rate limit reads; `clock.advance(seconds)` moves it on."""
 
     class Clock:
-        at = datetime(2026, 12, 1, 9, 0, tzinfo=tz.utc)
+        at = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
         def advance(self, seconds: float) -> None:
             self.at += timedelta(seconds=seconds)
