@@ -42,7 +42,8 @@ def _hash(secret: str) -> str:
 @transaction.atomic
 def create_source(*, name: str, kind: str = AlertSource.Kind.GENERIC, severity_map: dict | None = None,
                   default_priority: int = Priority.MEDIUM, resolve_on_resolved: bool = True,
-                  refire: str = AlertSource.Refire.REOPEN, by: User | None = None) -> tuple[AlertSource, str]:
+                  refire: str = AlertSource.Refire.REOPEN, rate_per_minute: int | None = None,
+                  by: User | None = None) -> tuple[AlertSource, str]:
     """A new alert source with its token; the token is returned once and only its hash is stored."""
     name = (name or "").strip()
     if not name:
@@ -51,7 +52,7 @@ def create_source(*, name: str, kind: str = AlertSource.Kind.GENERIC, severity_m
         raise ValidationError({"name": f"A source named “{name}” exists already."})
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     source = AlertSource(name=name[:100], kind=kind, default_priority=default_priority,
-                         resolve_on_resolved=resolve_on_resolved, refire=refire,
+                         resolve_on_resolved=resolve_on_resolved, refire=refire, rate_per_minute=rate_per_minute,
                          token_prefix=token[:12], token_hash=_hash(token))
     if severity_map is not None:
         source.severity_map = clean_severity_map(severity_map)

@@ -139,3 +139,24 @@ def test_no_sequence_of_requests_gets_more_than_the_burst_plus_the_refill(source
         assert wait is None or 1 <= wait <= 60 / per_minute + 1
     assert allowed <= per_minute + (at - start) * per_minute / 60 + 1e-6
     assert allowed >= min(len(gaps), per_minute)  # the burst always goes through
+
+
+def test_a_source_created_on_the_page_keeps_its_own_rate_and_the_list_shows_every_rate(client, source):
+    from django.urls import reverse
+
+    from bspos.intake.models import AlertSource
+    from bspos.people.models import Role
+    from bspos.people.tests.factories import UserFactory
+
+    client.force_login(UserFactory(role=Role.OWNER))
+    page = client.post(reverse("intake:source-new"), {"name": "Tactical RMM", "kind": "generic",
+                                                      "default_priority": "3", "refire": "reopen",
+                                                      "rate_per_minute": "30"})
+    assert page.status_code == 200
+    assert AlertSource.objects.get(name="Tactical RMM").rate_per_minute == 30
+    listed = client.get(reverse("intake:sources")).content.decode()
+    assert '<td class="num">30</td>' in listed and '<td class="num">600 (default)</td>' in listed
+    refused = client.post(reverse("intake:source-new"), {"name": "Zero", "default_priority": "3",
+                                                         "refire": "reopen", "rate_per_minute": "0"})
+    assert refused.status_code == 422 and not AlertSource.objects.filter(name="Zero").exists()
+    assert "Requests a minute" in refused.content.decode()
