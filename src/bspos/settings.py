@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",  # Content-Security-Policy header (its system checks catch a policy in the old 3.x settings format)
     "axes",  # login throttling by address and account (attempts in the database, unlock in the back office)
     "django_tasks",
     "django_tasks_db",
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -193,6 +195,30 @@ if SECURE:
     SECURE_HSTS_PRELOAD = env_flag("BSPOS_HSTS_PRELOAD", True)
     SILENCED_SYSTEM_CHECKS = [check for check, on in (("security.W005", SECURE_HSTS_INCLUDE_SUBDOMAINS),
                                                       ("security.W021", SECURE_HSTS_PRELOAD)) if not on]
+
+# Content-Security-Policy (docs/operations.md), in every environment: scripts and styles only from our own static
+# files (no inline script, no eval, no style attributes), nothing framed, forms post only here. BSPOS_CSP_REPORT_ONLY
+# sends it as Content-Security-Policy-Report-Only (violations reported, nothing blocked); BSPOS_CSP_REPORT_URI is
+# where browsers POST their violation reports.
+_csp_directives = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
+if os.environ.get("BSPOS_CSP_REPORT_URI"):
+    _csp_directives["report-uri"] = [os.environ["BSPOS_CSP_REPORT_URI"]]
+_csp_report_only = env_flag("BSPOS_CSP_REPORT_ONLY")
+CONTENT_SECURITY_POLICY = None if _csp_report_only else {"DIRECTIVES": _csp_directives}
+CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _csp_directives} if _csp_report_only else None
+
+# Intake rate limit (docs/operations.md): requests a minute each alert source may send, a minute's worth at once;
+# a source's own "requests a minute" (back office) overrides it. Over it: 429 with Retry-After, nothing stored.
+BSPOS_INTAKE_RATE_PER_MINUTE = int(os.environ.get("BSPOS_INTAKE_RATE_PER_MINUTE", "600"))
 
 LOGGING = {
     "version": 1,

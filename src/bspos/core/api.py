@@ -128,7 +128,8 @@ def handle_errors(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def unreadable(request, error: HttpError):  # django-ninja's own: a body it cannot parse, a failed CSRF check
         detail = {400: "The request body is not valid JSON.",
-                  403: "CSRF check failed: a write from the signed-in session needs the X-CSRFToken header."}
+                  403: "CSRF check failed: a write from the signed-in session needs the X-CSRFToken header.",
+                  429: "Too many requests: wait the seconds in Retry-After, then send again."}
         return api.create_response(request, {"detail": detail.get(error.status_code, str(error))},
                                    status=error.status_code)
 

@@ -13,7 +13,8 @@ from bspos.intake.models import Alert, AlertSource, Delivery, Subscription
 class AlertSourceForm(forms.ModelForm):
     class Meta:
         model = AlertSource
-        fields = ["name", "kind", "severity_map", "default_priority", "resolve_on_resolved", "refire", "is_active"]
+        fields = ["name", "kind", "severity_map", "default_priority", "resolve_on_resolved", "refire", "is_active",
+                  "rate_per_minute"]
 
     def clean_severity_map(self):
         try:

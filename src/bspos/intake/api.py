@@ -1,5 +1,6 @@
 """Alerts in (Alertmanager webhook v4 and generic JSON, authenticated by the source's token) and RMM asset sync."""
 
+import threading
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -8,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from ninja.security import HttpBearer
+from ninja.throttling import BaseThrottle
 from pydantic import AwareDatetime, Field
 
 from bspos.assets.models import AssetType
@@ -30,6 +32,21 @@ class SourceToken(HttpBearer):
         if source is not None:
             request.alert_source = source
         return source
+
+
+class SourceRateLimit(BaseThrottle):
+    """Each alert source's own token bucket, in the database so every worker process shares it
+    (services.take_request_token); over it, django-ninja answers 429 with Retry-After before the body is read."""
+
+    def __init__(self) -> None:
+        self._waits = threading.local()  # one throttle serves every thread of the process
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        self._waits.seconds = services.take_request_token(source=request.alert_source)
+        return self._waits.seconds is None
+
+    def wait(self) -> float | None:
+        return getattr(self._waits, "seconds", None)
 
 
 Labels = dict[text(200), text(4000)]
@@ -125,7 +142,8 @@ def _apply(source: AlertSource, items: list[tuple[str, services.Incoming]]):
     return Status(200 if accepted or not rejected else 422, {"accepted": accepted, "rejected": rejected})
 
 
-@router.post("/alerts/alertmanager", auth=SourceToken(), response={200: IntakeOut, 422: IntakeOut | Problem},
+@router.post("/alerts/alertmanager", auth=SourceToken(), throttle=SourceRateLimit(),
+             response={200: IntakeOut, 422: IntakeOut | Problem, 429: Problem},
              summary="Receive a Prometheus Alertmanager webhook (version 4)")
 def alertmanager(request, payload: AlertmanagerIn):
     """Point an Alertmanager `webhook_configs` receiver here with `http_config.authorization.credentials` set to
@@ -135,7 +153,8 @@ def alertmanager(request, payload: AlertmanagerIn):
     return _apply(source, items)
 
 
-@router.post("/alerts", auth=SourceToken(), response={200: IntakeOut, 422: IntakeOut | Problem},
+@router.post("/alerts", auth=SourceToken(), throttle=SourceRateLimit(),
+             response={200: IntakeOut, 422: IntakeOut | Problem, 429: Problem},
              summary="Receive one alert or a batch in the generic JSON format")
 def generic(request, payload: GenericBatch | GenericAlert):
     """One alert (an object with `key`, `title`, …) or a batch `{"alerts": [ … ]}`, from any RMM or script."""

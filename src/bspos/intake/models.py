@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -43,6 +44,10 @@ class AlertSource(models.Model):
     refire = models.CharField("re-fire after resolution", max_length=10, choices=Refire.choices,
                               default=Refire.REOPEN)
     is_active = models.BooleanField(default=True)
+    rate_per_minute = models.PositiveIntegerField(
+        "requests a minute", null=True, blank=True, validators=[MinValueValidator(1)],
+        help_text="Requests this source may send a minute (a minute's worth at once); "
+                  "empty: the install's default (BSPOS_INTAKE_RATE_PER_MINUTE).")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -54,6 +59,21 @@ class AlertSource(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RateBucket(models.Model):
+    """A source's token bucket (the intake rate limit): `tokens` left at `refilled_at`, refilled at the source's
+    rate a second up to a minute's worth. Its own row, so saving the source never overwrites the count.
+
+    `refilled_at` is seconds since the epoch, so one UPDATE can compute the refill in SQL on SQLite and PostgreSQL.
+    """
+
+    source = models.OneToOneField(AlertSource, on_delete=models.CASCADE, related_name="rate_bucket")
+    tokens = models.FloatField()
+    refilled_at = models.FloatField()
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.tokens:.1f} left"
 
 
 class Alert(models.Model):

@@ -4,6 +4,7 @@ Webhooks out live in intake/webhooks.py.
 """
 
 import hashlib
+import math
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -12,14 +13,15 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, DateTimeField, F, PositiveIntegerField, Q, Value, When
-from django.db.models.functions import Greatest
+from django.db.models import Case, DateTimeField, F, FloatField, PositiveIntegerField, Q, Value, When
+from django.db.models.functions import Greatest, Least
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 from bspos.assets.models import Asset, AssetType
 from bspos.audit.services import delete_audited, record, snapshot
 from bspos.clients.models import Client
-from bspos.intake.models import Alert, AlertSource, Event
+from bspos.intake.models import Alert, AlertSource, Event, RateBucket
 from bspos.people.models import User
 from bspos.servicedesk import services as desk
 from bspos.servicedesk.models import Source, Status, Ticket
@@ -40,7 +42,8 @@ def _hash(secret: str) -> str:
 @transaction.atomic
 def create_source(*, name: str, kind: str = AlertSource.Kind.GENERIC, severity_map: dict | None = None,
                   default_priority: int = Priority.MEDIUM, resolve_on_resolved: bool = True,
-                  refire: str = AlertSource.Refire.REOPEN, by: User | None = None) -> tuple[AlertSource, str]:
+                  refire: str = AlertSource.Refire.REOPEN, rate_per_minute: int | None = None,
+                  by: User | None = None) -> tuple[AlertSource, str]:
     """A new alert source with its token; the token is returned once and only its hash is stored."""
     name = (name or "").strip()
     if not name:
@@ -49,7 +52,7 @@ def create_source(*, name: str, kind: str = AlertSource.Kind.GENERIC, severity_m
         raise ValidationError({"name": f"A source named “{name}” exists already."})
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     source = AlertSource(name=name[:100], kind=kind, default_priority=default_priority,
-                         resolve_on_resolved=resolve_on_resolved, refire=refire,
+                         resolve_on_resolved=resolve_on_resolved, refire=refire, rate_per_minute=rate_per_minute,
                          token_prefix=token[:12], token_hash=_hash(token))
     if severity_map is not None:
         source.severity_map = clean_severity_map(severity_map)
@@ -88,7 +91,7 @@ def parse_severity_map(text: str) -> dict:
     return clean_severity_map(pairs)
 
 
-SOURCE_SETTINGS = {"name", "kind", "default_priority", "resolve_on_resolved", "refire", "is_active"}
+SOURCE_SETTINGS = {"name", "kind", "default_priority", "resolve_on_resolved", "refire", "is_active", "rate_per_minute"}
 
 
 @transaction.atomic
@@ -136,6 +139,32 @@ def authenticate_source(token: str) -> AlertSource | None:
     if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     return AlertSource.objects.filter(token_hash=_hash(token), is_active=True).first()
+
+
+def rate_per_minute(source: AlertSource) -> int:
+    """Requests a minute `source` may send: its own setting, else the install's (BSPOS_INTAKE_RATE_PER_MINUTE)."""
+    return source.rate_per_minute or settings.BSPOS_INTAKE_RATE_PER_MINUTE
+
+
+def take_request_token(*, source: AlertSource, now: float | None = None) -> int | None:
+    """Count one request of `source` against its token bucket: None when it may go on, else the seconds to wait.
+
+    The bucket holds a minute's worth of requests and refills at the rate a second. Taking a token is one
+    UPDATE … WHERE (the refill computed in SQL), so concurrent requests never both take the last one."""
+    now = timezone.now().timestamp() if now is None else now
+    rate = rate_per_minute(source)
+    capacity, per_second = float(rate), rate / 60
+    bucket, _ = RateBucket.objects.get_or_create(source=source, defaults={"tokens": capacity, "refilled_at": now})
+    at = Value(now, output_field=FloatField())
+    level = Least(Value(capacity, output_field=FloatField()),
+                  F("tokens") + (at - F("refilled_at")) * Value(per_second, output_field=FloatField()))
+    taken = (RateBucket.objects.filter(pk=bucket.pk).filter(GreaterThanOrEqual(level, 1.0))
+             .update(tokens=level - 1, refilled_at=Greatest(at, F("refilled_at"))))
+    if taken:
+        return None
+    bucket.refresh_from_db()
+    level_now = min(capacity, bucket.tokens + max(0.0, now - bucket.refilled_at) * per_second)
+    return max(1, math.ceil((1 - level_now) / per_second))
 
 
 # --- alerts ---------------------------------------------------------------------------------------------------

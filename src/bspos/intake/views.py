@@ -1,6 +1,7 @@
 """Intake pages: received alerts and the unassigned queue, alert sources, webhook subscriptions and deliveries."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -39,6 +40,7 @@ class SourceForm(forms.Form):
                                               error_messages={"invalid_choice": "Priority must be 1 to 4."})
     resolve_on_resolved = forms.BooleanField(required=False)
     refire = forms.ChoiceField(choices=AlertSource.Refire.choices, initial=AlertSource.Refire.REOPEN)
+    rate_per_minute = forms.IntegerField(label="Requests a minute", required=False, min_value=1, max_value=1_000_000)
 
 
 def _form_errors(form: forms.Form) -> str:
@@ -90,7 +92,8 @@ def _sources_context(request: HttpRequest, **extra) -> dict:
     filterset = SourceFilter(request.GET, AlertSource.objects.order_by("name"), request=request)
     return {"sources": filterset.qs, "filter": filterset, "filtered": bool(filterset.params()),
             "can_edit": can(request.user, Can.CLIENTS_WRITE), "kinds": AlertSource.Kind.choices,
-            "refires": AlertSource.Refire.choices, "priorities": Priority.choices, **extra}
+            "refires": AlertSource.Refire.choices, "priorities": Priority.choices,
+            "default_rate": settings.BSPOS_INTAKE_RATE_PER_MINUTE, **extra}
 
 
 @requires(Can.CLIENTS_WRITE)
@@ -105,7 +108,7 @@ def source_new(request: HttpRequest) -> HttpResponse:
         source, token = services.create_source(
             name=data["name"], kind=data["kind"], severity_map=severity_map or None,
             default_priority=data["default_priority"], resolve_on_resolved=data["resolve_on_resolved"],
-            refire=data["refire"], by=request.user)
+            refire=data["refire"], rate_per_minute=data["rate_per_minute"], by=request.user)
     except ValidationError as error:
         messages.error(request, _error_text(error))
         return render(request, "intake/sources.html", _sources_context(request, posted=request.POST), status=422)
