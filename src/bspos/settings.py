@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "csp",  # Content-Security-Policy header (its system checks catch a policy in the old 3.x settings format)
+    "django_otp",  # second factor: one-time-password devices per user, verified with throttling (docs/operations.md)
+    "django_otp.plugins.otp_totp",  # authenticator apps (RFC 6238)
+    "django_otp.plugins.otp_static",  # recovery codes, each used once
     "axes",  # login throttling by address and account (attempts in the database, unlock in the back office)
     "django_tasks",
     "django_tasks_db",
@@ -82,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "bspos.people.middleware.RequireSecondFactor",
     "bspos.core.middleware.UserTimeZone",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -154,6 +159,10 @@ TIME_ZONE = os.environ.get("BSPOS_TIME_ZONE", "UTC")
 BSPOS_BASE_URL = os.environ.get("BSPOS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Sensitive actions (tokens, roles, vault reveals) ask for the password again after this long (people.reauth).
 BSPOS_REAUTH_MINUTES = int(os.environ.get("BSPOS_REAUTH_MINUTES", "10"))
+# BSPOS_REQUIRE_MFA=true: every staff role must enrol a second factor before reaching any page (people.two_factor).
+BSPOS_REQUIRE_MFA = env_flag("BSPOS_REQUIRE_MFA")
+OTP_TOTP_ISSUER = os.environ.get("BSPOS_MFA_ISSUER", "bspos")  # the name authenticator apps show
+OTP_TOTP_THROTTLE_FACTOR = 1  # each wrong code doubles the wait before the next is checked (1 s, 2 s, 4 s, ...)
 USE_I18N = True
 USE_TZ = True
 

@@ -15,6 +15,7 @@ from bspos.knowledge.api import router as knowledge_api  # noqa: E402
 from bspos.mail.api import router as mail_api  # noqa: E402
 from bspos.money.api import router as money_api  # noqa: E402
 from bspos.notifications.api import router as notifications_api  # noqa: E402
+from bspos.people import views as people_views
 from bspos.recurring.api import router as recurring_api  # noqa: E402
 from bspos.reviews.api import router as reviews_api  # noqa: E402
 from bspos.satisfaction import views as satisfaction_views
@@ -41,7 +42,12 @@ admin.site.site_title = "bspos"
 
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", people_views.SignIn.as_view(), name="login"),
+    path("login/code/", people_views.sign_in_code, name="login_code"),
+    path("password-reset/", auth_views.PasswordResetView.as_view(
+        email_template_name="registration/password_reset_email.txt",
+        subject_template_name="registration/password_reset_subject.txt"), name="password_reset"),
+    path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # the link a contact is emailed when portal access is turned on (clients.services.grant_portal_access)
     path("set-password/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from bspos.api.models import ApiToken
 from bspos.api.services import create_token, revoke_token
+from bspos.people.reauth import reauthentication_required
 
 
 class TokenForm(forms.Form):
@@ -17,6 +18,7 @@ class TokenForm(forms.Form):
 
 
 @login_required
+@reauthentication_required  # a token is a standing login: creating one asks who you are again
 def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     secret = None

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.decorators import method_decorator
 
 from bspos.people.models import Rate, User
+from bspos.people.reauth import reauthentication_required
 from bspos.people.services import remove_rate, set_rate
 
 
@@ -17,9 +19,19 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "tier", "is_active", "last_login"]
     list_filter = ["role", "tier", "is_active", "is_staff"]
     search_fields = ["username", "first_name", "last_name", "email"]
-    fieldsets = [*DjangoUserAdmin.fieldsets, ("Role in the MSP", {"fields": ["role", "tier", "weekly_hours"]})]
+    fieldsets = [*DjangoUserAdmin.fieldsets,
+                 ("Role in the MSP", {"fields": ["role", "tier", "weekly_hours", "leadership_team"]})]
     add_fieldsets = [*DjangoUserAdmin.add_fieldsets, ("Role in the MSP", {"fields": ["role", "tier"]})]
     inlines = [RateInline]
+
+    # roles, passwords and permissions are the keys to every client's data: changing them asks who you are again
+    @method_decorator(reauthentication_required)
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    @method_decorator(reauthentication_required)
+    def user_change_password(self, request, id, form_url=""):
+        return super().user_change_password(request, id, form_url)
 
     def save_formset(self, request, form, formset, change) -> None:
         if formset.model is not Rate:

@@ -76,10 +76,15 @@ def reauthentication_required(view: Callable[..., HttpResponse]) -> Callable[...
     return guarded
 
 
-def confirm_identity(request: HttpRequest, *, password: str) -> str | None:
-    """Check the signed-in person's password; None when it is right, else what to tell them."""
+def confirm_identity(request: HttpRequest, *, password: str, code: str = "") -> str | None:
+    """Check the signed-in person's password, and the code of their second factor when they have one; None when
+    both are right, else what to tell them."""
+    from bspos.people import two_factor  # it imports the audit app; this module loads with the app registry
+
     if not request.user.check_password(password or ""):
         return "That password is not right."
+    if two_factor.has_second_factor(request.user) and two_factor.verify(request.user, code) is None:
+        return "That code is not right: type the six digits your app shows now, or a recovery code."
     mark_authenticated(request)
     return None
 

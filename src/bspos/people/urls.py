@@ -6,4 +6,5 @@ app_name = "people"
 urlpatterns = [
     path("", views.profile, name="profile"),
     path("confirm/", views.confirm, name="confirm"),
+    path("two-factor/", views.two_factor_page, name="two_factor"),
 ]
