@@ -66,6 +66,7 @@ urlpatterns = [
     path("rate/<str:token>/<str:score>/", satisfaction_views.rate, name="rate"),
     path("recurring/", include("bspos.recurring.urls")),
     path("satisfaction/", include("bspos.satisfaction.urls")),
+    path("vault/", include("bspos.vault.urls")),
     path("agreements/", include("bspos.money.agreement_urls")),  # the agreement pages show the pricing guard
     path("catalogue/", include("bspos.catalogue.urls")),
     path("account/", include("bspos.people.urls")),
