@@ -28,6 +28,14 @@ SEALED = {"seal", "key_id", "wrapped_key", "secret_sealed", "notes_sealed", "tot
 SHARE_SHORTEST, SHARE_LONGEST, SHARE_MOST_VIEWS = timedelta(minutes=30), timedelta(days=30), 100
 
 
+class StoredSeedTOTP(pyotp.TOTP):
+    """pyotp refuses seeds under 112 bits (NIST's rule for issuers); the vault holds seeds other services issued,
+    often 80 bits (16 base32 characters), and must show their codes all the same."""
+
+    def byte_secret(self) -> bytes:
+        return base64.b32decode(self.secret + "=" * (-len(self.secret) % 8), casefold=True)
+
+
 @dataclass(frozen=True)
 class Opened:
     secret: str
@@ -54,9 +62,10 @@ def normalise_totp_seed(seed: str) -> str:
             raise ValidationError({"totp_seed": "That otpauth:// link does not parse."}) from None
     seed = seed.replace(" ", "").upper()
     try:
-        base64.b32decode(seed + "=" * (-len(seed) % 8))
+        if len(base64.b32decode(seed + "=" * (-len(seed) % 8))) < 10:
+            raise ValueError("too short")
     except (binascii.Error, ValueError):
-        raise ValidationError({"totp_seed": "A TOTP seed is base32 (letters A–Z and digits 2–7)."}) from None
+        raise ValidationError({"totp_seed": "A TOTP seed is base32 (letters A–Z and digits 2–7), at least 16 characters."}) from None
     return seed
 
 
@@ -202,7 +211,7 @@ def totp_code(credential: Credential, *, by, address: str | None, now: datetime 
     if not opened.totp_seed:
         raise ValidationError("This credential has no TOTP seed.")
     moment = (now or timezone.now()).timestamp()
-    totp = pyotp.TOTP(opened.totp_seed)
+    totp = StoredSeedTOTP(opened.totp_seed)
     Access.objects.create(credential=credential, user=by, action=Access.Action.TOTP, address=address)
     return totp.at(moment), int(totp.interval - moment % totp.interval)
 

@@ -9,10 +9,9 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from bspos.clients.models import Client
 from bspos.core.filters import parse_id
@@ -118,21 +117,23 @@ def credential_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
                   status=status)
 
 
-@require_POST
 @requires(Can.VAULT_WRITE)
 def credential_delete(request: HttpRequest, pk: int) -> HttpResponse:
     credential = _credential(request, pk)
+    if request.method != "POST":  # after the lookup: another company's row is 404 whatever the method
+        return HttpResponseNotAllowed(["POST"])
     client_id = credential.client_id
     services.delete_credential(credential, by=request.user)
     messages.success(request, f"Deleted “{credential.name}”.")
     return redirect(f"{reverse('vault:list')}?client={client_id}")
 
 
-@require_POST
 @vault_reader
 @reauthentication_required
 def reveal_secret(request: HttpRequest, pk: int) -> HttpResponse:
     credential = _credential(request, pk)
+    if request.method != "POST":  # after the lookup: another company's row is 404 whatever the method
+        return HttpResponseNotAllowed(["POST"])
     try:
         secret = services.reveal(credential, by=request.user, address=services.address_of(request))
         notes = services.open_credential(credential).notes
@@ -141,11 +142,12 @@ def reveal_secret(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "vault/_secret.html", {"credential": credential, "secret": secret, "notes": notes})
 
 
-@require_POST
 @vault_reader
 @reauthentication_required
 def copied(request: HttpRequest, pk: int) -> HttpResponse:
     credential = _credential(request, pk)
+    if request.method != "POST":  # after the lookup: another company's row is 404 whatever the method
+        return HttpResponseNotAllowed(["POST"])
     Access.objects.create(credential=credential, user=request.user, action=Access.Action.COPY,
                           address=services.address_of(request))
     return HttpResponse(status=204)
@@ -164,21 +166,23 @@ def totp(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "vault/_totp.html", {"credential": credential, "code": code, "seconds": seconds})
 
 
-@require_POST
 @requires(Can.VAULT_WRITE)
 def rotated(request: HttpRequest, pk: int) -> HttpResponse:
     credential = _credential(request, pk)
+    if request.method != "POST":  # after the lookup: another company's row is 404 whatever the method
+        return HttpResponseNotAllowed(["POST"])
     services.mark_rotated(credential, by=request.user)
     messages.success(request, f"“{credential.name}” marked rotated today.")
     return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/vault/")
                     else reverse("vault:detail", args=[credential.pk]))
 
 
-@require_POST
 @requires(Can.VAULT_WRITE)
 @reauthentication_required
 def share_create(request: HttpRequest, pk: int) -> HttpResponse:
     credential = _credential(request, pk)
+    if request.method != "POST":  # after the lookup: another company's row is 404 whatever the method
+        return HttpResponseNotAllowed(["POST"])
     form = ShareForm(request.POST)
     if form.is_valid():
         try:
@@ -193,11 +197,12 @@ def share_create(request: HttpRequest, pk: int) -> HttpResponse:
     return credential_detail(request, pk, share_form=form)
 
 
-@require_POST
 @requires(Can.VAULT_WRITE)
 def share_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     link = get_object_or_404(ShareLink.objects.filter(credential__in=Credential.objects.visible_to(request.user)),
                              pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     services.revoke_share_link(link, by=request.user)
     messages.success(request, "The share link is revoked: it reveals nothing now.")
     return redirect("vault:detail", pk=link.credential_id)
