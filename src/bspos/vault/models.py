@@ -25,8 +25,8 @@ class CredentialQuerySet(models.QuerySet):
 
     def not_rotated_since(self):
         """Oldest first by the date the secret was last changed (set, or marked rotated)."""
-        return self.annotate(changed_at=models.functions.Coalesce("rotated_at", "created_at")).order_by(
-            "changed_at", "pk")
+        return self.annotate(last_changed=models.functions.Coalesce("rotated_at", "created_at")).order_by(
+            "last_changed", "pk")
 
     def with_reuse(self):
         """Flag a secret that another credential holds too, compared by keyed hash in the database."""
