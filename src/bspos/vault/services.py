@@ -65,7 +65,8 @@ def normalise_totp_seed(seed: str) -> str:
         if len(base64.b32decode(seed + "=" * (-len(seed) % 8))) < 10:
             raise ValueError("too short")
     except (binascii.Error, ValueError):
-        raise ValidationError({"totp_seed": "A TOTP seed is base32 (letters A–Z and digits 2–7), at least 16 characters."}) from None
+        raise ValidationError({"totp_seed": "A TOTP seed is base32 (letters A–Z and digits 2–7), at least 16 "
+                                            "characters."}) from None
     return seed
 
 
