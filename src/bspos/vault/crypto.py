@@ -97,6 +97,13 @@ def _load() -> Keyring:
     return parse_keys(path.read_text(), str(path))
 
 
+def keyring_text() -> str:
+    """Every configured key as key-file lines, current first (what `bspos backup --include-vault-key` stores)."""
+    ring = keyring()
+    order = [ring.current_id, *[k for k in ring.keys if k != ring.current_id]]
+    return "".join(f"{k}:{base64.urlsafe_b64encode(ring.keys[k]).decode()}\n" for k in order)
+
+
 @lru_cache(maxsize=1)
 def _cached(environment: tuple) -> Keyring:
     return _load()

@@ -103,3 +103,4 @@ def test_the_rotate_key_command_reports_what_it_rewrapped(firewall, monkeypatch,
     call_command("vault", "rotate-key")
     assert "1 data key" in capsys.readouterr().out
     assert Credential.objects.get(pk=firewall.pk).key_id == "k2"
+
