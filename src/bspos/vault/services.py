@@ -74,7 +74,7 @@ def strength_of(secret: str) -> int | None:
     return zxcvbn(secret[:100])["score"] if secret else None
 
 
-def seal(credential: Credential, opened: Opened, ring: crypto.Keyring | None = None) -> None:
+def seal(credential: Credential, opened: Opened, ring: crypto.Keyring | None = None, *, score=strength_of) -> None:
     """Encrypt the secret, notes and TOTP seed under a fresh data key, wrapped by the current vault key."""
     ring = ring or crypto.keyring()
     data_key, row = crypto.new_data_key(), str(credential.seal)
@@ -83,7 +83,7 @@ def seal(credential: Credential, opened: Opened, ring: crypto.Keyring | None = N
     credential.notes_sealed = crypto.encrypt_field(data_key, row, "notes", opened.notes) if opened.notes else b""
     credential.totp_sealed = crypto.encrypt_field(data_key, row, "totp", opened.totp_seed) if opened.totp_seed else b""
     credential.has_totp = bool(opened.totp_seed)
-    credential.strength = strength_of(opened.secret)
+    credential.strength = score(opened.secret)
     credential.reuse_hash = crypto.reuse_hash(opened.secret, ring)
 
 
