@@ -13,7 +13,7 @@ from axes.helpers import get_client_ip_address
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from zxcvbn import zxcvbn
@@ -289,5 +289,11 @@ def rotate_key(*, batch: int = 2000) -> int:
                 secret = crypto.decrypt_field(data_key, row, "secret", credential.secret_sealed)
                 credential.key_id, credential.wrapped_key = crypto.wrap(data_key, row, ring)
                 credential.reuse_hash = crypto.reuse_hash(secret, ring)
-            Credential.objects.bulk_update(rows, ["key_id", "wrapped_key", "reuse_hash"])
+            # One parameterised UPDATE per row, sent as a batch (Django's bulk_update builds a CASE per field:
+            # too slow for 100,000 rows).
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {Credential._meta.db_table} SET key_id = %s, wrapped_key = %s, reuse_hash = %s "
+                    "WHERE id = %s",
+                    [(c.key_id, c.wrapped_key, c.reuse_hash, c.pk) for c in rows])
             done, last = done + len(rows), rows[-1].pk

@@ -5,6 +5,7 @@ page, the rotation and offboarding reports, and import. Contacts see only what i
 from datetime import timedelta
 from functools import wraps
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -56,8 +57,9 @@ def credential_list(request: HttpRequest) -> HttpResponse:
     filters = CredentialFilter(request.GET, credentials)
     client_id = contact_client_id(request.user) or parse_id(request.GET.get("client"))
     client = Client.objects.filter(pk=client_id).first() if client_id else None
-    if client is not None:
+    if client is not None:  # one client's vault: its folders to pick from, the client fixed (no 1,000-row picker)
         filters.filters["folder"].queryset = Folder.objects.filter(client=client)
+        filters.form.fields["client"].widget = forms.HiddenInput()
     rows = (filters.qs.with_reuse().select_related("client", "folder")
             .only("pk", "name", "username", "url", "tags", "strength", "rotated_at", "created_at", "has_totp",
                   "shared_with_client", "reuse_hash", "client__name", "folder__name").order_by("name", "pk"))
