@@ -20,10 +20,10 @@ OLD_KEY, NEW_KEY = crypto.new_key_line("bench1"), crypto.new_key_line("bench2")
 os.environ["BSPOS_VAULT_KEYS"] = OLD_KEY
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client as Browser  # noqa: E402
-from django.conf import settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bspos.clients.models import Client  # noqa: E402
