@@ -74,9 +74,24 @@ def strength_of(secret: str) -> int | None:
     return zxcvbn(secret[:100])["score"] if secret else None
 
 
+_CHECKED: set[tuple[str, bytes]] = set()
+
+
+def check_current_key(ring: crypto.Keyring) -> None:
+    """Refuse to seal with a current key that does not open the rows already sealed under its id (a wrong key
+    configured under the right name would otherwise write secrets nobody can read back with the real one)."""
+    if (ring.current_id, ring.current) in _CHECKED:
+        return
+    sample = Credential.objects.filter(key_id=ring.current_id).only("seal", "key_id", "wrapped_key").first()
+    if sample is not None:
+        crypto.unwrap(sample.key_id, sample.wrapped_key, str(sample.seal), ring)
+    _CHECKED.add((ring.current_id, ring.current))
+
+
 def seal(credential: Credential, opened: Opened, ring: crypto.Keyring | None = None, *, score=strength_of) -> None:
     """Encrypt the secret, notes and TOTP seed under a fresh data key, wrapped by the current vault key."""
     ring = ring or crypto.keyring()
+    check_current_key(ring)
     data_key, row = crypto.new_data_key(), str(credential.seal)
     credential.key_id, credential.wrapped_key = crypto.wrap(data_key, row, ring)
     credential.secret_sealed = crypto.encrypt_field(data_key, row, "secret", opened.secret)

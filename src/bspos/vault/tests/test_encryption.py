@@ -104,3 +104,10 @@ def test_the_rotate_key_command_reports_what_it_rewrapped(firewall, monkeypatch,
     assert "1 data key" in capsys.readouterr().out
     assert Credential.objects.get(pk=firewall.pk).key_id == "k2"
 
+
+
+def test_a_wrong_key_under_the_current_id_writes_nothing(firewall, company, tech, monkeypatch):
+    monkeypatch.setenv("BSPOS_VAULT_KEYS", crypto.new_key_line("k1"))
+    with pytest.raises(crypto.VaultKeyError, match="vault key is wrong"):
+        services.create_credential(by=tech, client=company, name="New", secret="s3cret")
+    assert list(Credential.objects.values_list("name", flat=True)) == ["Firewall admin"]
