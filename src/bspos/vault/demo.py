@@ -25,14 +25,15 @@ def _random_secret(rng: random.Random) -> str:
 
 def sealed_credential(client_id: int, name: str, secret: str, rng: random.Random, ring: crypto.Keyring, *,
                       now: datetime, username: str = "", url: str = "", notes: str = "", totp_seed: str = "",
-                      tags: str = "", folder_id: int | None = None, shared: bool = False) -> Credential:
+                      tags: str = "", folder_id: int | None = None, shared: bool = False,
+                      score=None) -> Credential:
     """An unsaved credential, sealed (for bulk_create); random secrets are strong by construction (18 characters
     of 66 symbols), so zxcvbn scores only the few fixed ones."""
     credential = Credential(client_id=client_id, name=name, username=username, url=url, tags=tags,
                             folder_id=folder_id, shared_with_client=shared, created_at=now - timedelta(days=400),
                             rotated_at=now - timedelta(days=rng.randrange(1, 720)))
     services.seal(credential, services.Opened(secret, notes, totp_seed), ring,
-                  score=lambda s: 4 if len(s) == 18 and s not in FIXED else _score(s))
+                  score=score or (lambda s: 4 if len(s) == 18 and s not in FIXED else _score(s)))
     return credential
 
 
