@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "bspos.portal",
     "bspos.api",
     "bspos.backups",
+    "bspos.vault",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ from bspos.satisfaction import views as satisfaction_views
 from bspos.satisfaction.api import router as satisfaction_api  # noqa: E402
 from bspos.servicedesk.api import router as servicedesk_api  # noqa: E402
 from bspos.sla.api import router as sla_api  # noqa: E402
+from bspos.vault.api import router as vault_api  # noqa: E402
 from bspos.vcio import views as vcio_views
 from bspos.vcio.api import router as vcio_api  # noqa: E402
 
@@ -34,7 +35,7 @@ api = DocumentedAPI(
 handle_errors(api)
 for router in (clients_api, agreements_api, sla_api, servicedesk_api, assets_api, money_api, vcio_api, reviews_api,
                knowledge_api, intake_api, mail_api, notifications_api, imports_api, recurring_api,
-               satisfaction_api):
+               satisfaction_api, vault_api):
     api.add_router("", router)
 
 admin.site.site_header = "bspos back office"
@@ -72,6 +73,7 @@ urlpatterns = [
     path("rate/<str:token>/<str:score>/", satisfaction_views.rate, name="rate"),
     path("recurring/", include("bspos.recurring.urls")),
     path("satisfaction/", include("bspos.satisfaction.urls")),
+    path("vault/", include("bspos.vault.urls")),
     path("agreements/", include("bspos.money.agreement_urls")),  # the agreement pages show the pricing guard
     path("catalogue/", include("bspos.catalogue.urls")),
     path("account/", include("bspos.people.urls")),

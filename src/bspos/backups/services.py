@@ -37,7 +37,7 @@ from django.utils import timezone
 from bspos.backups import crypto
 
 FORMAT = 1
-SKIPPED_FILES = {"secret_key", "static", "backups"}
+SKIPPED_FILES = {"secret_key", "static", "backups", "vault.key"}  # the vault key only when asked (below)
 
 
 class BackupError(Exception):
@@ -177,12 +177,17 @@ def _migrations() -> dict[str, list[str]]:
     return result
 
 
-def backup(output: Path | None = None, *, encrypt: bool | None = None, prefix: str = "bspos") -> Result:
-    """Write one archive of the database and the data files; returns where and what it holds."""
+def backup(output: Path | None = None, *, encrypt: bool | None = None, prefix: str = "bspos",
+           include_vault_key: bool = False) -> Result:
+    """Write one archive of the database and the data files; returns where and what it holds. With
+    `include_vault_key` the credentials vault's keys go in too (as files/vault.key), only into an encrypted one."""
     key = crypto.key_from_env()
     if encrypt and key is None:
         raise BackupError("Set BSPOS_BACKUP_KEY to encrypt (`bspos backup --new-key` makes one).")
     encrypt = key is not None if encrypt is None else encrypt
+    if include_vault_key and not encrypt:
+        raise BackupError("The vault key goes only into an encrypted archive: set BSPOS_BACKUP_KEY "
+                          "(`bspos backup --new-key`).")
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     output = Path(output) if output else backup_dir() / f"{prefix}-{stamp}.tar.gz{'.enc' if encrypt else ''}"
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -193,6 +198,16 @@ def backup(output: Path | None = None, *, encrypt: bool | None = None, prefix: s
         root = Path(settings.DATA_DIR)
         members = {f"database/{database.name}": _sha256(database)}
         members.update({f"files/{p.relative_to(root).as_posix()}": _sha256(p) for p in files})
+        vault_key = None
+        if include_vault_key:
+            from bspos.vault.crypto import VaultKeyError, keyring_text
+
+            vault_key = work / "vault.key"
+            try:
+                vault_key.write_text(keyring_text())
+            except VaultKeyError as error:
+                raise BackupError(str(error)) from None
+            members["files/vault.key"] = _sha256(vault_key)
         manifest = {"format": FORMAT, "bspos_version": version("bspos"), "created_at": timezone.now().isoformat(),
                     "vendor": _vendor(), "migrations": _migrations(), "tables": tables, "members": members}
         archive = work / "archive.tar.gz"
@@ -204,6 +219,8 @@ def backup(output: Path | None = None, *, encrypt: bool | None = None, prefix: s
             tar.add(database, arcname=f"database/{database.name}")
             for path in files:
                 tar.add(path, arcname=f"files/{path.relative_to(root).as_posix()}")
+            if vault_key is not None:
+                tar.add(vault_key, arcname="files/vault.key")
         partial = output.with_name(output.name + ".partial")
         if encrypt:
             crypto.encrypt_file(archive, partial, key)

@@ -62,6 +62,7 @@ from bspos.servicedesk.models import (
 from bspos.servicedesk.services import TICKET_SEQUENCE, priority_for
 from bspos.sla.models import BusinessCalendar, Clock, EscalationRule, RaisePriority, SlaPlan, SlaTarget, WorkingHours
 from bspos.sla.services import business_clock, compute_clocks
+from bspos.vault.demo import load_demo_credentials
 from bspos.vcio.models import Answer, Assessment, AssessmentTemplate, Target
 from bspos.vcio.services import import_built_in, suggest_roadmap
 
@@ -867,6 +868,7 @@ class DemoBuilder:
         yield "Recurring tickets", lambda: load_demo_recurring(self.now)
         yield "A year of satisfaction ratings", lambda: (load_demo_ratings(self.now, self.rng, insert_rows),
                                                          reset_sequences([Survey]))
+        yield "Credentials vault", lambda: load_demo_credentials(self.now, self.rng)
 
     def summary(self) -> DemoSummary:
         return DemoSummary(clients=len(self.clients), staff_logins=self.staff_usernames, **self.counts,
