@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "bspos.reviews",
     "bspos.knowledge",
     "bspos.recurring",
+    "bspos.leadership",
     "bspos.intake",
     "bspos.mail",
     "bspos.notifications",

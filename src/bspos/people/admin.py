@@ -14,10 +14,11 @@ class RateInline(admin.TabularInline):
 class UserAdmin(DjangoUserAdmin):
     """Django's own user admin (password hashing, permissions); the rates inline is saved through the service."""
 
-    list_display = ["username", "first_name", "last_name", "role", "tier", "is_active", "last_login"]
+    list_display = ["username", "first_name", "last_name", "role", "tier", "leadership_team", "is_active", "last_login"]
     list_filter = ["role", "tier", "is_active", "is_staff"]
     search_fields = ["username", "first_name", "last_name", "email"]
-    fieldsets = [*DjangoUserAdmin.fieldsets, ("Role in the MSP", {"fields": ["role", "tier", "weekly_hours"]})]
+    fieldsets = [*DjangoUserAdmin.fieldsets,
+                 ("Role in the MSP", {"fields": ["role", "tier", "weekly_hours", "leadership_team"]})]
     add_fieldsets = [*DjangoUserAdmin.add_fieldsets, ("Role in the MSP", {"fields": ["role", "tier"]})]
     inlines = [RateInline]
 
