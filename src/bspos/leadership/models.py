@@ -165,7 +165,8 @@ class Issue(models.Model):
 
     title = models.CharField(max_length=200)
     detail = models.TextField(blank=True)
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
     raised_at = models.DateTimeField(auto_now_add=True)
     priority = models.PositiveSmallIntegerField(default=0, help_text="1 is worked first; 0 is not ranked yet.")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.IDENTIFIED, db_index=True)
@@ -230,7 +231,8 @@ class Conversation(models.Model):
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    manager = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    manager = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
     period_start = models.DateField(help_text="First day of the month (1:1) or quarter (review).")
     due_on = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)

@@ -243,7 +243,8 @@ def test_session_auth_works_for_the_signed_in_ui(client, demo):
 WELL_FORMED = {"body": "x", "reason": "x", "held_on": "2026-01-01", "scheduled_at": "2026-01-01T10:00:00Z",
                "title": "x", "quarter": "2026-01-01", "decision": "accepted", "description": "x", "owner": "x",
                "due_on": "2026-01-01", "done": True, "percent": 90}
-WELL_FORMED_FOR = {"/api/v1/clients/{client_id}/status": {"status": "active"}}  # a field other bodies name differently
+WELL_FORMED_FOR = {"/api/v1/clients/{client_id}/status": {"status": "active"},  # a field other bodies name differently
+                   "/api/v1/leadership/plans/{year}/rocks": {"quarter": 1, "owner_id": 1}}
 
 
 def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(client, demo, settings, tmp_path):
