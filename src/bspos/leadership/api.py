@@ -53,15 +53,30 @@ class HatOut(Schema):
         return list(hat.metrics.all())
 
 
+class SectionOut(Schema):
+    section: str
+    minutes: int
+
+
+class EvidenceOut(Schema):
+    statement: str
+    answer: int = Field(..., ge=0, le=4)
+    evidence: str
+
+
 class MeetingOut(Schema):
     id: int
     scheduled_at: datetime
     started_at: datetime | None
     ended_at: datetime | None
     rating: int | None
-    agenda: list[tuple[str, int]]
+    agenda: list[SectionOut]
     attendee_ids: list[int]
     started_on_time: bool | None
+
+    @staticmethod
+    def resolve_agenda(meeting: Meeting) -> list[dict]:
+        return [{"section": name, "minutes": minutes} for name, minutes in meeting.agenda]
 
     @staticmethod
     def resolve_attendee_ids(meeting: Meeting) -> list[int]:
@@ -266,8 +281,9 @@ def update_rock(request, payload: RockPatch, rock_id: int = PathId):
     return services.update_rock(rock, by=request.user, **payload.dict(exclude_unset=True))
 
 
-@router.get("/leadership/readiness", response=dict[str, tuple[int, str]])
+@router.get("/leadership/readiness", response=list[EvidenceOut])
 def readiness(request):
     """The evidence the readiness statements e1-e4 are pre-filled from."""
     staff_read(request)
-    return selectors.readiness_evidence(timezone.localdate())
+    return [{"statement": code, "answer": answer, "evidence": evidence}
+            for code, (answer, evidence) in sorted(selectors.readiness_evidence(timezone.localdate()).items())]

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 
 from bspos.audit.models import AuditEvent
@@ -122,6 +123,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict:
     day = timezone.localtime(meeting.scheduled_at).date()
     year, quarter = selectors.quarter_of(day)
     plan = Plan.objects.filter(year=year).first()
+    staff = list(User.objects.filter(role__in=STAFF_ROLES, is_active=True).order_by("first_name", "username"))
     return {
         "meeting": meeting, "editing": services.can_lead(request.user) and not meeting.ended_at,
         "hats": selectors.hats_with_metrics(day), "window": selectors.metrics_window(day)[0],
@@ -132,7 +134,9 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict:
         "decisions": list(meeting.decisions.all()),
         "todos": list(Todo.objects.filter(done_on__isnull=True).select_related("owner")),
         "new_todos": list(meeting.todos.select_related("owner")),
-        "staff": User.objects.filter(role__in=STAFF_ROLES, is_active=True).order_by("first_name", "username"),
+        "staff": staff,
+        # the owner choices of every issue's solve form, rendered once rather than once per issue
+        "staff_options": format_html_join("", '<option value="{}">{}</option>', ((p.pk, str(p)) for p in staff)),
         "attendees": list(meeting.attendees.all()), "solve_form": SolveForm(),
     }
 
