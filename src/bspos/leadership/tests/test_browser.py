@@ -25,24 +25,28 @@ def test_the_owner_runs_a_meeting_from_metrics_to_a_solved_issue_and_the_minutes
     services.enter_metric(metric=metric, week=timezone.localdate(), value=Decimal("2"), by=owner)
     page = browser.new_page()
     sign_in(page, "olive", "pw")
-    page.click("summary:has-text('Leadership')")
-    page.get_by_role("link", name="Weekly meeting").click()
+    page.click("summary:has-text('Strategy')")
+    page.get_by_role("link", name="Leadership meeting").click()
     page.click("button:has-text(\"Start this week's meeting\")")
     page.wait_for_url("**/leadership/meetings/*/")
     row = page.locator("table.metrics tr", has_text="Qualified leads")
     assert "off target" in row.inner_text()  # 2 against at least 5
-    page.click("button:has-text('Start the meeting')")
+    with page.expect_navigation():
+        page.click("button:has-text('Start the meeting')")
     page.fill("input[name=title]", "Onboarding takes six weeks")
-    page.click("button:has-text('Raise')")
+    with page.expect_navigation():
+        page.click("button:has-text('Raise')")
     issue = page.locator(".issue", has_text="Onboarding takes six weeks")
     issue.locator("textarea[name=decision]").fill("Every onboarding follows the written playbook.")
     issue.locator("input[name=todo]").fill("Write the onboarding playbook")
     issue.locator("select[name=owner]").select_option(label="Olive")
     issue.locator("input[name=due_on]").fill(str(timezone.localdate() + timedelta(days=7)))
-    issue.locator("button:has-text('Solve')").click()
+    with page.expect_navigation():
+        issue.locator("button:has-text('Solve')").click()
     page.wait_for_selector("text=Every onboarding follows the written playbook.")
     page.fill("input[name=rating]", "9")
-    page.click("button:has-text('Conclude')")
+    with page.expect_navigation():
+        page.click("button:has-text('Conclude')")
     page.wait_for_selector("text=Rated 9/10.")
     assert Issue.objects.get().status == Issue.Status.SOLVED
     assert Decision.objects.get().text == "Every onboarding follows the written playbook."
