@@ -1,6 +1,6 @@
 from django import forms
 
-from bspos.leadership.models import Conversation, Hat, Metric, Rock
+from bspos.leadership.models import Conversation, Goal, Hat, Metric, Rock
 from bspos.people.models import STAFF_ROLES, User
 
 
@@ -54,3 +54,9 @@ class ConversationForm(forms.ModelForm):
                   "person_values", "manager_values"]
         widgets = {"held_on": forms.DateInput(attrs={"type": "date"})}
         widgets.update({name: forms.Textarea(attrs={"rows": 3}) for name in fields[1:]})
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = ["text", "live", "target", "direction"]

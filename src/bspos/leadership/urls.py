@@ -22,6 +22,7 @@ urlpatterns = [
     path("plan/", views.plan, name="plan"),
     path("plan/<int:year>/", views.plan, name="plan-year"),
     path("plan/<int:year>/rocks/", views.rock_add, name="rock-add"),
+    path("plan/<int:year>/goals/", views.goal_add, name="goal-add"),
     path("plan/<int:year>/q<int:quarter>/close/", views.quarter_close, name="quarter-close"),
     path("plan/<int:year>/plan.pdf", views.plan_pdf, name="plan-pdf"),
     path("rocks/<id:pk>/", views.rock_update, name="rock-update"),

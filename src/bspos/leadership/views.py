@@ -1,6 +1,9 @@
 """Leadership pages: the Hats Chart, the weekly meeting run from one page (and its minutes PDF), decisions,
 one-on-ones and quarterly reviews, and the one-page 365 plan."""
 
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -9,13 +12,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from bspos.audit.models import AuditEvent
 from bspos.core.permissions import Can, requires
 from bspos.leadership import selectors, services
-from bspos.leadership.forms import ConversationForm, HatForm, MetricForm, RockForm, SolveForm
-from bspos.leadership.models import Conversation, Decision, Hat, Issue, Meeting, Metric, Plan, Rock, Todo
+from bspos.leadership.forms import ConversationForm, GoalForm, HatForm, MetricForm, RockForm, SolveForm
+from bspos.leadership.models import Conversation, Decision, Hat, Issue, Meeting, Metric, Plan, Rock, Todo, week_start
 from bspos.people.models import STAFF_ROLES, User
 
 
@@ -90,11 +94,14 @@ def metric_enter(request: HttpRequest, pk: int) -> HttpResponse:
     _lead(request)
     metric = get_object_or_404(Metric, pk=pk)
     try:
-        services.enter_metric(metric=metric, week=timezone.localdate(), value=request.POST.get("value") or None,
+        week = date.fromisoformat(request.POST.get("week") or timezone.localdate().isoformat())
+        services.enter_metric(metric=metric, week=week, value=Decimal(request.POST.get("value") or ""),
                               by=request.user)
-    except ValidationError as error:
-        _refused(request, error)
-    return redirect(request.POST.get("next") or "leadership:hats")
+    except (ValidationError, ValueError, InvalidOperation) as error:
+        _refused(request, error if isinstance(error, ValidationError) else ValidationError("Enter a number."))
+    target = request.POST.get("next") or ""
+    return redirect(target if url_has_allowed_host_and_scheme(target, allowed_hosts=None) and target.startswith("/")
+                    else "leadership:hats")
 
 
 # --- the weekly meeting ------------------------------------------------------------------------------------------
@@ -126,7 +133,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict:
     staff = list(User.objects.filter(role__in=STAFF_ROLES, is_active=True).order_by("first_name", "username"))
     return {
         "meeting": meeting, "editing": services.can_lead(request.user) and not meeting.ended_at,
-        "hats": selectors.hats_with_metrics(day), "window": selectors.metrics_window(day)[0],
+        "hats": selectors.hats_with_metrics(day), "window": selectors.metrics_window(day)[0], "week": week_start(day),
         "rocks": list(plan.rocks.filter(quarter=quarter).select_related("owner")) if plan else [],
         "quarter": quarter, "year": year,
         "issues": list(Issue.objects.exclude(status=Issue.Status.SOLVED).select_related("raised_by")),
@@ -191,7 +198,8 @@ def meeting_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def minutes_pdf_bytes(request: HttpRequest, meeting: Meeting) -> bytes:
     from weasyprint import HTML  # loads Pango only when a PDF is asked for
 
-    html = render_to_string("leadership/minutes_pdf.html", _meeting_context(request, meeting), request=request)
+    html = render_to_string("leadership/minutes_pdf.html", {**_meeting_context(request, meeting), "pdf": True,
+                                                             "editing": False}, request=request)
     return HTML(string=html).write_pdf()
 
 
@@ -295,7 +303,7 @@ def _plan_context(request: HttpRequest, year: int) -> dict:
              for g in (plan.goals.all() if plan else [])]
     quarters = [{"number": q, **selectors.quarter_close(plan, q)} for q in range(1, 5)] if plan else []
     return {"plan": plan, "year": year, "goals": goals, "quarters": quarters,
-            "editing": services.can_lead(request.user), "rock_form": RockForm(),
+            "editing": services.can_lead(request.user), "rock_form": RockForm(), "goal_form": GoalForm(),
             "current": selectors.quarter_of(today)}
 
 
@@ -325,6 +333,22 @@ def rock_add(request: HttpRequest, year: int) -> HttpResponse:
             messages.success(request, "Rock added.")
             return redirect("leadership:plan-year", year=year)
     return render(request, "leadership/plan.html", {**_plan_context(request, year), "rock_form": form}, status=400)
+
+
+@require_POST
+@requires(Can.DESK_READ)
+def goal_add(request: HttpRequest, year: int) -> HttpResponse:
+    _lead(request)
+    form = GoalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_goal(plan=services.plan_for(year, by=request.user), by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Goal added.")
+            return redirect("leadership:plan-year", year=year)
+    return render(request, "leadership/plan.html", {**_plan_context(request, year), "goal_form": form}, status=400)
 
 
 @require_POST

@@ -103,3 +103,18 @@ def test_only_the_owner_and_the_leadership_team_run_the_meeting(client):
     assert client.post(reverse("leadership:meeting-act", args=[meeting.pk, "raise"]), {"title": "x"}).status_code \
         == 403
     assert not Issue.objects.exists()
+
+
+def test_a_weekly_number_is_entered_from_the_meeting_page_for_the_meetings_week(client):
+    owner = UserFactory(role=Role.OWNER)
+    metric = MetricFactory(live="", name="Qualified leads", target=5)
+    meeting = MeetingFactory()  # Monday 7 September 2026
+    client.force_login(owner)
+    url = reverse("leadership:meeting", args=[meeting.pk])
+    assert 'aria-label="This week\'s Qualified leads"' in client.get(url).content.decode()
+    response = client.post(reverse("leadership:metric-enter", args=[metric.pk]),
+                           {"value": "4", "week": "2026-09-07", "next": url})
+    assert response.status_code == 302 and response["Location"] == url
+    assert metric.entries.get().week == date(2026, 9, 7) and metric.entries.get().value == 4
+    client.post(reverse("leadership:metric-enter", args=[metric.pk]), {"value": "lots", "week": "2026-09-07"})
+    assert metric.entries.get().value == 4

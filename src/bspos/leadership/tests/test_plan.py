@@ -69,3 +69,14 @@ def test_the_plan_is_one_page_pdf_every_staff_member_reads(client):
     assert len(pdf.pages) == 1
     assert "The trusted partner of 60 law firms." in pdf.pages[0].extract_text()
     assert client.post(reverse("leadership:plan-year", args=[2026]), {"vision": "mine"}).status_code == 403
+
+
+def test_a_goal_follows_a_live_figure_on_the_plan_page(client):
+    owner = UserFactory(role=Role.OWNER)
+    client.force_login(owner)
+    response = client.post(reverse("leadership:goal-add", args=[2026]), {
+        "text": "Founder under 45 hours a week", "live": "founder_hours", "target": "45", "direction": "lower"})
+    assert response.status_code == 302
+    assert "Founder under 45 hours a week" in client.get(reverse("leadership:plan-year", args=[2026])).content.decode()
+    refused = client.post(reverse("leadership:goal-add", args=[2026]), {"text": "", "direction": "sideways"})
+    assert refused.status_code == 400
