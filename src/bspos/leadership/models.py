@@ -175,7 +175,9 @@ class Issue(models.Model):
     objects = StaffOnlyQuerySet.as_manager()
 
     class Meta:
-        ordering = [models.F("priority").asc(nulls_last=True), "raised_at"]
+        # ranked issues first (1 is worked first), the ones not ranked yet after them
+        ordering = [models.Case(models.When(priority=0, then=models.Value(1)), default=models.Value(0)),
+                    "priority", "raised_at"]
 
     def __str__(self) -> str:
         return self.title

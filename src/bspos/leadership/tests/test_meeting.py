@@ -118,3 +118,12 @@ def test_a_weekly_number_is_entered_from_the_meeting_page_for_the_meetings_week(
     assert metric.entries.get().week == date(2026, 9, 7) and metric.entries.get().value == 4
     client.post(reverse("leadership:metric-enter", args=[metric.pk]), {"value": "lots", "week": "2026-09-07"})
     assert metric.entries.get().value == 4
+
+
+def test_ranked_issues_are_worked_first_and_unranked_ones_after_them():
+    owner = UserFactory(role=Role.OWNER)
+    unranked, second, first = IssueFactory(title="later"), IssueFactory(title="second"), IssueFactory(title="first")
+    services.prioritise(second, priority=2, by=owner)
+    services.prioritise(first, priority=1, by=owner)
+    assert [i.title for i in Issue.objects.all()] == ["first", "second", "later"]
+    assert unranked.priority == 0
