@@ -24,7 +24,7 @@ from bspos.leadership.models import (
     week_start,
 )
 from bspos.money import reports
-from bspos.people.models import STAFF_ROLES, User
+from bspos.people.models import STAFF_ROLES, Role, User
 from bspos.reviews import selectors as review_selectors
 from bspos.reviews.models import Review
 from bspos.scorecard import services as scorecard
@@ -92,9 +92,10 @@ def chart(hats: QuerySet[Hat] | None = None) -> dict:
 # --- one-on-ones and quarterly reviews ---------------------------------------------------------------------------
 
 def direct_reports() -> QuerySet[User]:
-    """The people held to a hat: active staff wearing at least one (the owner holds their conversations)."""
-    return User.objects.filter(is_active=True, role__in=STAFF_ROLES, hats__isnull=False).distinct().order_by(
-        "first_name", "username")
+    """The people held to a hat: active staff other than the owner wearing at least one (the owner holds their
+    conversations)."""
+    return User.objects.filter(is_active=True, role__in=STAFF_ROLES, hats__isnull=False).exclude(
+        role=Role.OWNER).distinct().order_by("first_name", "username")
 
 
 def completion_rate(on_time: int, due: int) -> Decimal | None:
