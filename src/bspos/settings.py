@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "bspos.reviews",
     "bspos.knowledge",
     "bspos.recurring",
+    "bspos.leadership",
     "bspos.intake",
     "bspos.mail",
     "bspos.notifications",

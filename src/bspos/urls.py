@@ -12,6 +12,7 @@ from bspos.core.api import DocumentedAPI, handle_errors  # noqa: E402
 from bspos.imports.api import router as imports_api  # noqa: E402
 from bspos.intake.api import router as intake_api  # noqa: E402
 from bspos.knowledge.api import router as knowledge_api  # noqa: E402
+from bspos.leadership.api import router as leadership_api  # noqa: E402
 from bspos.mail.api import router as mail_api  # noqa: E402
 from bspos.money.api import router as money_api  # noqa: E402
 from bspos.notifications.api import router as notifications_api  # noqa: E402
@@ -34,7 +35,7 @@ api = DocumentedAPI(
 )
 handle_errors(api)
 for router in (clients_api, agreements_api, sla_api, servicedesk_api, assets_api, money_api, vcio_api, reviews_api,
-               knowledge_api, intake_api, mail_api, notifications_api, imports_api, recurring_api,
+               knowledge_api, intake_api, mail_api, notifications_api, imports_api, recurring_api, leadership_api,
                satisfaction_api, vault_api):
     api.add_router("", router)
 
@@ -72,6 +73,7 @@ urlpatterns = [
     path("rate/<str:token>/", satisfaction_views.survey_page, name="survey"),
     path("rate/<str:token>/<str:score>/", satisfaction_views.rate, name="rate"),
     path("recurring/", include("bspos.recurring.urls")),
+    path("leadership/", include("bspos.leadership.urls")),
     path("satisfaction/", include("bspos.satisfaction.urls")),
     path("vault/", include("bspos.vault.urls")),
     path("agreements/", include("bspos.money.agreement_urls")),  # the agreement pages show the pricing guard

@@ -36,6 +36,7 @@ from bspos.core.business_time import BusinessClock
 from bspos.core.dates import month_end, months_from, next_quarter
 from bspos.core.services import next_numbers
 from bspos.intake.demo import load_demo_alerts
+from bspos.leadership.demo import load_demo_leadership
 from bspos.mail.demo import load_sample_mail, load_sample_outbox
 from bspos.money.models import BillingSettings, CostBasis, Invoice, ToolCost
 from bspos.money.services import issue_invoices, run_billing
@@ -869,6 +870,8 @@ class DemoBuilder:
         yield "A year of satisfaction ratings", lambda: (load_demo_ratings(self.now, self.rng, insert_rows),
                                                          reset_sequences([Survey]))
         yield "Credentials vault", lambda: load_demo_credentials(self.now, self.rng)
+        yield "Hats Chart, a year of leadership meetings, 1:1s and the 365 plan", lambda: load_demo_leadership(
+            self.now, self.rng, self.staff)
 
     def summary(self) -> DemoSummary:
         return DemoSummary(clients=len(self.clients), staff_logins=self.staff_usernames, **self.counts,

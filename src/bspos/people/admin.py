@@ -16,7 +16,7 @@ class RateInline(admin.TabularInline):
 class UserAdmin(DjangoUserAdmin):
     """Django's own user admin (password hashing, permissions); the rates inline is saved through the service."""
 
-    list_display = ["username", "first_name", "last_name", "role", "tier", "is_active", "last_login"]
+    list_display = ["username", "first_name", "last_name", "role", "tier", "leadership_team", "is_active", "last_login"]
     list_filter = ["role", "tier", "is_active", "is_staff"]
     search_fields = ["username", "first_name", "last_name", "email"]
     fieldsets = [*DjangoUserAdmin.fieldsets,

@@ -644,6 +644,9 @@ def readiness_suggestions(context: dict) -> dict[str, tuple[int, str]]:
         suggestions["l7"] = (scale(in_band), f"{in_band:.0%} of technicians average 70-80% utilisation.")
     senior = signals["Senior technicians do account management"]
     suggestions["e6"] = (1 if senior.on else 4, senior.evidence)
+    from bspos.leadership.selectors import readiness_evidence  # the Hats Chart, 1:1s, meetings and plan (e1-e4)
+
+    suggestions.update(readiness_evidence(context.get("today") or timezone.localdate()))
     return suggestions
 
 
@@ -680,7 +683,7 @@ def readiness_context(today: date) -> dict:
     agreements = list(active)
     resolved = view["maturity"]["tracked"]  # measured already for the maturity level
     with_sla = active.aggregate(n=Count("pk"), sla=Count("pk", filter=Q(sla_plan__isnull=False)))
-    return {**view, "guards": list(reports.guards_for(agreements, today).values()),
+    return {**view, "today": today, "guards": list(reports.guards_for(agreements, today).values()),
             "funnel": funnel(months[0], month_last_day(months[-1])),
             "sla_share": with_sla["sla"] / with_sla["n"] if with_sla["n"] else None,
             "tracked_share": resolved["timed"] / resolved["total"] if resolved["total"] else None}

@@ -249,13 +249,15 @@ def test_session_auth_works_for_the_signed_in_ui(client, demo):
 WELL_FORMED = {"body": "x", "reason": "x", "held_on": "2026-01-01", "scheduled_at": "2026-01-01T10:00:00Z",
                "title": "x", "quarter": "2026-01-01", "decision": "accepted", "description": "x", "owner": "x",
                "due_on": "2026-01-01", "done": True, "percent": 90}
-WELL_FORMED_FOR = {"/api/v1/clients/{client_id}/status": {"status": "active"}}  # a field other bodies name differently
+WELL_FORMED_FOR = {"/api/v1/clients/{client_id}/status": {"status": "active"},  # a field other bodies name differently
+                   "/api/v1/leadership/plans/{year}/rocks": {"quarter": 1, "owner_id": 1}}
 
 
 def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(client, demo, settings, tmp_path):
     """Walk the OpenAPI document: every read, change and delete of another company's (or MSP-wide) rows."""
     settings.DATA_DIR = tmp_path  # the other company's file is stored in a throwaway data dir
-    mine, other = User.objects.filter(role=Role.CLIENT_CONTACT).select_related("contact")[:2]
+    # ordered: an unordered pair depends on the plan PostgreSQL picks once its statistics change
+    mine, other = User.objects.filter(role=Role.CLIENT_CONTACT).select_related("contact").order_by("pk")[:2]
     foreign_ticket = Ticket.objects.filter(client=other.contact.client).first()
     foreign_note = Note.objects.filter(ticket__client=other.contact.client).first()
     foreign_file = attach(foreign_note.ticket, [SimpleUploadedFile("contract.pdf", b"%PDF-1.4")], note=foreign_note)[0]
@@ -268,7 +270,9 @@ def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(cli
            "review_id": Review.objects.filter(client=other.contact.client).first().pk, "recommendation_id": 1,
            "step_id": 1, "notification_id": 1, "attachment_id": foreign_file.pk, "reply_id": 1, "rule_id": 1,
            "article_id": 1, "problem_id": 1, "run_id": 1,  # knowledge: the demo's article 1 is an unpublished SOP
-           "credential_id": 1}
+           "credential_id": 1,
+           "hat_id": 1, "meeting_id": 1, "issue_id": 1, "todo_id": 1, "conversation_id": 1, "rock_id": 1,
+           "year": 2026}  # leadership: MSP-wide rows, never a contact's
     headers = bearer(mine.username)
     checked = 0
     for path, operations in client.get("/api/v1/openapi.json").json()["paths"].items():

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LeadershipConfig(AppConfig):
+    name = "bspos.leadership"
+    verbose_name = "Leadership"

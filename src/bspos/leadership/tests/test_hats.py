@@ -1,0 +1,85 @@
+"""The Hats Chart: seats with owners and success metrics whose live figures are the owner's scorecard's own."""
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from bspos.core.dates import months_ending
+from bspos.leadership import selectors, services
+from bspos.leadership.models import DEFAULT_HATS, Hat, LiveFigure
+from bspos.leadership.tests.factories import HatFactory, MetricFactory
+from bspos.people.models import Role
+from bspos.people.tests.factories import RateFactory, UserFactory
+from bspos.scorecard import services as scorecard
+from bspos.servicedesk.tests.factories import TicketFactory, TimeEntryFactory
+
+pytestmark = pytest.mark.django_db
+SEPTEMBER_DAY = date(2026, 10, 7)  # a meeting in October reads September's figures
+
+
+def test_the_chart_starts_from_the_seven_core_functions_and_flags_the_founder_wearing_most():
+    owner = UserFactory(role=Role.OWNER, username="founder")
+    hats = services.create_default_hats(by=owner)
+    assert [h.name for h in hats] == [name for name, _ in DEFAULT_HATS] and len(hats) == 7
+    for hat in hats[:4]:
+        services.save_hat(hat, by=owner, owner=owner)
+    chart = selectors.chart()
+    assert chart["founder"]["hats"] == 4 and chart["founder_most"]
+    assert len(chart["unowned"]) == 3
+    services.save_hat(hats[0], by=owner, owner=UserFactory())
+    assert not selectors.chart()["founder_most"]  # 3 of 7 is no longer most
+
+
+def test_hat_metrics_from_constructed_data_equal_the_scorecards_figures_for_the_same_month():
+    owner = UserFactory(role=Role.OWNER)
+    tech = RateFactory(user=UserFactory(weekly_hours=Decimal("40"))).user
+    ticket = TicketFactory(created_at=datetime(2026, 9, 1, 8, tzinfo=UTC))
+    for day in range(10):
+        TimeEntryFactory(technician=tech, ticket=ticket, minutes=400,
+                         started_at=datetime(2026, 9, 1, 9, tzinfo=UTC) + timedelta(days=day))
+        TimeEntryFactory(technician=owner, ticket=ticket, minutes=600,
+                         started_at=datetime(2026, 9, 1, 9, tzinfo=UTC) + timedelta(days=day))
+    hat = HatFactory(owner=owner)
+    for figure in (LiveFigure.UTILISATION, LiveFigure.FOUNDER_HOURS, LiveFigure.GROSS_MARGIN):
+        MetricFactory(hat=hat, name=figure.label, live=figure, target=Decimal("40"), direction="lower")
+    rows = {row["metric"].live: row for row in selectors.hats_with_metrics(SEPTEMBER_DAY)[0]["metrics"]}
+
+    months = months_ending(date(2026, 9, 1), 1)
+    view = scorecard.owner_view(months, SEPTEMBER_DAY)
+    card = {f.key: f.value for f in view["scorecard"]["figures"]}
+    assert rows["utilisation"]["value"] == view["series"]["utilisation"][months[0]] is not None
+    assert rows["founder_hours"]["value"] == card["founder_hours"] is not None
+    assert rows["gross_margin"]["value"] == card["gross_margin"]
+    # 6000 owner minutes over the 30 days of September = 100 h / (30/7 weeks) = 23.3 h a week: at or below 40
+    assert rows["founder_hours"]["value"] == Decimal("23.3") and rows["founder_hours"]["on_target"] is True
+
+
+def test_a_weekly_number_is_entered_for_its_week_and_read_back_on_target():
+    owner = UserFactory(role=Role.OWNER)
+    metric = MetricFactory(live="", name="Qualified leads", target=Decimal("5"))
+    services.enter_metric(metric=metric, week=SEPTEMBER_DAY, value=Decimal("3"), by=owner)
+    row = selectors.hats_with_metrics(SEPTEMBER_DAY)[0]["metrics"][0]
+    assert row["value"] == Decimal("3") and row["on_target"] is False
+    assert selectors.hats_with_metrics(SEPTEMBER_DAY + timedelta(days=7))[0]["metrics"][0]["value"] is None
+
+
+def test_every_staff_member_reads_the_chart_the_leadership_team_edits_and_a_contact_meets_404(client):
+    from bspos.clients.tests.factories import ContactFactory
+
+    hat = HatFactory(name="Finance")
+    tech = UserFactory(role=Role.TECHNICIAN)
+    client.force_login(tech)
+    page = client.get(reverse("leadership:hats"))
+    assert page.status_code == 200 and "Finance" in page.content.decode() and "Add hat" not in page.content.decode()
+    assert client.post(reverse("leadership:hat-save", args=[hat.pk]), {"name": "Money"}).status_code == 403
+    tech.leadership_team = True
+    tech.save()
+    response = client.post(reverse("leadership:hat-save", args=[hat.pk]), {"name": "Money", "position": 0})
+    assert response.status_code == 302 and Hat.objects.get(pk=hat.pk).name == "Money"
+    assert "Money" in client.get(reverse("leadership:hats")).content.decode()  # and its change history
+    contact = ContactFactory(user=UserFactory(username="alice", role=Role.CLIENT_CONTACT))
+    client.force_login(contact.user)
+    for name in ("hats", "meetings", "decisions", "conversations", "plan"):
+        assert client.get(reverse(f"leadership:{name}")).status_code == 404
