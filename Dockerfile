@@ -12,6 +12,9 @@ RUN python3 -m venv /opt/bspos
 WORKDIR /build
 COPY pyproject.toml README.md ./
 COPY src ./src
+# Behind a TLS-inspecting proxy, mount its CA bundle into the build and name it: --build-arg PIP_CERT=/path (an
+# ARG is seen by this stage's RUN steps only, never by the runtime image).
+ARG PIP_CERT
 RUN /opt/bspos/bin/pip install --quiet . \
  && /opt/bspos/bin/pip uninstall --quiet --yes pip
 # Static files collected once, at build time (whitenoise serves them; nothing is fetched from a CDN).
@@ -28,7 +31,7 @@ RUN apt-get update \
       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core \
       postgresql-client \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --user-group --home-dir /data --shell /usr/sbin/nologin bspos \
+ && useradd --uid 10001 --user-group --home-dir /data --shell /usr/sbin/nologin bspos \
  && mkdir -p /data && chown bspos:bspos /data
 COPY --from=build /opt/bspos /opt/bspos
 COPY --from=build --chown=bspos:bspos /opt/bspos-static /opt/bspos-static
