@@ -78,6 +78,7 @@ SOURCES
 
   # --- 3. image ---------------------------------------------------------------------------------------------------
   say "building $IMAGE (--pull=never)"
+  previous=$("${PODMAN[@]}" image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)
   # --format docker keeps the HEALTHCHECK (the OCI image format has no such field).
   # The build trusts what this machine trusts: its CA bundle (which may hold a TLS-inspecting proxy's CA) is mounted
   # read-only into the build's RUN steps and named to pip; nothing of it stays in the image.
@@ -88,6 +89,10 @@ SOURCES
     >"$CACHE/build.log" 2>&1 \
     || { tail -n 40 "$CACHE/build.log"; say "FAILED: the image did not build"; exit 1; }
   built=$(date +%s)
+  # The image this build replaced (the layers of the last build stay as its cache).
+  if [ -n "$previous" ] && [ "$previous" != "$("${PODMAN[@]}" image inspect --format '{{.Id}}' "$IMAGE")" ]; then
+    "${PODMAN[@]}" rmi "$previous" >/dev/null 2>&1 || true
+  fi
   say "image built in $((built - based))s ($("${PODMAN[@]}" image inspect --format '{{.Size}}' "$IMAGE" \
     | awk '{ printf "%d MB", $1 / 1000000 }'))"
 
