@@ -93,6 +93,8 @@ SOURCES
   if [ -n "$previous" ] && [ "$previous" != "$("${PODMAN[@]}" image inspect --format '{{.Id}}' "$IMAGE")" ]; then
     "${PODMAN[@]}" rmi "$previous" >/dev/null 2>&1 || true
   fi
+  # Untagged build layers older than a day (earlier builds' stages): bounded disk, today's cache kept.
+  "${PODMAN[@]}" image prune --force --filter until=24h >/dev/null 2>&1 || true
   say "image built in $((built - based))s ($("${PODMAN[@]}" image inspect --format '{{.Size}}' "$IMAGE" \
     | awk '{ printf "%d MB", $1 / 1000000 }'))"
 
