@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export BSPOS_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test test-sqlite test-postgres lint bench install install-test clean chromium
+.PHONY: run test test-sqlite test-postgres lint bench install install-test clean chromium container-smoke
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -49,6 +49,11 @@ lint: install-test
 
 bench: install
 	scripts/with-postgres.sh sh -c "$(BIN)/python bench/demo_scale.py && $(BIN)/python bench/desk_requests.py && $(BIN)/python bench/money.py && $(BIN)/python bench/owner.py && $(BIN)/python bench/reviews.py && $(BIN)/python bench/knowledge.py && $(BIN)/python bench/intake.py && $(BIN)/python bench/mail_imports.py && $(BIN)/python bench/notify_latency.py && $(BIN)/python bench/sla_job.py && $(BIN)/python bench/recurring.py && $(BIN)/python bench/vault.py && $(BIN)/python bench/leadership.py"
+
+## container-smoke: build the image with podman from a local debootstrap base (no registry), run it against a
+## throwaway PostgreSQL, wait for its health check and fetch the login page (needs root; docs/operations.md)
+container-smoke:
+	scripts/container-smoke.sh
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

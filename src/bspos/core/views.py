@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -8,9 +8,14 @@ from bspos.core.permissions import Can, can
 
 
 def health(request: HttpRequest) -> JsonResponse:
-    """Liveness for a process supervisor: the app answers and the database does too."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """Liveness for a process supervisor or the container's HEALTHCHECK: 200 when the app answers and the database
+    does too; 503 when the database cannot be queried (down, unreachable, refusing the credentials)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok"})
 
 

@@ -17,6 +17,18 @@ def test_health_answers_ok(db):
     assert Client().get("/health/").json() == {"status": "ok"}
 
 
+def test_health_answers_503_when_the_database_cannot_be_queried(db):
+    """The container's HEALTHCHECK reads this: a web process that lost its database is unhealthy."""
+    from unittest import mock
+
+    from django.db import OperationalError, connection
+
+    with mock.patch.object(connection, "cursor", side_effect=OperationalError("connection refused")):
+        response = Client().get("/health/")
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
+
+
 def test_no_page_names_the_source_texts():
     """The rules come from the source texts; their names ("seed 000") belong in Python comments and docs, never in
     a template (not even a template comment, which the next editor copies into the page) or a field's help text."""
