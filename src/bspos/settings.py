@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "bspos.portal",
     "bspos.api",
     "bspos.backups",
+    "bspos.documentation",
 ]
 
 MIDDLEWARE = [

@@ -61,6 +61,7 @@ urlpatterns = [
     path("mail/", include("bspos.mail.urls")),
     path("notifications/", include("bspos.notifications.urls")),
     path("imports/", include("bspos.imports.urls")),
+    path("documentation/", include("bspos.documentation.urls")),
     path("q/<str:token>/", vcio_views.questionnaire, name="questionnaire"),
     path("rate/<str:token>/", satisfaction_views.survey_page, name="survey"),
     path("rate/<str:token>/<str:score>/", satisfaction_views.rate, name="rate"),
