@@ -65,7 +65,8 @@ class Certificate(Documented):
     sans = models.JSONField(default=list, blank=True, help_text="Subject alternative names (DNS names).")
     not_before = models.DateTimeField(null=True, blank=True)
     not_after = models.DateTimeField(null=True, blank=True)
-    verified = models.BooleanField(null=True, help_text="Whether the chain verified against the system's CAs.")
+    verified = models.BooleanField(null=True, blank=True,
+                                   help_text="Whether the chain verified against the system's CAs.")
     last_checked_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
 
@@ -114,6 +115,8 @@ class Licence(Documented):
 
 
 def _network(text: str):
+    if "/" not in (text or ""):
+        return None  # a bare address would read as a /32
     try:
         return ipaddress.ip_network((text or "").strip(), strict=True)
     except ValueError:
@@ -164,9 +167,10 @@ class Network(Documented):
                 errors[field] = f"{address} is outside the subnet {network}."
         if bool(self.dhcp_start) != bool(self.dhcp_end) and not errors.keys() & {"dhcp_start", "dhcp_end"}:
             errors["dhcp_end" if self.dhcp_start else "dhcp_start"] = "A DHCP range needs both a start and an end."
-        elif self.dhcp_start and self.dhcp_end and not errors.keys() & {"dhcp_start", "dhcp_end"}:
-            if _address(self.dhcp_end) < _address(self.dhcp_start):
-                errors["dhcp_end"] = "The DHCP range ends before it starts."
+        elif (network is not None and self.dhcp_start and self.dhcp_end
+              and not errors.keys() & {"dhcp_start", "dhcp_end"}
+              and _address(self.dhcp_end) < _address(self.dhcp_start)):
+            errors["dhcp_end"] = "The DHCP range ends before it starts."
         dns = [part.strip() for part in (self.dns_servers or "").split(",") if part.strip()]
         if any(_address(part) is None for part in dns):
             errors["dns_servers"] = "DNS servers are IP addresses separated by commas."
