@@ -60,5 +60,6 @@ def update_record_type(record_type: RecordType, *, by, **fields) -> RecordType:
             try:
                 record.full_clean()
             except ValidationError as error:
-                raise ValidationError({"layout": f"“{record.name}” no longer fits: {' '.join(error.messages)}"}) from error
+                message = f"“{record.name}” no longer fits: {' '.join(error.messages)}"
+                raise ValidationError({"layout": message}) from error
     return saved

@@ -261,7 +261,8 @@ def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(cli
            "invoice_id": 1, "assessment_id": 1, "template_id": 1, "link_id": 1, "item_id": 1,
            "review_id": Review.objects.filter(client=other.contact.client).first().pk, "recommendation_id": 1,
            "step_id": 1, "notification_id": 1, "attachment_id": foreign_file.pk, "reply_id": 1, "rule_id": 1,
-           "article_id": 1, "problem_id": 1, "run_id": 1}  # knowledge: the demo's article 1 is an unpublished SOP
+           "article_id": 1, "problem_id": 1, "run_id": 1,  # knowledge: the demo's article 1 is an unpublished SOP
+           "doc_id": 1}  # documentation: any row (the API is staff-only)
     headers = bearer(mine.username)
     checked = 0
     for path, operations in client.get("/api/v1/openapi.json").json()["paths"].items():
