@@ -67,3 +67,30 @@ def expiring(client=None, *, within_days: int = 30, user, today: date | None = N
         add("agreement", scoped(Agreement.objects).filter(end_date__range=(today, last)), lambda r: r.name,
             lambda r: r.end_date, lambda r: reverse("agreements:edit", args=[r.pk]))
     return sorted(found, key=lambda item: (item.expires_on, item.kind, item.client_name, item.name))
+
+
+SEARCHED = {"domain": ("domains", ["name", "registrar", "notes"]),
+            "certificate": ("certificates", ["host", "subject", "issuer", "notes"]),
+            "licence": ("licences", ["product", "vendor", "notes"]),
+            "network": ("networks", ["name", "subnet", "notes"]),
+            "record": ("records", ["name", "notes"])}
+
+
+def search_documentation(words: list[str], *, user, limit: int = 20) -> list[tuple]:
+    """Documentation rows whose searched fields hold every word, that `user` may see (never a secret: none is
+    stored here). (kind, id, title, url, client name, row) tuples, for the one search box."""
+    from django.db.models import Q
+
+    from bspos.documentation.services import KINDS
+
+    if not words:
+        return []
+    found = []
+    for kind, (plural, fields) in SEARCHED.items():
+        condition = Q()
+        for word in words:
+            condition &= Q(*[Q(**{f"{field}__icontains": word}) for field in fields], _connector=Q.OR)
+        for row in KINDS[plural].objects.visible_to(user).filter(condition).select_related("client")[:limit]:
+            found.append((kind, row.pk, str(row), reverse("documentation:detail", args=[plural, row.pk]),
+                          row.client.name, row))
+    return found[:limit]
