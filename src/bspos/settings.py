@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "bspos.api",
     "bspos.backups",
     "bspos.vault",
+    "bspos.documentation",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ from bspos.assets.api import router as assets_api  # noqa: E402
 from bspos.clients.api import router as clients_api  # noqa: E402
 from bspos.core import views as core_views
 from bspos.core.api import DocumentedAPI, handle_errors  # noqa: E402
+from bspos.documentation.api import router as documentation_api  # noqa: E402
 from bspos.imports.api import router as imports_api  # noqa: E402
 from bspos.intake.api import router as intake_api  # noqa: E402
 from bspos.knowledge.api import router as knowledge_api  # noqa: E402
@@ -36,7 +37,7 @@ api = DocumentedAPI(
 handle_errors(api)
 for router in (clients_api, agreements_api, sla_api, servicedesk_api, assets_api, money_api, vcio_api, reviews_api,
                knowledge_api, intake_api, mail_api, notifications_api, imports_api, recurring_api, leadership_api,
-               satisfaction_api, vault_api):
+               satisfaction_api, vault_api, documentation_api):
     api.add_router("", router)
 
 admin.site.site_header = "bspos back office"
@@ -69,6 +70,7 @@ urlpatterns = [
     path("mail/", include("bspos.mail.urls")),
     path("notifications/", include("bspos.notifications.urls")),
     path("imports/", include("bspos.imports.urls")),
+    path("documentation/", include("bspos.documentation.urls")),
     path("q/<str:token>/", vcio_views.questionnaire, name="questionnaire"),
     path("rate/<str:token>/", satisfaction_views.survey_page, name="survey"),
     path("rate/<str:token>/<str:score>/", satisfaction_views.rate, name="rate"),

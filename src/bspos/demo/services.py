@@ -35,6 +35,7 @@ from bspos.clients.models import Client, ClientStatus, Contact, ServiceTier, Sit
 from bspos.core.business_time import BusinessClock
 from bspos.core.dates import month_end, months_from, next_quarter
 from bspos.core.services import next_numbers
+from bspos.documentation.demo import load_demo_documentation
 from bspos.intake.demo import load_demo_alerts
 from bspos.leadership.demo import load_demo_leadership
 from bspos.mail.demo import load_sample_mail, load_sample_outbox
@@ -867,6 +868,7 @@ class DemoBuilder:
         yield "Notifications for tech1 and the manager", lambda: load_demo_notifications(self.now)
         yield "Latest replies in the outbox", load_sample_outbox
         yield "Recurring tickets", lambda: load_demo_recurring(self.now)
+        yield "Client documentation", lambda: load_demo_documentation(self.now, self.rng)
         yield "A year of satisfaction ratings", lambda: (load_demo_ratings(self.now, self.rng, insert_rows),
                                                          reset_sequences([Survey]))
         yield "Credentials vault", lambda: load_demo_credentials(self.now, self.rng)

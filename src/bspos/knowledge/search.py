@@ -88,7 +88,13 @@ def search(query: str, user, *, kinds: list[str] | None = None, limit: int = 50)
     wanted = {KINDS[k] for k in (kinds or KINDS) if k in KINDS}
     if allowed is not None:
         wanted = {kind for kind in wanted if allowed.get(kind) is not None}
-    return find(query, wanted, allowed, limit=limit, portal=allowed is not None)
+    hits = find(query, wanted, allowed, limit=limit, portal=allowed is not None)
+    if not kinds:  # the one search box also finds client documentation (domains, certificates, …), never secrets
+        from bspos.documentation.selectors import search_documentation
+
+        hits += [Hit(kind=kind, id=pk, score=0.0, title=title, url=url, meta=client, obj=row)
+                 for kind, pk, title, url, client, row in search_documentation(terms(query), user=user, limit=20)]
+    return hits
 
 
 def find(query: str, wanted: set[int] | dict, allowed: dict | None, *, limit: int = 50, any_word: bool = False,
