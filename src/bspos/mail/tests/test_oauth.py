@@ -201,3 +201,43 @@ def test_test_connection_command(imap_env, provider, capsys):
     call_command("mail-oauth", "show")
     out = capsys.readouterr().out
     assert "Client credentials" in out and CLIENT_SECRET not in out
+
+
+@pytest.fixture
+def manager(db):
+    from bspos.people.models import Role, User
+
+    return User.objects.create_user("owner", password="x" * 12, role=Role.OWNER)
+
+
+def test_the_mailbox_page_configures_oauth_and_never_shows_the_secret(client, manager, imap_env, provider):
+    client.force_login(manager)
+    response = client.post("/mail/mailbox/", {"action": "save", "grant": "client_credentials", "tenant": "",
+                                              "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+                                              "token_url": provider.token_url})
+    assert response.status_code == 302
+    page = client.get("/mail/mailbox/").content.decode()
+    assert CLIENT_ID in page and CLIENT_SECRET not in page
+    tested = client.post("/mail/mailbox/", {"action": "test"}, follow=True).content.decode()
+    assert "Signed in as support" in tested
+
+
+def test_the_mailbox_page_shows_the_providers_refusal(client, manager, imap_env, provider):
+    configure_microsoft(provider, secret="wrong")
+    client.force_login(manager)
+    tested = client.post("/mail/mailbox/", {"action": "test"}, follow=True).content.decode()
+    assert "invalid_client" in tested
+    assert "Invalid client secret provided" in client.get("/mail/mailbox/").content.decode()
+
+
+def test_a_refused_form_is_shown_again_with_the_error(client, manager, db):
+    client.force_login(manager)
+    response = client.post("/mail/mailbox/", {"action": "save", "grant": "client_credentials", "client_id": "x",
+                                              "client_secret": "s"})
+    assert response.status_code == 400
+    assert "tenant" in response.content.decode() and not MailOAuth.objects.exists()
+
+
+def test_a_technician_cannot_open_the_mailbox_page(client, tech):
+    client.force_login(tech)
+    assert client.get("/mail/mailbox/").status_code == 403
