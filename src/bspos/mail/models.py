@@ -129,3 +129,27 @@ class OutboundMessage(models.Model):
 
     def recipients(self) -> list[str]:
         return [a.strip() for a in f"{self.to},{self.cc},{self.bcc}".split(",") if a.strip()]
+
+
+class MailOAuth(models.Model):
+    """The IMAP mailbox's OAuth2 sign-in (XOAUTH2), one row: present means the fetch signs in with a bearer token
+    instead of BSPOS_IMAP_PASSWORD. Secrets are sealed (mail/secrets.py), never shown back."""
+
+    class Grant(models.TextChoices):
+        CLIENT_CREDENTIALS = "client_credentials", "Client credentials (Microsoft 365 app-only)"
+        REFRESH_TOKEN = "refresh_token", "Refresh token (Google)"
+
+    grant = models.CharField(max_length=20, choices=Grant.choices)
+    token_url = models.URLField(max_length=500)
+    client_id = models.CharField(max_length=255)
+    scope = models.CharField(max_length=500, blank=True)
+    client_secret_sealed = models.TextField(blank=True)
+    refresh_token_sealed = models.TextField(blank=True)
+    access_token_sealed = models.TextField(blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True, help_text="The token endpoint's or IMAP server's last refusal.")
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"OAuth2 ({self.get_grant_display()}) via {self.token_url}"

@@ -358,6 +358,46 @@ class FetchResult:
     by_outcome: dict = field(default_factory=dict)
 
 
+def sign_in(imap, imap_conf) -> None:
+    """Password login, or XOAUTH2 with the cached bearer token when OAuth2 is configured (mail/oauth.py); a token
+    the server refuses is renewed once and tried again. A refusal is kept for the mailbox page and raised."""
+    from bspos.mail import oauth
+
+    row = oauth.current()
+    if row is None:
+        imap.login(imap_conf.user, imap_conf.password)
+        return
+    token = oauth.access_token()
+    try:
+        imap.authenticate("XOAUTH2", lambda _challenge: oauth.xoauth2(imap_conf.user, token))
+        return
+    except imaplib.IMAP4.error:
+        token = oauth.access_token(force=True)
+    try:
+        imap.authenticate("XOAUTH2", lambda _challenge: oauth.xoauth2(imap_conf.user, token))
+    except imaplib.IMAP4.error as error:
+        message = f"The IMAP server refused the OAuth2 token: {error}"
+        oauth.record_error(row, message)
+        raise ValueError(message) from error
+
+
+def check_connection() -> str:
+    """Sign in and open the mailbox, fetching nothing; returns what was seen (raises what went wrong)."""
+    imap_conf = conf.imap_settings()
+    imap = imaplib.IMAP4_SSL(imap_conf.host, imap_conf.port) if imap_conf.tls else imaplib.IMAP4(imap_conf.host,
+                                                                                                  imap_conf.port)
+    if not imap_conf.tls and conf.starttls():
+        imap.starttls()
+    with imap:
+        sign_in(imap, imap_conf)
+        status, data = imap.select(imap_conf.mailbox, readonly=True)
+        if status != "OK":
+            raise ValueError(f"Mailbox {imap_conf.mailbox!r} cannot be opened.")
+        imap.logout()
+    count = data[0].decode() if data and data[0] else "0"
+    return f"Signed in as {imap_conf.user}; {imap_conf.mailbox} holds {count} messages."
+
+
 def fetchmail(*, everything: bool = False, progress=None) -> FetchResult:
     """Ingest the mailbox's unseen messages (all with `everything`), flagging each seen only once it is stored."""
     imap_conf = conf.imap_settings()
@@ -369,7 +409,7 @@ def fetchmail(*, everything: bool = False, progress=None) -> FetchResult:
             imap.starttls()
     result = FetchResult()
     with imap:
-        imap.login(imap_conf.user, imap_conf.password)
+        sign_in(imap, imap_conf)
         status, _ = imap.select(imap_conf.mailbox)
         if status != "OK":
             raise ValueError(f"Mailbox {imap_conf.mailbox!r} cannot be opened.")

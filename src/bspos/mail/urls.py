@@ -5,6 +5,7 @@ from bspos.mail import views
 app_name = "mail"
 urlpatterns = [
     path("", views.message_list, name="list"),
+    path("mailbox/", views.mailbox, name="mailbox"),
     path("sent/", views.outbound_list, name="outbound"),
     path("sent/<id:pk>/", views.outbound_detail, name="outbound_detail"),
     path("sent/<id:pk>/resend/", views.outbound_resend, name="resend"),

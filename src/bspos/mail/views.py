@@ -16,6 +16,7 @@ from bspos.core.permissions import Can, can, requires
 from bspos.mail import services
 from bspos.mail.filters import InboundFilter, OutboundFilter
 from bspos.mail.models import Attachment, InboundMessage, OutboundMessage, Outcome
+from bspos.people.reauth import reauthentication_required
 
 
 class AssignForm(forms.Form):
@@ -35,6 +36,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
     outcome = filterset.form.cleaned_data.get("outcome") or ""
     return render(request, "mail/list.html", {
         "page": page, "filter": filterset, "filtered": bool(filterset.params()), "outcome": outcome,
+        "can_manage": can(request.user, Can.DESK_MANAGE),
         "outcomes": [(value, label, counts.get(value, 0)) for value, label in Outcome.choices]})
 
 
@@ -123,3 +125,50 @@ def outbound_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sending_enabled": services.sending_enabled(), "max_attempts": services.MAX_ATTEMPTS,
         "can_resend": can(request.user, Can.DESK_WRITE) and outbound.state in (
             OutboundMessage.State.FAILED, OutboundMessage.State.GAVE_UP, OutboundMessage.State.HELD)})
+
+
+class OAuthForm(forms.Form):
+    """The mailbox's OAuth2 sign-in; secrets are write-only (never rendered back)."""
+
+    grant = forms.ChoiceField(choices=[("client_credentials", "Microsoft 365 (client credentials)"),
+                                       ("refresh_token", "Google (refresh token)")])
+    tenant = forms.CharField(required=False, help_text="Microsoft 365: directory (tenant) id or domain.")
+    client_id = forms.CharField()
+    client_secret = forms.CharField(required=False, widget=forms.PasswordInput(render_value=False))
+    refresh_token = forms.CharField(required=False, widget=forms.PasswordInput(render_value=False),
+                                    help_text="Google only.")
+    token_url = forms.URLField(required=False, assume_scheme="https", help_text="Leave empty for the provider's own.")
+    scope = forms.CharField(required=False, help_text="Leave empty for the provider's default.")
+
+
+@requires(Can.DESK_MANAGE)
+@reauthentication_required
+def mailbox(request: HttpRequest) -> HttpResponse:
+    """The support mailbox's sign-in: password (BSPOS_IMAP_*) or OAuth2; test the connection; back to password."""
+    from bspos.mail import conf, oauth
+
+    form, status = OAuthForm(), 200
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        if action == "test":
+            try:
+                messages.success(request, services.check_connection())
+            except Exception as error:  # noqa: BLE001 (any refusal is shown as the server or provider said it)
+                messages.error(request, f"The connection failed: {error}")
+            return redirect("mail:mailbox")
+        if action == "remove":
+            oauth.remove(actor=request.user)
+            messages.success(request, "The mailbox signs in with its password again.")
+            return redirect("mail:mailbox")
+        form = OAuthForm(request.POST)
+        if form.is_valid():
+            try:
+                oauth.configure(actor=request.user, **form.cleaned_data)
+            except ValueError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "OAuth2 sign-in saved. Test the connection.")
+                return redirect("mail:mailbox")
+        status = 400
+    return render(request, "mail/mailbox.html", {"form": form, "row": oauth.current(),
+                                                 "configured": conf.imap_configured()}, status=status)

@@ -118,6 +118,12 @@ class Dovecot:
 @pytest.fixture
 def dovecot():
     """Debian's Dovecot on a loopback port with a temp Maildir and a passwd-file user, in the foreground."""
+    yield from run_dovecot()
+
+
+def run_dovecot(oauth2_url: str = ""):
+    """Dovecot in the foreground; with `oauth2_url` its logins are XOAUTH2 bearer tokens checked by POSTing them to
+    that introspection endpoint (Dovecot 2.3's oauth2 passdb, introspection_mode = post), not passwords."""
     binary = _dovecot_binary()
     root = Path(tempfile.mkdtemp(prefix="bspos-dovecot-"))
     root.chmod(0o755)
@@ -134,6 +140,24 @@ def dovecot():
     for path in [root / "home", root / "home" / server.user, server.maildir, *server.maildir.iterdir()]:
         os.chown(path, uid, gid)
     (root / "passwd").write_text(f"{server.user}:{{PLAIN}}{server.password}::::::\n")
+    passdb = f"""passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {root}/passwd
+}}"""
+    mechanisms = "plain"
+    if oauth2_url:
+        (root / "oauth2.conf.ext").write_text(f"""introspection_mode = post
+introspection_url = {oauth2_url}
+username_attribute = username
+active_attribute = active
+active_value = true
+""")
+        passdb = f"""passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {root}/oauth2.conf.ext
+}}"""
+        mechanisms = "xoauth2 oauthbearer"
     (root / "dovecot.conf").write_text(f"""
 base_dir = {root}/run
 state_dir = {root}/state
@@ -142,14 +166,11 @@ listen = 127.0.0.1
 protocols = imap
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain
+auth_mechanisms = {mechanisms}
 default_login_user = {login_user}
 default_internal_user = {internal_user}
 first_valid_uid = 1
-passdb {{
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u {root}/passwd
-}}
+{passdb}
 userdb {{
   driver = static
   args = uid={uid} gid={gid} home={root}/home/%u
