@@ -78,6 +78,10 @@ INSTALLED_APPS = [
     "bspos.backups",
     "bspos.vault",
     "bspos.documentation",
+    "bspos.timesheets",
+    "bspos.projects",
+    "bspos.foundation",
+    "bspos.proposals",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ from bspos.clients.api import router as clients_api  # noqa: E402
 from bspos.core import views as core_views
 from bspos.core.api import DocumentedAPI, handle_errors  # noqa: E402
 from bspos.documentation.api import router as documentation_api  # noqa: E402
+from bspos.foundation.api import router as foundation_api  # noqa: E402
 from bspos.imports.api import router as imports_api  # noqa: E402
 from bspos.intake.api import router as intake_api  # noqa: E402
 from bspos.knowledge.api import router as knowledge_api  # noqa: E402
@@ -18,12 +19,15 @@ from bspos.mail.api import router as mail_api  # noqa: E402
 from bspos.money.api import router as money_api  # noqa: E402
 from bspos.notifications.api import router as notifications_api  # noqa: E402
 from bspos.people import views as people_views
+from bspos.projects.api import router as projects_api  # noqa: E402
+from bspos.proposals.api import router as proposals_api  # noqa: E402
 from bspos.recurring.api import router as recurring_api  # noqa: E402
 from bspos.reviews.api import router as reviews_api  # noqa: E402
 from bspos.satisfaction import views as satisfaction_views
 from bspos.satisfaction.api import router as satisfaction_api  # noqa: E402
 from bspos.servicedesk.api import router as servicedesk_api  # noqa: E402
 from bspos.sla.api import router as sla_api  # noqa: E402
+from bspos.timesheets.api import router as timesheets_api  # noqa: E402
 from bspos.vault.api import router as vault_api  # noqa: E402
 from bspos.vcio import views as vcio_views
 from bspos.vcio.api import router as vcio_api  # noqa: E402
@@ -37,7 +41,8 @@ api = DocumentedAPI(
 handle_errors(api)
 for router in (clients_api, agreements_api, sla_api, servicedesk_api, assets_api, money_api, vcio_api, reviews_api,
                knowledge_api, intake_api, mail_api, notifications_api, imports_api, recurring_api, leadership_api,
-               satisfaction_api, vault_api, documentation_api):
+               satisfaction_api, vault_api, documentation_api, timesheets_api, projects_api, foundation_api,
+               proposals_api):
     api.add_router("", router)
 
 admin.site.site_header = "bspos back office"
@@ -78,6 +83,10 @@ urlpatterns = [
     path("leadership/", include("bspos.leadership.urls")),
     path("satisfaction/", include("bspos.satisfaction.urls")),
     path("vault/", include("bspos.vault.urls")),
+    path("time/", include("bspos.timesheets.urls")),
+    path("projects/", include("bspos.projects.urls")),
+    path("foundation/", include("bspos.foundation.urls")),
+    path("proposals/", include("bspos.proposals.urls")),
     path("agreements/", include("bspos.money.agreement_urls")),  # the agreement pages show the pricing guard
     path("catalogue/", include("bspos.catalogue.urls")),
     path("account/", include("bspos.people.urls")),

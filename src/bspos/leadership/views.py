@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from bspos.audit.models import AuditEvent
 from bspos.core.permissions import Can, requires
 from bspos.leadership import selectors, services
+from bspos.leadership.filters import ConversationFilter, DecisionFilter
 from bspos.leadership.forms import ConversationForm, GoalForm, HatForm, MetricForm, RockForm, SolveForm
 from bspos.leadership.models import Conversation, Decision, Hat, Issue, Meeting, Metric, Plan, Rock, Todo, week_start
 from bspos.people.models import STAFF_ROLES, User
@@ -224,12 +225,10 @@ def minutes_email(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(Can.DESK_READ)
 def decisions(request: HttpRequest) -> HttpResponse:
-    query = (request.GET.get("q") or "").strip()
-    rows = Decision.objects.select_related("meeting", "issue")
-    if query:
-        rows = rows.filter(text__icontains=query)
+    found = DecisionFilter(request.GET, Decision.objects.select_related("meeting", "issue"))
     return render(request, "leadership/decisions.html", {
-        "page": Paginator(rows, 50).get_page(request.GET.get("page")), "q": query})
+        "page": Paginator(found.qs, 50).get_page(request.GET.get("page")), "filter": found,
+        "q": found.form.cleaned_data.get("q") if found.is_valid() else ""})
 
 
 # --- one-on-ones and quarterly reviews ---------------------------------------------------------------------------
@@ -247,13 +246,11 @@ def conversations(request: HttpRequest) -> HttpResponse:
                                            by=request.user)
         messages.success(request, "This month's one-on-ones and this quarter's reviews are planned.")
         return redirect("leadership:conversations")
-    kind = request.GET.get("kind") or ""
-    held = Conversation.objects.exclude(status=Conversation.Status.PLANNED).select_related("person").order_by(
-        "-due_on")
-    if kind in Conversation.Kind.values:
-        held = held.filter(kind=kind)
+    found = ConversationFilter(request.GET, Conversation.objects.exclude(
+        status=Conversation.Status.PLANNED).select_related("person").order_by("-due_on"))
+    held = found.qs
     return render(request, "leadership/conversations.html", {
-        **selectors.cadence(today), "editing": editing, "kind": kind, "kinds": Conversation.Kind.choices,
+        **selectors.cadence(today), "editing": editing, "filter": found,
         "one_on_ones": selectors.completion_by_quarter(today, Conversation.Kind.ONE_ON_ONE),
         "reviews": selectors.completion_by_quarter(today, Conversation.Kind.QUARTERLY),
         "page": Paginator(held, 50).get_page(request.GET.get("page")), "reports": selectors.direct_reports()})

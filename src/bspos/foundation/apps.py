@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FoundationConfig(AppConfig):
+    name = "bspos.foundation"
+    verbose_name = "Foundation"

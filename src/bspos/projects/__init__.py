@@ -1,0 +1,1 @@
+"""Projects per client: phases, tasks, milestones, budgets, templates and project billing."""

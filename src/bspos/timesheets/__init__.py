@@ -1,0 +1,1 @@
+"""Time sheets, their approval, and the dispatch board (schedule entries, iCalendar feeds)."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TimesheetsConfig(AppConfig):
+    name = "bspos.timesheets"
+    verbose_name = "Time sheets and schedule"
