@@ -4,6 +4,7 @@ atomically, the key rotated in one transaction, imports all or nothing."""
 import base64
 import binascii
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -230,7 +231,8 @@ def totp_code(credential: Credential, *, by, address: str | None, now: datetime 
     moment = (now or timezone.now()).timestamp()
     totp = StoredSeedTOTP(opened.totp_seed)
     Access.objects.create(credential=credential, user=by, action=Access.Action.TOTP, address=address)
-    return totp.at(moment), int(totp.interval - moment % totp.interval)
+    # Rounded up: a code with 0.3 s left is shown as 1 s, never as 0 while it is still valid.
+    return totp.at(moment), math.ceil(totp.interval - moment % totp.interval)
 
 
 # --- share links ------------------------------------------------------------------------------------------------

@@ -142,3 +142,12 @@ def test_adding_editing_and_deleting_a_credential_from_the_pages(client, tech, c
     assert 'hx-confirm="Delete' in page
     client.post(reverse("vault:delete", args=[credential.pk]))
     assert not company.credentials.exists()
+
+
+@pytest.mark.parametrize(("into_step", "left"), [(0.0, 30), (29.7, 1), (29.999, 1), (12.5, 18)])
+def test_the_seconds_left_are_never_zero_while_the_code_is_valid(tech, firewall, into_step, left):
+    from datetime import UTC, datetime
+
+    moment = datetime.fromtimestamp(1_800_000_000 + into_step, tz=UTC)  # 1_800_000_000 is a step boundary
+    code, seconds_left = services.totp_code(firewall, by=tech, address=None, now=moment)
+    assert code == _rfc6238("JBSWY3DPEHPK3PXP", moment.timestamp()) and seconds_left == left
