@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "bspos.projects",
     "bspos.foundation",
     "bspos.proposals",
+    "bspos.schedule",
 ]
 
 MIDDLEWARE = [

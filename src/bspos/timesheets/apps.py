@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class TimesheetsConfig(AppConfig):
     name = "bspos.timesheets"
-    verbose_name = "Time sheets and schedule"
+    verbose_name = "Time sheets"

@@ -1,1 +1,1 @@
-"""Time sheets, their approval, and the dispatch board (schedule entries, iCalendar feeds)."""
+"""Time sheets and their approval (my week, submit, approve)."""

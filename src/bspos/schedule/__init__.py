@@ -1,0 +1,1 @@
+"""The dispatch board: schedule entries by technician, conflicts, and iCalendar feeds."""

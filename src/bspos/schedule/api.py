@@ -1,0 +1,5 @@
+"""REST endpoints of the schedule app."""
+
+from ninja import Router
+
+router = Router(tags=["schedule"])
