@@ -156,7 +156,8 @@ def _newest_matches(kind: int, tsquery: str, text: str, restriction: tuple[str, 
         lowest, highest = cursor.fetchone()
         if highest is None:
             return []
-        rows, top, width = [], highest, FIRST_WINDOW
+        # A contact's search is bounded by their company's rows already: one pass, no windows to repeat it in.
+        rows, top, width = [], highest, FIRST_WINDOW if not restriction[0] else highest - lowest + 1
         while top >= lowest and len(rows) < wanted:
             bottom = top - width + 1
             # "id + 0" in ORDER BY keeps the planner on the GIN index and the id range rather than walking the
