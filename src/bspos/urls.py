@@ -92,6 +92,7 @@ urlpatterns = [
     path("agreements/", include("bspos.money.agreement_urls")),  # the agreement pages show the pricing guard
     path("catalogue/", include("bspos.catalogue.urls")),
     path("account/", include("bspos.people.urls")),
+    path("account/passkeys/", include("bspos.people.passkeys")),  # namespace otp_webauthn (the library's tags)
     path("sla/", include("bspos.sla.urls")),
     path("account/", include("bspos.api.urls")),
     path("admin/", admin.site.urls),
