@@ -209,7 +209,9 @@ def list_issues(request):
 
 @router.post("/leadership/issues", response={201: IssueOut})
 def raise_issue(request, payload: IssueIn):
-    _lead(request)
+    """Any staff member raises an issue for the leadership meeting (a write token); a contact meets 404."""
+    staff_read(request)
+    require_write(request, Can.DESK_READ)
     return Status(201, services.raise_issue(title=payload.title, detail=payload.detail, by=request.user))
 
 

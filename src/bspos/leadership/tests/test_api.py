@@ -3,7 +3,7 @@
 import pytest
 
 from bspos.api.services import create_token
-from bspos.leadership.models import Decision, Todo
+from bspos.leadership.models import Decision, Issue, Todo
 from bspos.leadership.tests.factories import IssueFactory, MeetingFactory, MetricFactory, PlanFactory
 from bspos.people.models import Role
 from bspos.people.tests.factories import UserFactory
@@ -46,3 +46,18 @@ def test_a_sixth_rock_is_refused_with_422(client):
                           content_type="application/json", headers=headers)
     assert refused.status_code == 422 and "already has 5 rocks" in str(refused.json())
     assert len(client.get("/api/v1/leadership/plans/2026", headers=headers).json()["rocks"]) == 5
+
+
+def test_any_staff_member_raises_an_issue_through_the_api_and_a_contact_meets_404(client):
+    from bspos.clients.tests.factories import ContactFactory
+
+    tech = UserFactory(role=Role.TECHNICIAN)
+    body = {"title": "Patch window clashes with backups"}
+    assert client.post("/api/v1/leadership/issues", body, content_type="application/json",
+                       headers=bearer(tech, "read")).status_code == 403
+    response = client.post("/api/v1/leadership/issues", body, content_type="application/json", headers=bearer(tech))
+    assert response.status_code == 201 and response.json()["status"] == "identified"
+    contact = ContactFactory(user=UserFactory(role=Role.CLIENT_CONTACT)).user
+    assert client.post("/api/v1/leadership/issues", body, content_type="application/json",
+                       headers=bearer(contact)).status_code == 404
+    assert Issue.objects.get().raised_by == tech

@@ -6,9 +6,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from bspos.audit.models import AuditEvent
 from bspos.core.dates import months_ending
 from bspos.leadership import selectors, services
-from bspos.leadership.models import DEFAULT_HATS, Hat, LiveFigure
+from bspos.leadership.models import DEFAULT_HATS, Hat, LiveFigure, Metric
 from bspos.leadership.tests.factories import HatFactory, MetricFactory
 from bspos.people.models import Role
 from bspos.people.tests.factories import RateFactory, UserFactory
@@ -83,3 +84,35 @@ def test_every_staff_member_reads_the_chart_the_leadership_team_edits_and_a_cont
     client.force_login(contact.user)
     for name in ("hats", "meetings", "decisions", "conversations", "plan"):
         assert client.get(reverse(f"leadership:{name}")).status_code == 404
+
+
+def test_hats_and_metrics_are_edited_and_deleted_with_their_history(client):
+    owner = UserFactory(role=Role.OWNER, username="founder")
+    metric = MetricFactory(hat__name="Finance", name="Gross margin", live="gross_margin", target=Decimal("50"))
+    hat = metric.hat
+    client.force_login(owner)
+    page = client.get(reverse("leadership:hats")).content.decode()
+    assert "hx-confirm=\"Delete the hat “Finance” and its 1 metric(s)?\"" in page
+    response = client.post(reverse("leadership:metric-save", args=[metric.pk]), {
+        "hat": hat.pk, "name": "Gross margin", "live": "gross_margin", "target": "55", "direction": "higher"})
+    assert response.status_code == 302
+    metric.refresh_from_db()
+    assert metric.target == Decimal("55")
+    refused = client.post(reverse("leadership:metric-save", args=[metric.pk]), {
+        "hat": hat.pk, "name": "Gross margin", "live": "gross_margin", "target": "lots", "direction": "higher"})
+    assert refused.status_code == 400 and Metric.objects.get(pk=metric.pk).target == Decimal("55")
+    client.post(reverse("leadership:hat-save", args=[hat.pk]), {"name": "Money", "position": 0})
+    history = client.get(reverse("leadership:hats")).content.decode()
+    assert "target: 50.00 → 55" in history and "name: Finance → Money" in history
+    client.post(reverse("leadership:metric-delete", args=[metric.pk]))
+    assert not Metric.objects.exists()
+    MetricFactory(hat=hat)
+    client.post(reverse("leadership:hat-delete", args=[hat.pk]))
+    assert not Hat.objects.exists() and not Metric.objects.exists()
+    deleted = AuditEvent.objects.filter(action=AuditEvent.Action.DELETED)
+    assert {e.object_repr for e in deleted} == {"Gross margin", "Utilisation", "Money"}
+    assert all(e.actor == owner for e in deleted)
+    client.force_login(UserFactory(role=Role.TECHNICIAN))
+    other = HatFactory()
+    assert client.post(reverse("leadership:hat-delete", args=[other.pk])).status_code == 403
+    assert Hat.objects.filter(pk=other.pk).exists()
