@@ -44,6 +44,7 @@ class LiveFigure(models.TextChoices):
     """bspos's own figures a success metric can follow, each read from the owner's scorecard selectors."""
 
     UTILISATION = "utilisation", "Technician utilisation (%)"
+    SLA_MET = "sla_met", "Resolution SLA met (%)"
     GROSS_MARGIN = "gross_margin", "Gross margin (%)"
     REVENUE_PER_CLIENT = "revenue_per_client", "Revenue per client per month"
     FOUNDER_HOURS = "founder_hours", "Founder hours per week"

@@ -8,7 +8,15 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
-from bspos.core.dates import add_months, month_start, previous_month, quarter_label, quarter_start, quarters_ending
+from bspos.core.dates import (
+    add_months,
+    month_span,
+    month_start,
+    previous_month,
+    quarter_label,
+    quarter_start,
+    quarters_ending,
+)
 from bspos.core.money import maybe_places
 from bspos.leadership.models import (
     MAX_ROCKS,
@@ -28,6 +36,8 @@ from bspos.people.models import STAFF_ROLES, Role, User
 from bspos.reviews import selectors as review_selectors
 from bspos.reviews.models import Review
 from bspos.scorecard import services as scorecard
+from bspos.servicedesk.models import Ticket
+from bspos.servicedesk.selectors import resolution_sla_met
 
 SERIES_FIGURES = ("utilisation", "logo_churn", "escalation_rate", "scope_creep")  # per month in monthly_series
 
@@ -42,7 +52,9 @@ def live_figures(months: list[date], today: date) -> dict[str, Decimal | None]:
 
     The scorecard's figures (revenue per client, gross margin, tenure, sales cycle, founder hours) come from
     `scorecard.scorecard`; utilisation, churn, escalation and scope creep from `scorecard.monthly_series` (a
-    one-month window reads that month's value); SBR completion from the reviews cadence's quarter.
+    one-month window reads that month's value); SLA met from the desk's own rule
+    (`servicedesk.selectors.resolution_sla_met`, tickets resolved in the window); SBR completion from the reviews
+    cadence's quarter.
     """
     margin = reports.margin_report(months)
     work, tickets = scorecard.work_by_person_month(months), scorecard.tickets_by_month(months)
@@ -51,6 +63,8 @@ def live_figures(months: list[date], today: date) -> dict[str, Decimal | None]:
     series = scorecard.monthly_series(months, work, tickets)
     for key in SERIES_FIGURES:
         figures[key] = series[key].get(months[-1])
+    since, until = month_span(months[0])[0], month_span(months[-1])[1]
+    figures["sla_met"] = resolution_sla_met(Ticket.objects.all(), since, until)["rate"]
     sbr = review_selectors.completion_by_quarter(Review.objects.all(), today, quarters=1)
     figures["sbr_completion"] = sbr[-1]["rate"] if sbr else None
     return figures

@@ -116,3 +116,22 @@ def test_hats_and_metrics_are_edited_and_deleted_with_their_history(client):
     other = HatFactory()
     assert client.post(reverse("leadership:hat-delete", args=[other.pk])).status_code == 403
     assert Hat.objects.filter(pk=other.pk).exists()
+
+
+def test_the_sla_met_metric_is_the_desks_rule_over_the_month_read():
+    from bspos.servicedesk.models import Ticket
+    from bspos.servicedesk.selectors import resolution_sla_met
+
+    due = datetime(2026, 9, 10, 17, tzinfo=UTC)
+    resolved = [due - timedelta(hours=2), due, due - timedelta(days=1), due + timedelta(minutes=1),  # 3 of 4 met
+                datetime(2026, 10, 1, 9, tzinfo=UTC)]  # resolved in October: not September's
+    for at in resolved:
+        Ticket.objects.filter(pk=TicketFactory(created_at=datetime(2026, 9, 1, tzinfo=UTC)).pk).update(
+            resolution_due=due, resolved_at=at)
+    Ticket.objects.filter(pk=TicketFactory(created_at=datetime(2026, 9, 1, tzinfo=UTC)).pk).update(
+        resolution_due=None, resolved_at=due)  # no SLA: not counted
+    MetricFactory(name="SLA met", live=LiveFigure.SLA_MET, target=Decimal("90"))
+    row = selectors.hats_with_metrics(SEPTEMBER_DAY)[0]["metrics"][0]
+    since, until = datetime(2026, 9, 1, tzinfo=UTC), datetime(2026, 10, 1, tzinfo=UTC)
+    assert row["value"] == Decimal("75.0") == resolution_sla_met(Ticket.objects.all(), since, until)["rate"]
+    assert row["on_target"] is False
