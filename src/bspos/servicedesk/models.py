@@ -134,6 +134,7 @@ class Ticket(models.Model):
             models.Index(fields=["client", "created_at"]),
             models.Index(fields=["assignee", "status"]),
             models.Index(fields=["status", "priority"]),
+            models.Index(fields=["resolved_at"], name="ticket_resolved_at"),  # SLA met over a period
         ]
         constraints = [
             models.CheckConstraint(condition=Q(tier__in=[1, 2, 3]), name="ticket_tier_1_to_3"),
