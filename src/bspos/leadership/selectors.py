@@ -89,6 +89,42 @@ def hats_with_metrics(day: date) -> list[dict]:
     return [{"hat": hat, "metrics": _metric_rows(list(hat.metrics.all()), figures, entries)} for hat in hats]
 
 
+SCORECARD_WEEKS = 13  # a quarter of weeks, as on an EOS scorecard
+
+
+def scorecard_weeks(today: date, weeks: int = SCORECARD_WEEKS) -> list[date]:
+    """The Mondays of the last `weeks` weeks, oldest first, ending with this week."""
+    this_week = week_start(today)
+    return [this_week - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+
+
+def weekly_scorecard(today: date, weeks: int = SCORECARD_WEEKS) -> dict:
+    """Every hat's success metrics by week over the last 13 weeks, against target: an entered metric shows the
+    number entered for that week; a live one the figure that week's meeting read (the last complete month
+    before the week's Monday, `metrics_window`), so a row matches the meetings it was reviewed in. A fixed
+    number of queries whatever the number of hats: the entries once, the live figures once per month read."""
+    mondays = scorecard_weeks(today, weeks)
+    hats = list(Hat.objects.select_related("owner").prefetch_related("metrics"))
+    metrics = [m for hat in hats for m in hat.metrics.all()]
+    read = {monday: metrics_window(monday)[0] for monday in mondays}
+    per_month = {month: live_figures([month], today) for month in sorted(set(read.values()))} if any(
+        m.live for m in metrics) else {}
+    entered = {(e["metric_id"], e["week"]): e["value"] for e in MetricEntry.objects.filter(
+        metric__in=[m.pk for m in metrics if not m.live], week__gte=mondays[0], week__lte=mondays[-1]).values(
+        "metric_id", "week", "value")}
+    rows = []
+    for hat in hats:
+        for metric in hat.metrics.all():
+            cells = []
+            for monday in mondays:
+                value = per_month[read[monday]].get(metric.live) if metric.live else entered.get((metric.pk, monday))
+                cells.append({"week": monday, "value": value, "on_target": metric.on_target(value)})
+            judged = [c for c in cells if c["on_target"] is not None]
+            rows.append({"hat": hat, "metric": metric, "cells": cells,
+                         "on_target": sum(1 for c in judged if c["on_target"]), "judged": len(judged)})
+    return {"weeks": mondays, "rows": rows, "entered": [m for m in metrics if not m.live]}
+
+
 def chart(hats: QuerySet[Hat] | None = None) -> dict:
     """The Hats Chart: every seat, how many hats each person wears, and whether the founder wears most."""
     hats = list((hats or Hat.objects.all()).select_related("owner").prefetch_related("metrics"))

@@ -102,6 +102,13 @@ def enter_metric(*, metric: Metric, week: date, value, by=None) -> MetricEntry:
     return _save(entry, by, value=value)
 
 
+def enter_week_numbers(*, week: date, values: dict[Metric, object], by=None) -> list[MetricEntry]:
+    """The week's numbers for several entered metrics at once, all or nothing; a blank leaves a metric as it was."""
+    with transaction.atomic():
+        return [enter_metric(metric=metric, week=week, value=value, by=by)
+                for metric, value in values.items() if value is not None]
+
+
 # --- the weekly meeting ------------------------------------------------------------------------------------------
 
 def validate_agenda(agenda: list) -> list[list]:

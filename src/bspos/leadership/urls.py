@@ -14,6 +14,7 @@ urlpatterns = [
     path("metrics/<id:pk>/delete/", views.metric_delete, name="metric-delete"),
     path("metrics/<id:pk>/enter/", views.metric_enter, name="metric-enter"),
     path("issues/raise/", views.issue_raise, name="issue-raise"),
+    path("scorecard/", views.scorecard, name="scorecard"),
     path("meetings/", views.meetings, name="meetings"),
     path("meetings/new/", views.meeting_new, name="meeting-new"),
     path("meetings/<id:pk>/", views.meeting, name="meeting"),

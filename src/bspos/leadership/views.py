@@ -168,6 +168,45 @@ def metric_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("leadership:hats")
 
 
+@requires(Can.DESK_READ)
+def scorecard(request: HttpRequest) -> HttpResponse:
+    """The weekly scorecard: every hat's metrics by week, the last 13 weeks, on or off target; the owner and the
+    leadership team enter a week's numbers in one form (a bad number refuses the form, nothing saved or lost)."""
+    today = timezone.localdate()
+    card = selectors.weekly_scorecard(today)
+    typed, errors, status = {}, [], 200
+    week = card["weeks"][-1]
+    if request.method == "POST":
+        _lead(request)
+        try:
+            week = week_start(date.fromisoformat(request.POST.get("week", "")))
+        except ValueError:
+            errors.append("Choose the week the numbers are for.")
+        values = {}
+        for metric in card["entered"]:
+            raw = typed[metric.pk] = request.POST.get(f"value-{metric.pk}", "").strip()
+            try:
+                values[metric] = Decimal(raw.replace(",", "")) if raw else None
+                if values[metric] is not None and not values[metric].is_finite():
+                    raise InvalidOperation
+            except InvalidOperation:
+                errors.append(f"{metric.name}: enter a number.")
+        if not errors:
+            try:
+                services.enter_week_numbers(week=week, values=values, by=request.user)
+            except ValidationError as error:
+                errors.extend(error.messages)
+            else:
+                messages.success(request, f"Numbers saved for the week of {week:%-d %B %Y}.")
+                return redirect("leadership:scorecard")
+        status = 400
+    if request.method != "POST":  # this week's numbers so far, to correct or complete
+        typed = {row["metric"].pk: row["cells"][-1]["value"] for row in card["rows"] if not row["metric"].live}
+    return render(request, "leadership/scorecard.html", {
+        **card, "editing": services.can_lead(request.user), "errors": errors, "week": week,
+        "entry_rows": [{"metric": m, "typed": typed.get(m.pk)} for m in card["entered"]]}, status=status)
+
+
 # --- the weekly meeting ------------------------------------------------------------------------------------------
 
 @require_POST
