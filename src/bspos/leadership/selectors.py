@@ -182,6 +182,12 @@ def cadence(today: date) -> dict:
             "upcoming": list(planned.filter(due_on__gte=today, due_on__lte=today + timedelta(days=45)))}
 
 
+def core_values() -> list[dict]:
+    """The company's core values a review asks about ("core values lived"), from the foundation app once it holds
+    them; until then none, and each side answers in free text."""
+    return []
+
+
 def conversation_figures(conversation: Conversation, today: date) -> list[dict]:
     """The person's hats' metrics for each month of the period, against target, from the live figures."""
     months = [conversation.period_start] if conversation.kind == Conversation.Kind.ONE_ON_ONE else [

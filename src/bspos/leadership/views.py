@@ -401,7 +401,8 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
     rocks = Rock.objects.filter(owner=item.person, plan__year=year, quarter=quarter).select_related("plan")
     return render(request, "leadership/conversation.html", {
         "item": item, "form": form, "editing": editing, "figures": selectors.conversation_figures(item, today),
-        "hats": Hat.objects.filter(owner=item.person), "rocks": rocks}, status=status)
+        "hats": Hat.objects.filter(owner=item.person), "rocks": rocks, "core_values": selectors.core_values()},
+        status=status)
 
 
 # --- the 365 plan ------------------------------------------------------------------------------------------------

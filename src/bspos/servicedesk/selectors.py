@@ -51,8 +51,10 @@ def resolution_sla_met(tickets: QuerySet[Ticket], since: datetime, until: dateti
 
     from bspos.core.money import percent
 
+    # counting resolved_at (never null here) rather than pk lets PostgreSQL answer from the index alone
     counts = tickets.filter(resolved_at__gte=since, resolved_at__lt=until).aggregate(
-        with_sla=Count("pk", filter=Q(resolution_due__isnull=False)), met=Count("pk", filter=resolution_met()))
+        with_sla=Count("resolved_at", filter=Q(resolution_due__isnull=False)),
+        met=Count("resolved_at", filter=resolution_met()))
     return {**counts, "rate": percent(counts["met"], counts["with_sla"])}
 
 
