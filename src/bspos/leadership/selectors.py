@@ -209,6 +209,17 @@ def conversation_figures(conversation: Conversation, today: date) -> list[dict]:
 
 # --- the weekly meeting and the plan -----------------------------------------------------------------------------
 
+def agenda_times(meeting: Meeting) -> list[dict]:
+    """Each agenda section with the clock time it starts and ends: from the actual start once started, else from
+    the scheduled time."""
+    at = meeting.started_at or meeting.scheduled_at
+    sections = []
+    for name, minutes in meeting.agenda:
+        sections.append({"name": name, "minutes": minutes, "starts": at, "ends": at + timedelta(minutes=minutes)})
+        at += timedelta(minutes=minutes)
+    return sections
+
+
 def todo_completion(since: date, today: date) -> dict:
     """To-dos due in [since, today]: how many were done by their due date."""
     due = Todo.objects.filter(due_on__gte=since, due_on__lte=today).aggregate(

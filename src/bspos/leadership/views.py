@@ -252,6 +252,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict:
     staff = list(User.objects.filter(role__in=STAFF_ROLES, is_active=True).order_by("first_name", "username"))
     return {
         "meeting": meeting, "editing": services.can_lead(request.user) and not meeting.ended_at,
+        "sections": selectors.agenda_times(meeting),
         "hats": selectors.hats_with_metrics(day), "window": selectors.metrics_window(day)[0], "week": week_start(day),
         "rocks": list(plan.rocks.filter(quarter=quarter).select_related("owner")) if plan else [],
         "quarter": quarter, "year": year,
@@ -275,7 +276,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @requires(Can.DESK_READ)
 def meeting_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """The meeting page's buttons: start, raise, prioritise, discuss, solve, to-do done, conclude."""
+    """The meeting page's buttons: start, prioritise, discuss, solve, to-do done, rock on/off track, conclude."""
     _lead(request)
     meeting = get_object_or_404(Meeting, pk=pk)
     post = request.POST
@@ -287,6 +288,8 @@ def meeting_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.prioritise(get_object_or_404(Issue, pk=post.get("issue")), priority=int(post.get("priority")
                                                                                                   or 0),
                                 by=request.user)
+        elif action == "discuss":
+            services.discuss(get_object_or_404(Issue, pk=post.get("issue")), by=request.user)
         elif action == "solve":
             issue = get_object_or_404(Issue, pk=post.get("issue"))
             form = SolveForm(post)

@@ -156,3 +156,22 @@ def test_ranked_issues_are_worked_first_and_unranked_ones_after_them():
     services.prioritise(first, priority=1, by=owner)
     assert [i.title for i in Issue.objects.all()] == ["first", "second", "later"]
     assert unranked.priority == 0
+
+
+def test_the_agenda_runs_on_the_clock_from_the_actual_start_and_an_issue_is_discussed_before_solved(client):
+    owner = UserFactory(role=Role.OWNER)
+    meeting = MeetingFactory()  # scheduled 09:00 UTC
+    times = selectors.agenda_times(meeting)
+    assert [s["minutes"] for s in times] == [5, 5, 5, 5, 5, 60, 5]
+    assert times[0]["starts"] == meeting.scheduled_at and times[-1]["ends"] == meeting.scheduled_at + timedelta(
+        minutes=90)
+    services.start_meeting(meeting, attendees=[owner], by=owner, at=meeting.scheduled_at + timedelta(minutes=4))
+    times = selectors.agenda_times(meeting)
+    assert times[5]["name"].startswith("Issues") and times[5]["starts"] == datetime(2026, 9, 7, 9, 29, tzinfo=UTC)
+    issue = IssueFactory(title="Quotes take a week")
+    client.force_login(owner)
+    client.post(reverse("leadership:meeting-act", args=[meeting.pk, "discuss"]), {"issue": issue.pk})
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.DISCUSSED
+    page = client.get(reverse("leadership:meeting", args=[meeting.pk])).content.decode()
+    assert "Discussed" in page and "09:29" in page
