@@ -134,6 +134,9 @@ class Meeting(models.Model):
                                               validators=[MinValueValidator(1), MaxValueValidator(10)])
     attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     notes = models.TextField(blank=True)
+    figures = models.JSONField(default=dict, blank=True,
+                               help_text="The live figures as reviewed, kept when the meeting starts: "
+                                         '{"figure": "12.3" or null}.')
 
     objects = StaffOnlyQuerySet.as_manager()
 

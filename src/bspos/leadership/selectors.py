@@ -78,12 +78,22 @@ def _metric_rows(metrics: list[Metric], figures: dict, entries: dict[int, Decima
     return rows
 
 
-def hats_with_metrics(day: date) -> list[dict]:
+def frozen_figures(day: date) -> dict[str, str | None]:
+    """The live figures a meeting on `day` reads, JSON-ready, to keep on the meeting as reviewed."""
+    return {key: None if value is None else str(value)
+            for key, value in live_figures(metrics_window(day), day).items()}
+
+
+def hats_with_metrics(day: date, kept: dict | None = None) -> list[dict]:
     """Every hat with its success metrics for the week of `day`: value and on/off target, in a fixed number of
-    queries whatever the number of hats (live figures once, the week's entered numbers once)."""
+    queries whatever the number of hats (live figures once, the week's entered numbers once). `kept`: the
+    figures a started meeting kept as reviewed, read instead of computing them again."""
     hats = list(Hat.objects.select_related("owner").prefetch_related("metrics"))
     metrics = [m for hat in hats for m in hat.metrics.all()]
-    figures = live_figures(metrics_window(day), day) if any(m.live for m in metrics) else {}
+    if kept:
+        figures = {key: None if value is None else Decimal(value) for key, value in kept.items()}
+    else:
+        figures = live_figures(metrics_window(day), day) if any(m.live for m in metrics) else {}
     entries = dict(MetricEntry.objects.filter(metric__in=[m.pk for m in metrics if not m.live],
                                               week=week_start(day)).values_list("metric_id", "value"))
     return [{"hat": hat, "metrics": _metric_rows(list(hat.metrics.all()), figures, entries)} for hat in hats]

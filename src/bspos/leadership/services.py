@@ -132,10 +132,17 @@ def schedule_meeting(*, scheduled_at: datetime, agenda: list | None = None, by=N
 
 
 def start_meeting(meeting: Meeting, *, attendees: list[User], by=None, at: datetime | None = None) -> Meeting:
+    """Start the clock and take the register; the live figures are kept as reviewed, so the page and the minutes
+    show what the meeting discussed even if last month's data changes later."""
+    from bspos.leadership.selectors import frozen_figures
+
     if meeting.ended_at:
         raise ValidationError("This meeting has ended.")
+    fields = {"started_at": meeting.started_at or at or timezone.now()}
+    if not meeting.started_at:
+        fields["figures"] = frozen_figures(timezone.localtime(meeting.scheduled_at).date())
     with transaction.atomic():
-        meeting = _save(meeting, by, started_at=meeting.started_at or at or timezone.now())
+        meeting = _save(meeting, by, **fields)
         meeting.attendees.set(attendees)
     return meeting
 

@@ -253,7 +253,8 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict:
     return {
         "meeting": meeting, "editing": services.can_lead(request.user) and not meeting.ended_at,
         "sections": selectors.agenda_times(meeting),
-        "hats": selectors.hats_with_metrics(day), "window": selectors.metrics_window(day)[0], "week": week_start(day),
+        "hats": selectors.hats_with_metrics(day, meeting.figures if meeting.started_at else None),
+        "window": selectors.metrics_window(day)[0], "week": week_start(day),
         "rocks": list(plan.rocks.filter(quarter=quarter).select_related("owner")) if plan else [],
         "quarter": quarter, "year": year,
         "issues": list(Issue.objects.exclude(status=Issue.Status.SOLVED).select_related("raised_by")),

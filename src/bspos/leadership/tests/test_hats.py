@@ -135,3 +135,26 @@ def test_the_sla_met_metric_is_the_desks_rule_over_the_month_read():
     since, until = datetime(2026, 9, 1, tzinfo=UTC), datetime(2026, 10, 1, tzinfo=UTC)
     assert row["value"] == Decimal("75.0") == resolution_sla_met(Ticket.objects.all(), since, until)["rate"]
     assert row["on_target"] is False
+
+
+def test_a_started_meeting_keeps_the_live_figures_it_reviewed(client):
+    from bspos.leadership.tests.factories import MeetingFactory
+    from bspos.servicedesk.models import Ticket
+
+    owner = UserFactory(role=Role.OWNER)
+    MetricFactory(name="SLA met", live=LiveFigure.SLA_MET, target=Decimal("90"))
+    due = datetime(2026, 8, 10, 17, tzinfo=UTC)  # the meeting of 7 September reads August
+    ticket = TicketFactory(created_at=datetime(2026, 8, 1, tzinfo=UTC))
+    Ticket.objects.filter(pk=ticket.pk).update(resolution_due=due, resolved_at=due)
+    meeting = MeetingFactory()
+    services.start_meeting(meeting, attendees=[owner], by=owner)
+    assert meeting.figures["sla_met"] == "100.0"
+    late = TicketFactory(created_at=datetime(2026, 8, 1, tzinfo=UTC))  # August changes after the meeting started
+    Ticket.objects.filter(pk=late.pk).update(resolution_due=due, resolved_at=due + timedelta(days=1))
+    day = date(2026, 9, 7)
+    assert selectors.hats_with_metrics(day)[0]["metrics"][0]["value"] == Decimal("50.0")  # live now
+    kept = selectors.hats_with_metrics(day, meeting.figures)[0]["metrics"][0]
+    assert kept["value"] == Decimal("100.0") and kept["on_target"] is True  # what the meeting reviewed
+    client.force_login(owner)
+    row = client.get(reverse("leadership:meeting", args=[meeting.pk])).content.decode().split("SLA met")[1]
+    assert "100.0" in row.split("</tr>")[0]
