@@ -34,6 +34,7 @@ from bspos.money.models import Invoice, InvoiceStatus
 from bspos.reviews.models import CADENCE_DAYS, PACK_DAYS, RefreshPolicy, Review
 from bspos.satisfaction.selectors import satisfaction_between
 from bspos.servicedesk.models import Category, Source, Ticket, TicketType, TimeEntry
+from bspos.servicedesk.selectors import resolution_met
 from bspos.sla.models import Priority
 from bspos.vcio.models import Assessment, RoadmapItem, RoadmapStatus
 from bspos.vcio.services import assessment_scores
@@ -115,7 +116,7 @@ def sla_figures(client: Client, period: Period) -> dict:
                       first_response_due__isnull=False)
         return tickets.aggregate(
             resolved=Count("pk", filter=resolved),
-            met=Count("pk", filter=resolved & Q(resolved_at__lte=F("resolution_due"))),
+            met=Count("pk", filter=resolved & resolution_met()),
             responded=Count("pk", filter=responded),
             responded_in_time=Count("pk", filter=responded & Q(first_response_at__lte=F("first_response_due"))))
 

@@ -250,7 +250,13 @@ WELL_FORMED = {"body": "x", "reason": "x", "held_on": "2026-01-01", "scheduled_a
                "title": "x", "quarter": "2026-01-01", "decision": "accepted", "description": "x", "owner": "x",
                "due_on": "2026-01-01", "done": True, "percent": 90}
 WELL_FORMED_FOR = {"/api/v1/clients/{client_id}/status": {"status": "active"},  # a field other bodies name differently
-                   "/api/v1/leadership/plans/{year}/rocks": {"quarter": 1, "owner_id": 1}}
+                   "/api/v1/leadership/plans/{year}/rocks": {"quarter": 1, "owner_id": 1},
+                   # leadership: the Hats Chart's metrics, weekly numbers, meetings and the plan's goals
+                   "/api/v1/leadership/hats/{hat_id}/metrics": {"name": "x", "target": "1"},
+                   "/api/v1/leadership/metrics/{metric_id}/entries": {"week": "2026-01-05", "value": "1"},
+                   "/api/v1/leadership/meetings/{meeting_id}/conclude": {"rating": 5},
+                   "/api/v1/leadership/plans/{year}/goals": {"text": "x"},
+                   "/api/v1/leadership/plans/{year}": {"vision": "x"}}
 
 
 def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(client, demo, settings, tmp_path):
@@ -272,6 +278,7 @@ def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(cli
            "article_id": 1, "problem_id": 1, "run_id": 1,  # knowledge: the demo's article 1 is an unpublished SOP
            "credential_id": 1,
            "hat_id": 1, "meeting_id": 1, "issue_id": 1, "todo_id": 1, "conversation_id": 1, "rock_id": 1,
+           "metric_id": 1, "goal_id": 1,
            "year": 2026, "doc_id": 1}  # leadership: MSP-wide rows, never a contact's
     headers = bearer(mine.username)
     checked = 0
