@@ -61,8 +61,11 @@ def at_risk_credentials(credentials, *, now=None, limit: int = 10) -> dict:
     """How many of these credentials are at risk and why (counted in the database), and the first `limit` of them
     with their reasons, oldest secret first: the SBR pack's figure."""
     rows = with_risks(credentials, now)
-    counts = rows.aggregate(total=Count("pk"), at_risk=Count("pk", filter=Q(at_risk=True)),
-                            **{name: Count("pk", filter=Q(**{name: True})) for name in REASONS})
+    # grouped by the four flags (at most 16 rows): an aggregate over these annotations loses them (Django 5.2)
+    groups = list(rows.order_by().values(*REASONS).annotate(count=Count("pk")))
+    counts = {"total": sum(group["count"] for group in groups),
+              "at_risk": sum(group["count"] for group in groups if any(group[name] for name in REASONS)),
+              **{name: sum(group["count"] for group in groups if group[name]) for name in REASONS}}
     first = rows.filter(at_risk=True).order_by("last_changed", "pk").only("pk", "name", "rotated_at", "created_at",
                                                                          "strength")[:limit]
     items = [{"name": row.name, "last_changed": timezone.localtime(row.last_changed).date().isoformat(),
