@@ -12,6 +12,7 @@ urlpatterns = [
     path("<id:number>/reply/", views.reply, name="reply"),
     path("attachments/<id:pk>/", views.attachment, name="attachment"),
     path("it-plan/", vcio_views.portal_plan, name="it-plan"),
+    path("documentation/", views.documentation, name="documentation"),
     path("reviews/", review_views.portal_list, name="reviews"),
     path("reviews/<id:pk>/", review_views.portal_report, name="review"),
     path("reviews/<id:pk>/report.pdf", review_views.portal_pdf, name="review-pdf"),
