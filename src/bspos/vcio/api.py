@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from ninja import Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
@@ -18,7 +17,7 @@ from bspos.clients.models import Client
 from bspos.core.api import MAX_ID, Id, Pages, existing, money, staff_read, staff_write, text
 from bspos.core.filters import api_filter, query_schema
 from bspos.core.permissions import Can
-from bspos.vcio import matrix, services
+from bspos.vcio import matrix, selectors, services
 from bspos.vcio.filters import AssessmentFilter, RoadmapFilter
 from bspos.vcio.models import Assessment, AssessmentTemplate, Party, QuestionnaireLink, RoadmapItem
 
@@ -285,6 +284,9 @@ def delete_roadmap_item(request, item_id: int = PathId):
 
 class BudgetOut(Schema):
     year: int
+    label: str
+    first: date
+    last: date
     one_time: Decimal
     recurring: Decimal
     total: Decimal
@@ -294,9 +296,9 @@ class BudgetOut(Schema):
 def it_budget(request, client_id: int = PathId, first_year: Annotated[int, Field(ge=2000, le=2100)] | None = None,
               years: Annotated[int, Field(ge=1, le=10)] = 3):
     staff_read(request)
+    """The IT budget per fiscal year of the client (named for the calendar year it ends in), from the roadmap."""
     client = get_object_or_404(Client, pk=client_id)
-    start = first_year or timezone.localdate().year
-    return services.budget_by_year(client, list(range(start, start + years)))
+    return selectors.budget_by_year(client, first_year, years)
 
 
 class CellOut(Schema):

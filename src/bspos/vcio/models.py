@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from bspos.clients.models import Client
-from bspos.core.dates import quarter_start
+from bspos.core.dates import FiscalQuarter, fiscal_quarter_start
 from bspos.core.querysets import ClientOwnedQuerySet
 
 
@@ -144,7 +144,7 @@ class RoadmapItem(models.Model):
     area = models.CharField(max_length=100)
     title = models.CharField(max_length=300)
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.MEDIUM)
-    quarter = models.DateField(help_text="First day of the quarter it is planned for.")
+    quarter = models.DateField(help_text="First day of the client's fiscal quarter it is planned for.")
     one_time = models.DecimalField("one-time investment", max_digits=12, decimal_places=2, default=0)
     monthly = models.DecimalField("monthly investment", max_digits=12, decimal_places=2, default=0)
     owner = models.ForeignKey("Party", null=True, blank=True, on_delete=models.SET_NULL, related_name="roadmap",
@@ -157,18 +157,21 @@ class RoadmapItem(models.Model):
         ordering = ["quarter", "priority", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(one_time__gte=0) & Q(monthly__gte=0), name="roadmap_not_negative"),
-            models.CheckConstraint(condition=Q(quarter__day=1) & Q(quarter__month__in=[1, 4, 7, 10]),
-                                   name="roadmap_quarter_starts_a_quarter"),
+            models.CheckConstraint(condition=Q(quarter__day=1), name="roadmap_quarter_starts_on_a_first"),
         ]
 
+    @property
+    def fiscal_quarter(self) -> FiscalQuarter:
+        return self.client.fiscal_quarter(self.quarter)
+
     def clean(self) -> None:
-        if self.quarter:  # any day of a quarter plans it for that quarter
-            self.quarter = quarter_start(self.quarter)
+        if self.quarter and self.client_id:  # any day of a quarter plans it for that (fiscal) quarter
+            self.quarter = fiscal_quarter_start(self.quarter, self.client.fiscal_year_start)
         if self.owner_id and self.client_id and self.owner.client_id != self.client_id:
             raise ValidationError({"owner": "That party belongs to another client."})
 
     def __str__(self) -> str:
-        return f"{self.client}: {self.title} ({self.quarter:%Y}-Q{(self.quarter.month - 1) // 3 + 1})"
+        return f"{self.client}: {self.title} ({self.fiscal_quarter.label})"
 
 
 class Party(models.Model):
