@@ -47,10 +47,11 @@ def thread_root(ticket: Ticket) -> str:
     return f"<ticket-{ticket.number}.notifications@{domain}>"
 
 
-def notify(*, event: str, ticket: Ticket, text: str, recipients: Iterable[User | None], by: User | None = None,
-           at: datetime | None = None) -> set[int]:
+def notify(*, event: str, ticket: Ticket | None, text: str, recipients: Iterable[User | None], by: User | None = None,
+           at: datetime | None = None, url: str = "") -> set[int]:
     """Tell each recipient once, on the channels they chose; never `by`, never a client contact or an inactive login.
-    In-app rows are written in one query; emails go after the transaction commits. Returns the ids of those told."""
+    In-app rows are written in one query; emails go after the transaction commits. Returns the ids of those told.
+    News that is not about a ticket passes ticket=None and the `url` (a path) it leads to."""
     if event not in Event.values:
         raise ValidationError({"event": f"Unknown event {event!r}."})
     people = {user.pk: user for user in recipients
@@ -58,13 +59,15 @@ def notify(*, event: str, ticket: Ticket, text: str, recipients: Iterable[User |
     if not people:
         return set()
     channels = selectors.channels_for(people.values(), event)
-    text, url, at = text[:500], ticket_path(ticket), at or timezone.now()
+    text, url, at = text[:500], ticket_path(ticket) if ticket is not None else url, at or timezone.now()
     with transaction.atomic():
         Notification.objects.bulk_create([
             Notification(recipient_id=pk, event=event, ticket=ticket, text=text, url=url, created_at=at)
             for pk, (in_app, _email) in channels.items() if in_app])
         addresses = [people[pk].email for pk, (_in_app, email) in channels.items() if email and people[pk].email]
-        if addresses:
+        if addresses and ticket is None:
+            transaction.on_commit(lambda: send_news(text, url, addresses))
+        elif addresses:
             transaction.on_commit(lambda: send_emails(ticket, text, url, addresses))
     return {pk for pk, (in_app, email) in channels.items() if in_app or email}
 
@@ -86,6 +89,21 @@ def send_emails(ticket: Ticket, text: str, path: str, addresses: list[str]) -> i
             ).send() for address in addresses)
     except Exception:  # noqa: BLE001 (a notification email must never fail the change it reports)
         log.warning("Notification email for ticket #%s not sent", ticket.number, exc_info=True)
+        return 0
+
+
+def send_news(text: str, path: str, addresses: list[str]) -> int:
+    """One email per address about something that is not a ticket, with a link to it; a mail server that is down
+    is logged (the in-app notification is already there). Returns how many were sent."""
+    body = (f"{text}\n\nOpen it: {absolute_url(path)}\n\n"
+            f"-- \nbspos. Choose what you are told: {absolute_url(reverse('notifications:preferences'))}\n")
+    try:
+        with get_connection() as connection:
+            return sum(EmailMessage(subject=text[:150], body=body, from_email=mail_conf.from_address(), to=[address],
+                                    connection=connection, headers={"Auto-Submitted": "auto-generated"}).send()
+                       for address in addresses)
+    except Exception:  # noqa: BLE001 (a notification email must never fail the change it reports)
+        log.warning("Notification email %r not sent", text[:80], exc_info=True)
         return 0
 
 

@@ -1,7 +1,7 @@
 """REST endpoints for the vCIO: templates, assessments (answers, targets, CEO links), roadmap and budget,
 responsibility matrix. Staff read; owner and vCIO write; a client contact meets 404 as everywhere else."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
@@ -17,9 +17,17 @@ from bspos.clients.models import Client
 from bspos.core.api import MAX_ID, Id, Pages, existing, money, staff_read, staff_write, text
 from bspos.core.filters import api_filter, query_schema
 from bspos.core.permissions import Can
-from bspos.vcio import matrix, selectors, services
+from bspos.vcio import approvals, matrix, selectors, services
 from bspos.vcio.filters import AssessmentFilter, RoadmapFilter
-from bspos.vcio.models import Assessment, AssessmentTemplate, Party, QuestionnaireLink, RoadmapItem
+from bspos.vcio.models import (
+    ApprovalLink,
+    Assessment,
+    AssessmentTemplate,
+    Party,
+    QuestionnaireLink,
+    RoadmapDecision,
+    RoadmapItem,
+)
 
 router = Router(tags=["vcio"])
 PathId = Path(..., ge=1, le=MAX_ID)
@@ -211,6 +219,7 @@ class RoadmapOut(Schema):
     question: str
     area: str
     title: str
+    problem: str
     priority: int
     quarter: date
     one_time: Decimal
@@ -223,6 +232,7 @@ class RoadmapIn(Schema):
     client_id: Id
     area: text(100, min_length=1)
     title: text(300, min_length=1)
+    problem: text(5000) = ""
     priority: Annotated[int, Field(ge=1, le=3)] = 2
     quarter: date
     one_time: money(12) = Decimal(0)
@@ -234,6 +244,7 @@ class RoadmapIn(Schema):
 class RoadmapPatch(Schema):
     area: text(100, min_length=1) | None = None
     title: text(300, min_length=1) | None = None
+    problem: text(5000) | None = None
     priority: Annotated[int, Field(ge=1, le=3)] | None = None
     quarter: date | None = None
     one_time: money(12) | None = None
@@ -299,6 +310,81 @@ def it_budget(request, client_id: int = PathId, first_year: Annotated[int, Field
     """The IT budget per fiscal year of the client (named for the calendar year it ends in), from the roadmap."""
     client = get_object_or_404(Client, pk=client_id)
     return selectors.budget_by_year(client, first_year, years)
+
+
+# --- client approvals ---------------------------------------------------------------------------------------------
+
+class ApprovalLinkIn(Schema):
+    item_ids: Annotated[list[Id], Field(max_length=500)] | None = None  # default: every proposed item
+    sent_to_name: text(200) = ""
+    sent_to: text(254) = ""
+    message: text(5000) = ""
+    days: Annotated[int, Field(ge=1, le=90)] = approvals.LINK_DAYS
+
+
+class ApprovalLinkOut(Schema):
+    id: int
+    client_id: int
+    sent_to_name: str
+    sent_to: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    item_ids: list[int]
+    url: str | None = None  # only in the answer that creates it
+
+    @staticmethod
+    def resolve_item_ids(link: ApprovalLink) -> list[int]:
+        return [item.pk for item in link.items.all()]
+
+
+class DecisionOut(Schema):
+    id: int
+    item_id: int
+    link_id: int
+    decision: str
+    decided_by_name: str
+    decided_by_id: int | None
+    comment: str
+    decided_at: datetime
+
+
+@router.get("/clients/{client_id}/approval-links", response=list[ApprovalLinkOut])
+def list_approval_links(request, client_id: int = PathId):
+    staff_read(request)
+    client = get_object_or_404(Client, pk=client_id)
+    return list(client.approval_links.prefetch_related("items"))
+
+
+@router.post("/clients/{client_id}/approval-links", response={201: ApprovalLinkOut})
+def create_approval_link(request, payload: ApprovalLinkIn, client_id: int = PathId):
+    """A no-login link for the client to approve or decline proposed items; the URL is in this answer only."""
+    staff_write(request, Can.VCIO)
+    client = get_object_or_404(Client, pk=client_id)
+    items = None if payload.item_ids is None else list(RoadmapItem.objects.filter(pk__in=payload.item_ids))
+    if items is not None and len(items) != len(set(payload.item_ids)):
+        raise ValidationError({"item_ids": "No roadmap item with one of these ids."})
+    link, token = approvals.create_approval_link(client=client, items=items, sent_to_name=payload.sent_to_name,
+                                                 sent_to=payload.sent_to, message=payload.message, by=request.user,
+                                                 days=payload.days)
+    link.url = request.build_absolute_uri(reverse("approval", args=[token]))
+    return Status(201, link)
+
+
+@router.delete("/approval-links/{approval_link_id}", response={204: None})
+def revoke_approval_link(request, approval_link_id: int = PathId):
+    staff_write(request, Can.VCIO)
+    approvals.revoke_approval_link(link=get_object_or_404(ApprovalLink, pk=approval_link_id), by=request.user)
+    return Status(204, None)
+
+
+@router.get("/clients/{client_id}/roadmap-decisions", response=list[DecisionOut])
+@paginate(Pages)
+def list_decisions(request, client_id: int = PathId):
+    """Who approved or declined which roadmap item, when, and why; newest first."""
+    staff_read(request)
+    client = get_object_or_404(Client, pk=client_id)
+    return RoadmapDecision.objects.filter(item__client=client).order_by("-decided_at", "-id")
 
 
 class CellOut(Schema):

@@ -8,8 +8,8 @@ from bspos.vcio.models import Party, RoadmapItem
 class RoadmapItemForm(forms.ModelForm):
     class Meta:
         model = RoadmapItem
-        fields = ["area", "title", "priority", "quarter", "one_time", "monthly", "owner", "status"]
-        widgets = {"quarter": forms.DateInput(attrs={"type": "date"})}
+        fields = ["area", "title", "problem", "priority", "quarter", "one_time", "monthly", "owner", "status"]
+        widgets = {"quarter": forms.DateInput(attrs={"type": "date"}), "problem": forms.Textarea(attrs={"rows": 2})}
         help_texts = {"quarter": "Any day of the quarter (the client's fiscal quarters); it is stored as the "
                                  "quarter's first day."}
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bspos.vcio import views
+from bspos.vcio import approval_views, views
 
 app_name = "vcio"
 urlpatterns = [
@@ -13,5 +13,8 @@ urlpatterns = [
     path("clients/<id:client_id>/roadmap.pdf", views.roadmap_pdf, name="roadmap-pdf"),
     path("clients/<id:client_id>/matrix/", views.responsibility_matrix, name="matrix"),
     path("clients/<id:client_id>/matrix.csv", views.matrix_csv, name="matrix-csv"),
+    # client approvals (approval_views)
+    path("clients/<id:client_id>/approval-links/", approval_views.approval_new, name="approval-new"),
+    path("approval-links/<id:pk>/withdraw/", approval_views.approval_revoke, name="approval-revoke"),
     path("service-map/", views.service_map, name="service-map"),
 ]

@@ -17,7 +17,7 @@ from bspos.catalogue.models import Service, SevenCArea
 from bspos.clients.models import Client
 from bspos.core import csvwriter
 from bspos.core.permissions import Can, can, contact_client_id, requires
-from bspos.vcio import matrix, selectors, services
+from bspos.vcio import approvals, matrix, selectors, services
 from bspos.vcio.filters import AssessmentFilter
 from bspos.vcio.forms import RoadmapItemForm
 from bspos.vcio.models import Assessment, AssessmentTemplate, Party, RoadmapItem
@@ -165,7 +165,7 @@ def roadmap(request: HttpRequest, client_id: int) -> HttpResponse:
         else:
             messages.error(request, "Nothing saved: " + "; ".join(
                 f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()))
-    items = list(company.roadmap.select_related("owner", "client"))
+    items = list(company.roadmap.select_related("owner", "client").prefetch_related("decisions"))
     quarters: dict = {}
     for item in items:
         quarters.setdefault(item.quarter, []).append(item)
@@ -174,7 +174,15 @@ def roadmap(request: HttpRequest, client_id: int) -> HttpResponse:
         "quarters": [(company.fiscal_quarter(first), rows) for first, rows in sorted(quarters.items())],
         "budget": selectors.budget_by_year(company),
         "statuses": RoadmapItem.Status.choices, "priorities": RoadmapItem.Priority.choices,
-        "parties": matrix.parties_of(company)})
+        "parties": matrix.parties_of(company), **_approval_context(request, company, items)})
+
+
+def _approval_context(request: HttpRequest, company: Client, items: list[RoadmapItem]) -> dict:
+    """The roadmap page's "Ask the client to approve" card: proposed items, the links sent, a new link once."""
+    return {"proposed": [item for item in items if item.status == RoadmapItem.Status.PROPOSED],
+            "approval_links": company.approval_links.select_related("created_by").prefetch_related(
+                "items", "decisions")[:10],
+            "new_approval_link": request.session.pop(f"vcio-approval-{company.pk}", None), "now": timezone.now()}
 
 
 @requires(Can.VCIO)
@@ -271,6 +279,7 @@ def portal_plan(request: HttpRequest) -> HttpResponse:
         "client": company, "assessments": assessments,
         "items": RoadmapItem.objects.visible_to(user).select_related("client", "owner"),
         "budget": selectors.budget_by_year(company, years=2),
+        "waiting": approvals.waiting_count(company),
         "parties": parties, "rows": _matrix_rows(company, parties) if parties else []})
 
 
