@@ -17,7 +17,7 @@ from bspos.clients.models import Client
 from bspos.core.api import MAX_ID, Id, Pages, existing, money, staff_read, staff_write, text
 from bspos.core.filters import api_filter, query_schema
 from bspos.core.permissions import Can
-from bspos.vcio import approvals, matrix, selectors, services
+from bspos.vcio import approvals, matrix, selectors, services, work
 from bspos.vcio.filters import AssessmentFilter, RoadmapFilter
 from bspos.vcio.models import (
     ApprovalLink,
@@ -226,6 +226,16 @@ class RoadmapOut(Schema):
     monthly: Decimal
     owner_id: int | None
     status: RoadmapItem.Status
+    ticket_number: int | None
+    ticket_status: str | None
+
+    @staticmethod
+    def resolve_ticket_number(item: RoadmapItem) -> int | None:
+        return item.ticket.number if item.ticket_id else None
+
+    @staticmethod
+    def resolve_ticket_status(item: RoadmapItem) -> str | None:
+        return item.ticket.status if item.ticket_id else None
 
 
 class RoadmapIn(Schema):
@@ -268,7 +278,7 @@ def _save_item(request, item: RoadmapItem, data: dict) -> RoadmapItem:
 @paginate(Pages)
 def list_roadmap(request, filters: Query[RoadmapQuery]):
     staff_read(request)
-    items = RoadmapItem.objects.visible_to(request.user).order_by("quarter", "priority", "id")
+    items = RoadmapItem.objects.visible_to(request.user).select_related("ticket").order_by("quarter", "priority", "id")
     return api_filter(RoadmapFilter, request, items)
 
 
@@ -291,6 +301,38 @@ def delete_roadmap_item(request, item_id: int = PathId):
     services.delete_roadmap_item(get_object_or_404(RoadmapItem.objects.visible_to(request.user), pk=item_id),
                                  by=request.user)
     return Status(204, None)
+
+
+class WorkOut(Schema):
+    ticket_number: int
+    item: RoadmapOut
+
+
+@router.post("/roadmap-items/{item_id}/ticket", response={201: WorkOut})
+def ticket_for_item(request, item_id: int = PathId):
+    """Open a ticket for the client that carries the item out, linked both ways."""
+    staff_write(request, Can.VCIO)
+    item = get_object_or_404(RoadmapItem, pk=item_id)
+    ticket = work.ticket_for_item(item=item, by=request.user)
+    return Status(201, {"ticket_number": ticket.number, "item": RoadmapItem.objects.select_related("ticket").get(
+        pk=item.pk)})
+
+
+@router.post("/assessments/{assessment_id}/answers/{question}/ticket", response={201: WorkOut})
+def ticket_for_answer(request, assessment_id: int = PathId, question: str = Path(..., max_length=50)):
+    """A ticket from an assessment's finding, through the question's roadmap item (added when there is none)."""
+    staff_write(request, Can.VCIO)
+    ticket = work.ticket_for_answer(assessment=_assessment(request, assessment_id), question=question,
+                                    by=request.user)
+    return Status(201, {"ticket_number": ticket.number,
+                        "item": ticket.roadmap_items.select_related("ticket").order_by("pk").first()})
+
+
+@router.post("/roadmap-items/{item_id}/done", response=RoadmapOut)
+def mark_item_done(request, item_id: int = PathId):
+    staff_write(request, Can.VCIO)
+    item = work.mark_done(item=get_object_or_404(RoadmapItem, pk=item_id), by=request.user)
+    return RoadmapItem.objects.select_related("ticket").get(pk=item.pk)
 
 
 class BudgetOut(Schema):

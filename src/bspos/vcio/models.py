@@ -152,6 +152,8 @@ class RoadmapItem(models.Model):
     owner = models.ForeignKey("Party", null=True, blank=True, on_delete=models.SET_NULL, related_name="roadmap",
                               help_text="The party of the client's virtual IT department that carries it out.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    ticket = models.ForeignKey("servicedesk.Ticket", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="roadmap_items", help_text="The work that carries it out.")
 
     objects = RoadmapQuerySet.as_manager()
 

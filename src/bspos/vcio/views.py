@@ -73,8 +73,10 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                    pk=pk)
     areas, overall = services.assessment_scores(assessment)
     answers = {a.question: a for a in assessment.answers.all()}
+    work = {item.question: item for item in assessment.client.roadmap.filter(ticket__isnull=False).exclude(
+        question="").select_related("ticket").order_by("pk")}
     sections = [{"area": area, "score": score, "questions": [
-        {"q": q, "answer": answers.get(q["code"])} for q in area["questions"]]}
+        {"q": q, "answer": answers.get(q["code"]), "work": work.get(q["code"])} for q in area["questions"]]}
         for area, score in zip(assessment.template.data["areas"], areas, strict=True)]
     earlier_ones = (Assessment.objects.filter(client=assessment.client, template__key=assessment.template.key)
                     .select_related("template").prefetch_related("answers").order_by("created_at"))
@@ -165,7 +167,7 @@ def roadmap(request: HttpRequest, client_id: int) -> HttpResponse:
         else:
             messages.error(request, "Nothing saved: " + "; ".join(
                 f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()))
-    items = list(company.roadmap.select_related("owner", "client").prefetch_related("decisions"))
+    items = list(company.roadmap.select_related("owner", "client", "ticket").prefetch_related("decisions"))
     quarters: dict = {}
     for item in items:
         quarters.setdefault(item.quarter, []).append(item)
