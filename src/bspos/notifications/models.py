@@ -18,6 +18,7 @@ class Event(models.TextChoices):
     MENTIONED = "mentioned", "Someone mentioned me (@username) in an internal note"
     CRITICAL_ALERT = "critical_alert", "An alert opened a critical ticket"
     EXPIRING = "expiring", "A domain, certificate, licence, warranty or agreement of my clients ends soon"
+    ROADMAP_DECIDED = "roadmap_decided", "A client approved or declined roadmap items I sent them"
 
 
 # Everything in the app; a change on a watched ticket is the one event that is not worth an email by default.
