@@ -53,6 +53,16 @@ def months_from(first: date, count: int) -> list[date]:
     return [add_months(month_start(first), n) for n in range(count)]
 
 
+def week_start(day: date) -> date:
+    """The Monday of `day`'s week (weeks run Monday to Sunday)."""
+    return day - timedelta(days=day.weekday())
+
+
+def week_span(monday: date) -> tuple[datetime, datetime]:
+    """The week starting on `monday` as an aware [start, end) in the installation's time zone."""
+    return day_span(monday, monday + timedelta(days=6))
+
+
 def day_span(first: date, last: date) -> tuple[datetime, datetime]:
     """The days first..last as an aware [start, end) in the installation's time zone."""
     return (timezone.make_aware(datetime.combine(first, time.min)),

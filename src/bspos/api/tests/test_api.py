@@ -256,7 +256,8 @@ WELL_FORMED_FOR = {"/api/v1/clients/{client_id}/status": {"status": "active"},  
                    "/api/v1/leadership/metrics/{metric_id}/entries": {"week": "2026-01-05", "value": "1"},
                    "/api/v1/leadership/meetings/{meeting_id}/conclude": {"rating": 5},
                    "/api/v1/leadership/plans/{year}/goals": {"text": "x"},
-                   "/api/v1/leadership/plans/{year}": {"vision": "x"}}
+                   "/api/v1/leadership/plans/{year}": {"vision": "x"},
+                   "/api/v1/time-sheets/{sheet_id}/return": {"comment": "x"}}
 
 
 def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(client, demo, settings, tmp_path):
@@ -279,7 +280,8 @@ def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(cli
            "credential_id": 1, "approval_link_id": 1, "question": "cont-backup",
            "hat_id": 1, "meeting_id": 1, "issue_id": 1, "todo_id": 1, "conversation_id": 1, "rock_id": 1,
            "metric_id": 1, "goal_id": 1,
-           "year": 2026, "doc_id": 1}  # leadership: MSP-wide rows, never a contact's
+           "year": 2026, "doc_id": 1,  # leadership: MSP-wide rows, never a contact's
+           "sheet_id": 1}  # timesheets: the MSP's own
     headers = bearer(mine.username)
     checked = 0
     for path, operations in client.get("/api/v1/openapi.json").json()["paths"].items():
