@@ -119,7 +119,8 @@ def test_invalid_transitions_and_bad_input_are_422_with_field_messages(client, d
 
 @pytest.mark.parametrize("path", [
     "/clients", "/contacts", "/sites", "/agreements", "/sla-plans", "/assets", "/time-entries", "/invoices",
-    "/margins", "/reconciliation", "/assessments", "/assessment-templates", "/roadmap-items", "/notifications"])
+    "/margins", "/reconciliation", "/assessments", "/assessment-templates", "/roadmap-items", "/notifications",
+    "/schedule-entries", "/schedule-hours"])
 def test_a_client_contact_gets_404_on_msp_wide_resources(client, demo, path):
     contact = User.objects.filter(role=Role.CLIENT_CONTACT).first()
     assert api(client, "get", path, bearer(contact.username)).status_code == 404
@@ -281,7 +282,9 @@ def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(cli
            "hat_id": 1, "meeting_id": 1, "issue_id": 1, "todo_id": 1, "conversation_id": 1, "rock_id": 1,
            "metric_id": 1, "goal_id": 1,
            "year": 2026, "doc_id": 1,  # leadership: MSP-wide rows, never a contact's
-           "sheet_id": 1}  # timesheets: the MSP's own
+           "sheet_id": 1,  # timesheets: the MSP's own
+           "schedule_entry_id": 1,  # schedule: the MSP's own plan, never a contact's
+           }
     headers = bearer(mine.username)
     checked = 0
     for path, operations in client.get("/api/v1/openapi.json").json()["paths"].items():
