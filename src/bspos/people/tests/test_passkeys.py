@@ -118,3 +118,47 @@ def test_the_passkey_pages_load_whole_and_carry_no_inline_script(client, tech):
     assert b"Sign in with a passkey" in page.content and "script-src 'self'" in page["Content-Security-Policy"]
     scripts = re.findall(rb"<script([^>]*)>(.*?)</script>", page.content, re.S)
     assert all(b"src=" in attrs or b'type="application/json"' in attrs for attrs, _body in scripts)
+
+
+@pytest.fixture
+def accepted_assertion(monkeypatch):
+    """Stand in for the browser's signature (test_passkeys_browser runs the real one): the helper accepts it."""
+    from bspos.people.passkeys import PasskeyHelper
+
+    def accept(self, user, state, data):
+        return WebAuthnCredential.objects.get(user=user) if user else WebAuthnCredential.objects.get()
+
+    monkeypatch.setattr(PasskeyHelper, "authenticate_complete", accept)
+
+
+def _complete(client, next_url=""):
+    _post_json(client, "credential-authentication-begin")
+    url = reverse("otp_webauthn:credential-authentication-complete") + (f"?next={next_url}" if next_url else "")
+    return client.post(url, content_type="application/json", data={}, REMOTE_ADDR="203.0.113.7")
+
+
+def test_the_passkey_finishes_the_pending_sign_in_where_it_was_going(client, tech, accepted_assertion):
+    passkey_for(tech)
+    client.post(reverse("login") + "?next=/desk/", {"username": "kim", "password": PASSWORD})
+    response = _complete(client)
+    assert response.status_code == 200 and response.json()["redirect_url"] == "/desk/"
+    assert client.session["_auth_user_id"] == str(tech.pk) and reauth.SESSION_KEY in client.session
+
+
+def test_a_locked_account_cannot_finish_with_a_passkey(client, tech, accepted_assertion):
+    from django.test import Client
+
+    passkey_for(tech)
+    password_step(client)
+    for n in range(16):
+        Client().post(reverse("login"), {"username": "kim", "password": "wrong"}, REMOTE_ADDR=f"198.51.100.{n}")
+    response = _complete(client)
+    assert response.status_code == 429 and "ask an administrator" in response.json()["detail"]
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_client_contact_may_add_a_passkey(client):
+    contact = UserFactory(username="alice", role=Role.CLIENT_CONTACT, password=PASSWORD)
+    client.force_login(contact)
+    assert client.get(reverse("people:two_factor")).status_code == 200
+    assert _post_json(client, "credential-registration-begin").json()["user"]["name"] == "alice"
