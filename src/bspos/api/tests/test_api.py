@@ -272,7 +272,8 @@ def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(cli
            "article_id": 1, "problem_id": 1, "run_id": 1,  # knowledge: the demo's article 1 is an unpublished SOP
            "credential_id": 1,
            "hat_id": 1, "meeting_id": 1, "issue_id": 1, "todo_id": 1, "conversation_id": 1, "rock_id": 1,
-           "year": 2026, "doc_id": 1}  # leadership: MSP-wide rows, never a contact's
+           "year": 2026, "doc_id": 1,
+           "relation_id": 1}  # documentation: relations are staff-only  # leadership: MSP-wide rows, never a contact's
     headers = bearer(mine.username)
     checked = 0
     for path, operations in client.get("/api/v1/openapi.json").json()["paths"].items():
