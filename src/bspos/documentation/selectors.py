@@ -91,23 +91,35 @@ SEARCHED = {"domain": ("domains", ["name", "registrar", "notes"]),
             "record": ("records", ["name", "notes"])}
 
 
+# A credential is found by its name, username, URL and tags: its secret, notes and seed are sealed, never searched.
+CREDENTIAL_SEARCHED = ["name", "username", "url", "tags"]
+
+
 def search_documentation(words: list[str], *, user, limit: int = 20) -> list[tuple]:
-    """Documentation rows whose searched fields hold every word, that `user` may see (never a secret: none is
-    stored here). (kind, id, title, url, client name, row) tuples, for the one search box."""
+    """Documentation rows and credentials whose searched fields hold every word, that `user` may see (a credential
+    with vault.read, or shared with a contact's company; never by its secret). (kind, id, title, url, client name,
+    row) tuples, for the one search box."""
     from django.db.models import Q
 
     from bspos.documentation.services import KINDS
 
     if not words:
         return []
-    found = []
-    for kind, (plural, fields) in SEARCHED.items():
+
+    def matching(fields):
         condition = Q()
         for word in words:
             condition &= Q(*[Q(**{f"{field}__icontains": word}) for field in fields], _connector=Q.OR)
-        for row in KINDS[plural].objects.visible_to(user).filter(condition).select_related("client")[:limit]:
+        return condition
+
+    found = []
+    for kind, (plural, fields) in SEARCHED.items():
+        for row in KINDS[plural].objects.visible_to(user).filter(matching(fields)).select_related("client")[:limit]:
             found.append((kind, row.pk, str(row), reverse("documentation:detail", args=[plural, row.pk]),
                           row.client.name, row))
+    for row in (RELATABLE["credential"].objects.visible_to(user).filter(matching(CREDENTIAL_SEARCHED))
+                .select_related("client").only("pk", "name", "client__name")[:limit]):
+        found.append(("credential", row.pk, row.name, reverse("vault:detail", args=[row.pk]), row.client.name, row))
     return found[:limit]
 
 
