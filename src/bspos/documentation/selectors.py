@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bspos.agreements.models import Agreement
-from bspos.assets.models import Asset
+from bspos.assets.models import Asset, Lifecycle
 from bspos.clients.models import Contact
 from bspos.core.filters import parse_id
 from bspos.documentation.models import (
@@ -46,9 +46,9 @@ class Expiring:
 
 def expiring(client=None, *, within_days: int = 30, user, today: date | None = None,
              kinds: list[str] | None = None) -> list[Expiring]:
-    """Domains, certificates, licences, asset warranties and agreements ending from today up to `within_days` days
-    ahead (both days included) that `user` may see, soonest first. Already expired rows are left to their pages.
-    `user=None` is the MSP as a whole (the notice job, the SBR pack): every client's rows."""
+    """Domains, certificates, licences, warranties of assets not retired, and agreements ending from today up to
+    `within_days` days ahead (both days included) that `user` may see, soonest first. Already expired rows are left
+    to their pages. `user=None` is the MSP as a whole (the notice job, the SBR pack): every client's rows."""
     today = today or timezone.localdate()
     last = today + timedelta(days=within_days)
     kinds = kinds or list(EXPIRING_KINDS)
@@ -76,7 +76,8 @@ def expiring(client=None, *, within_days: int = 30, user, today: date | None = N
         add("licence", scoped(Licence.objects).filter(renews_on__range=(today, last)), str, lambda r: r.renews_on,
             lambda r: reverse("documentation:detail", args=["licences", r.pk]))
     if "warranty" in kinds:
-        add("warranty", scoped(Asset.objects).filter(warranty_expires__range=(today, last)), str,
+        in_use = scoped(Asset.objects).exclude(lifecycle__in=[Lifecycle.RETIRED, Lifecycle.DISPOSED])
+        add("warranty", in_use.filter(warranty_expires__range=(today, last)), str,
             lambda r: r.warranty_expires, lambda r: reverse("assets:detail", args=[r.pk]))
     if "agreement" in kinds:
         add("agreement", scoped(Agreement.objects).filter(end_date__range=(today, last)), lambda r: r.name,
