@@ -35,7 +35,7 @@ from bspos.clients.models import Client, ClientStatus, Contact, ServiceTier, Sit
 from bspos.core.business_time import BusinessClock
 from bspos.core.dates import month_end, months_from, next_quarter
 from bspos.core.services import next_numbers
-from bspos.documentation.demo import load_demo_documentation
+from bspos.documentation.demo import load_demo_documentation, load_demo_relations
 from bspos.intake.demo import load_demo_alerts
 from bspos.leadership.demo import load_demo_leadership
 from bspos.mail.demo import load_sample_mail, load_sample_outbox
@@ -876,6 +876,7 @@ class DemoBuilder:
         yield "A year of satisfaction ratings", lambda: (load_demo_ratings(self.now, self.rng, insert_rows),
                                                          reset_sequences([Survey]))
         yield "Credentials vault", lambda: load_demo_credentials(self.now, self.rng)
+        yield "How documentation connects; expiry notices already told", lambda: load_demo_relations(self.now)
         yield "Hats Chart, a year of leadership meetings, 1:1s and the 365 plan", lambda: load_demo_leadership(
             self.now, self.rng, self.staff)
 

@@ -369,7 +369,15 @@ class Relation(models.Model):
         indexes = [models.Index(fields=["b_type", "b_id"], name="relation_b_side")]
 
     def __str__(self) -> str:
-        return f"{self.a_type.name} {self.a_id} ↔ {self.b_type.name} {self.b_id}"
+        return f"{self._side(self.a_type, self.a_id)} ↔ {self._side(self.b_type, self.b_id)}"
+
+    @staticmethod
+    def _side(kind: ContentType, pk: int) -> str:
+        """"Licence FortiGuard bundle" (for the audit trail and the back office), or the id once it is gone."""
+        row = kind.model_class()._base_manager.filter(pk=pk).first()
+        if row is None:
+            return f"{kind.name} {pk}"
+        return f"{kind.name.capitalize()} {row.name if isinstance(row, Contact) else row}"
 
 
 # --- expiry notices ---------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bspos.agreements.models import Agreement
-from bspos.assets.models import Asset
+from bspos.assets.models import Asset, Lifecycle
 from bspos.clients.models import Contact
 from bspos.core.filters import parse_id
 from bspos.documentation.models import (
@@ -46,9 +46,9 @@ class Expiring:
 
 def expiring(client=None, *, within_days: int = 30, user, today: date | None = None,
              kinds: list[str] | None = None) -> list[Expiring]:
-    """Domains, certificates, licences, asset warranties and agreements ending from today up to `within_days` days
-    ahead (both days included) that `user` may see, soonest first. Already expired rows are left to their pages.
-    `user=None` is the MSP as a whole (the notice job, the SBR pack): every client's rows."""
+    """Domains, certificates, licences, warranties of assets not retired, and agreements ending from today up to
+    `within_days` days ahead (both days included) that `user` may see, soonest first. Already expired rows are left
+    to their pages. `user=None` is the MSP as a whole (the notice job, the SBR pack): every client's rows."""
     today = today or timezone.localdate()
     last = today + timedelta(days=within_days)
     kinds = kinds or list(EXPIRING_KINDS)
@@ -76,7 +76,8 @@ def expiring(client=None, *, within_days: int = 30, user, today: date | None = N
         add("licence", scoped(Licence.objects).filter(renews_on__range=(today, last)), str, lambda r: r.renews_on,
             lambda r: reverse("documentation:detail", args=["licences", r.pk]))
     if "warranty" in kinds:
-        add("warranty", scoped(Asset.objects).filter(warranty_expires__range=(today, last)), str,
+        in_use = scoped(Asset.objects).exclude(lifecycle__in=[Lifecycle.RETIRED, Lifecycle.DISPOSED])
+        add("warranty", in_use.filter(warranty_expires__range=(today, last)), str,
             lambda r: r.warranty_expires, lambda r: reverse("assets:detail", args=[r.pk]))
     if "agreement" in kinds:
         add("agreement", scoped(Agreement.objects).filter(end_date__range=(today, last)), lambda r: r.name,
@@ -91,23 +92,35 @@ SEARCHED = {"domain": ("domains", ["name", "registrar", "notes"]),
             "record": ("records", ["name", "notes"])}
 
 
+# A credential is found by its name, username, URL and tags: its secret, notes and seed are sealed, never searched.
+CREDENTIAL_SEARCHED = ["name", "username", "url", "tags"]
+
+
 def search_documentation(words: list[str], *, user, limit: int = 20) -> list[tuple]:
-    """Documentation rows whose searched fields hold every word, that `user` may see (never a secret: none is
-    stored here). (kind, id, title, url, client name, row) tuples, for the one search box."""
+    """Documentation rows and credentials whose searched fields hold every word, that `user` may see (a credential
+    with vault.read, or shared with a contact's company; never by its secret). (kind, id, title, url, client name,
+    row) tuples, for the one search box."""
     from django.db.models import Q
 
     from bspos.documentation.services import KINDS
 
     if not words:
         return []
-    found = []
-    for kind, (plural, fields) in SEARCHED.items():
+
+    def matching(fields):
         condition = Q()
         for word in words:
             condition &= Q(*[Q(**{f"{field}__icontains": word}) for field in fields], _connector=Q.OR)
-        for row in KINDS[plural].objects.visible_to(user).filter(condition).select_related("client")[:limit]:
+        return condition
+
+    found = []
+    for kind, (plural, fields) in SEARCHED.items():
+        for row in KINDS[plural].objects.visible_to(user).filter(matching(fields)).select_related("client")[:limit]:
             found.append((kind, row.pk, str(row), reverse("documentation:detail", args=[plural, row.pk]),
                           row.client.name, row))
+    for row in (RELATABLE["credential"].objects.visible_to(user).filter(matching(CREDENTIAL_SEARCHED))
+                .select_related("client").only("pk", "name", "client__name")[:limit]):
+        found.append(("credential", row.pk, row.name, reverse("vault:detail", args=[row.pk]), row.client.name, row))
     return found[:limit]
 
 

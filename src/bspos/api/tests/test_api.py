@@ -284,6 +284,7 @@ def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(cli
            "year": 2026, "doc_id": 1,  # leadership: MSP-wide rows, never a contact's
            "sheet_id": 1,  # timesheets: the MSP's own
            "schedule_entry_id": 1,  # schedule: the MSP's own plan, never a contact's
+           "relation_id": 1,  # documentation: relations are staff-only
            }
     headers = bearer(mine.username)
     checked = 0

@@ -62,6 +62,7 @@ def test_a_relation_added_on_the_asset_page_shows_on_both_pages_and_is_audited(c
     assert f'href="/documentation/licences/{licence.pk}/"' in page(client, asset_page)
     event = AuditEvent.objects.get(content_type__model="relation")
     assert event.action == "created" and event.actor == tech
+    assert "Asset FW-01" in event.object_repr and "Licence FortiGuard bundle" in event.object_repr
 
 
 def test_removed_from_the_other_side_it_leaves_both_pages_and_is_audited(client, tech, firewall, licence):
