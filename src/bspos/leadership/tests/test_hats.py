@@ -82,7 +82,7 @@ def test_every_staff_member_reads_the_chart_the_leadership_team_edits_and_a_cont
     assert "Money" in client.get(reverse("leadership:hats")).content.decode()  # and its change history
     contact = ContactFactory(user=UserFactory(username="alice", role=Role.CLIENT_CONTACT))
     client.force_login(contact.user)
-    for name in ("hats", "meetings", "decisions", "conversations", "plan"):
+    for name in ("hats", "scorecard", "meetings", "decisions", "conversations", "plan"):
         assert client.get(reverse(f"leadership:{name}")).status_code == 404
 
 
