@@ -111,9 +111,9 @@ def scorecard_weeks(today: date, weeks: int = SCORECARD_WEEKS) -> list[date]:
 def weekly_scorecard(today: date, weeks: int = SCORECARD_WEEKS) -> dict:
     """Every hat's success metrics by week over the last 13 weeks, against target: an entered metric shows the
     number entered for that week; a live one the figure that week's meeting read — the figures it kept when it
-    started, else the last complete month before the week's Monday (`metrics_window`) — so a row matches the
-    meetings it was reviewed in. A fixed number of queries whatever the number of hats: the entries and the
-    meetings once, the live figures once per month read and not kept."""
+    started, else the last complete month before the week's Monday (`metrics_window`, as of the last of those
+    Mondays reading it) — so a row matches the meetings it was reviewed in. A fixed number of queries whatever
+    the number of hats: the entries and the meetings once, the live figures once per month read and not kept."""
     mondays = scorecard_weeks(today, weeks)
     hats = list(Hat.objects.select_related("owner").prefetch_related("metrics"))
     metrics = [m for hat in hats for m in hat.metrics.all()]
@@ -125,8 +125,9 @@ def weekly_scorecard(today: date, weeks: int = SCORECARD_WEEKS) -> dict:
                 "scheduled_at").values_list("scheduled_at", "figures"):
             kept[week_start(timezone.localtime(scheduled).date())] = {
                 key: None if value is None else Decimal(value) for key, value in figures.items()}
-    per_month = {month: live_figures([month], today) for month in sorted(
-        {read[monday] for monday in mondays if monday not in kept})} if any(m.live for m in metrics) else {}
+    as_of = {read[monday]: monday for monday in mondays if monday not in kept}  # the last Monday reading each month
+    per_month = {month: live_figures([month], day) for month, day in as_of.items()} if any(
+        m.live for m in metrics) else {}
     entered = {(e["metric_id"], e["week"]): e["value"] for e in MetricEntry.objects.filter(
         metric__in=[m.pk for m in metrics if not m.live], week__gte=mondays[0], week__lte=mondays[-1]).values(
         "metric_id", "week", "value")}
