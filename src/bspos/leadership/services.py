@@ -147,6 +147,13 @@ def start_meeting(meeting: Meeting, *, attendees: list[User], by=None, at: datet
     return meeting
 
 
+def save_headlines(meeting: Meeting, *, notes: str, by=None) -> Meeting:
+    """The headlines (client and staff news, good or bad, in a sentence each) and notes, kept in the minutes."""
+    if meeting.ended_at:
+        raise ValidationError("This meeting has ended.")
+    return _save(meeting, by, notes=notes.strip())
+
+
 def finish_meeting(meeting: Meeting, *, rating: int, by=None, at: datetime | None = None) -> Meeting:
     if not meeting.started_at:
         raise ValidationError("Start the meeting before concluding it.")
