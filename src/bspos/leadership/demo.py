@@ -24,6 +24,7 @@ from bspos.leadership.models import (
     Todo,
     week_start,
 )
+from bspos.leadership.selectors import frozen_figures, metrics_window
 
 ISSUES = ["Tier 1 swamped on Mondays", "Onboarding takes six weeks", "Two clients below the pricing floor",
           "Backups of the dental practices unverified", "Founder still the escalation path", "Sales cycle creeping up",
@@ -81,6 +82,16 @@ def load_demo_leadership(now: datetime, rng: random.Random, staff: dict) -> int:
                                 rating=rng.choice([7, 8, 8, 9, 9, 10])))
     Meeting.objects.bulk_create(meetings)
     meetings = list(Meeting.objects.order_by("scheduled_at"))
+    # The last 13 weeks' meetings kept the live figures they reviewed (as starting one does), one reading per
+    # month read, so the weekly scorecard shows them without recomputing.
+    since = week_start(today) - timedelta(weeks=12)
+    recent = [m for m in meetings if m.started_at and timezone.localtime(m.scheduled_at).date() >= since]
+    readings: dict = {}
+    for meeting in recent:
+        day = timezone.localtime(meeting.scheduled_at).date()
+        month = metrics_window(day)[0]
+        meeting.figures = readings[month] if month in readings else readings.setdefault(month, frozen_figures(day))
+    Meeting.objects.bulk_update(recent, ["figures"])
     team = [owner, manager, vcio]
     Meeting.attendees.through.objects.bulk_create([
         Meeting.attendees.through(meeting_id=m.pk, user_id=u.pk) for m in meetings if m.started_at

@@ -110,14 +110,23 @@ def scorecard_weeks(today: date, weeks: int = SCORECARD_WEEKS) -> list[date]:
 
 def weekly_scorecard(today: date, weeks: int = SCORECARD_WEEKS) -> dict:
     """Every hat's success metrics by week over the last 13 weeks, against target: an entered metric shows the
-    number entered for that week; a live one the figure that week's meeting read (the last complete month
-    before the week's Monday, `metrics_window`), so a row matches the meetings it was reviewed in. A fixed
-    number of queries whatever the number of hats: the entries once, the live figures once per month read."""
+    number entered for that week; a live one the figure that week's meeting read — the figures it kept when it
+    started, else the last complete month before the week's Monday (`metrics_window`, as of the last of those
+    Mondays reading it) — so a row matches the meetings it was reviewed in. A fixed number of queries whatever
+    the number of hats: the entries and the meetings once, the live figures once per month read and not kept."""
     mondays = scorecard_weeks(today, weeks)
     hats = list(Hat.objects.select_related("owner").prefetch_related("metrics"))
     metrics = [m for hat in hats for m in hat.metrics.all()]
     read = {monday: metrics_window(monday)[0] for monday in mondays}
-    per_month = {month: live_figures([month], today) for month in sorted(set(read.values()))} if any(
+    kept = {}  # a week whose meeting kept its figures shows exactly those
+    if any(m.live for m in metrics):
+        for scheduled, figures in Meeting.objects.filter(
+                started_at__isnull=False, scheduled_at__date__gte=mondays[0]).exclude(figures={}).order_by(
+                "scheduled_at").values_list("scheduled_at", "figures"):
+            kept[week_start(timezone.localtime(scheduled).date())] = {
+                key: None if value is None else Decimal(value) for key, value in figures.items()}
+    as_of = {read[monday]: monday for monday in mondays if monday not in kept}  # the last Monday reading each month
+    per_month = {month: live_figures([month], day) for month, day in as_of.items()} if any(
         m.live for m in metrics) else {}
     entered = {(e["metric_id"], e["week"]): e["value"] for e in MetricEntry.objects.filter(
         metric__in=[m.pk for m in metrics if not m.live], week__gte=mondays[0], week__lte=mondays[-1]).values(
@@ -127,7 +136,10 @@ def weekly_scorecard(today: date, weeks: int = SCORECARD_WEEKS) -> dict:
         for metric in hat.metrics.all():
             cells = []
             for monday in mondays:
-                value = per_month[read[monday]].get(metric.live) if metric.live else entered.get((metric.pk, monday))
+                if metric.live:
+                    value = (kept[monday] if monday in kept else per_month[read[monday]]).get(metric.live)
+                else:
+                    value = entered.get((metric.pk, monday))
                 cells.append({"week": monday, "value": value, "on_target": metric.on_target(value)})
             judged = [c for c in cells if c["on_target"] is not None]
             rows.append({"hat": hat, "metric": metric, "cells": cells,

@@ -127,8 +127,21 @@ def validate_agenda(agenda: list) -> list[list]:
 
 
 def schedule_meeting(*, scheduled_at: datetime, agenda: list | None = None, by=None) -> Meeting:
+    """A meeting with its agenda; it reads its live figures now, so its page opens without computing them."""
+    from bspos.leadership.selectors import frozen_figures
+
     sections = validate_agenda(agenda if agenda is not None else [list(s) for s in DEFAULT_AGENDA])
-    return _save(Meeting(), by, scheduled_at=scheduled_at, agenda=sections)
+    return _save(Meeting(), by, scheduled_at=scheduled_at, agenda=sections,
+                 figures=frozen_figures(timezone.localtime(scheduled_at).date()))
+
+
+def refresh_figures(meeting: Meeting, *, by=None) -> Meeting:
+    """Read the live figures again (before or during the meeting; the minutes keep the last reading)."""
+    from bspos.leadership.selectors import frozen_figures
+
+    if meeting.ended_at:
+        raise ValidationError("This meeting has ended: its minutes keep the figures it reviewed.")
+    return _save(meeting, by, figures=frozen_figures(timezone.localtime(meeting.scheduled_at).date()))
 
 
 def start_meeting(meeting: Meeting, *, attendees: list[User], by=None, at: datetime | None = None) -> Meeting:
@@ -145,6 +158,13 @@ def start_meeting(meeting: Meeting, *, attendees: list[User], by=None, at: datet
         meeting = _save(meeting, by, **fields)
         meeting.attendees.set(attendees)
     return meeting
+
+
+def save_headlines(meeting: Meeting, *, notes: str, by=None) -> Meeting:
+    """The headlines (client and staff news, good or bad, in a sentence each) and notes, kept in the minutes."""
+    if meeting.ended_at:
+        raise ValidationError("This meeting has ended.")
+    return _save(meeting, by, notes=notes.strip())
 
 
 def finish_meeting(meeting: Meeting, *, rating: int, by=None, at: datetime | None = None) -> Meeting:

@@ -253,7 +253,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict:
     return {
         "meeting": meeting, "editing": services.can_lead(request.user) and not meeting.ended_at,
         "sections": selectors.agenda_times(meeting),
-        "hats": selectors.hats_with_metrics(day, meeting.figures if meeting.started_at else None),
+        "hats": selectors.hats_with_metrics(day, meeting.figures),
         "window": selectors.metrics_window(day)[0], "week": week_start(day),
         "rocks": list(plan.rocks.filter(quarter=quarter).select_related("owner")) if plan else [],
         "quarter": quarter, "year": year,
@@ -277,7 +277,8 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @requires(Can.DESK_READ)
 def meeting_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """The meeting page's buttons: start, prioritise, discuss, solve, to-do done, rock on/off track, conclude."""
+    """The meeting page's buttons: start, refresh the figures, headlines, prioritise, discuss, solve, to-do done,
+    rock on/off track, conclude."""
     _lead(request)
     meeting = get_object_or_404(Meeting, pk=pk)
     post = request.POST
@@ -289,6 +290,10 @@ def meeting_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.prioritise(get_object_or_404(Issue, pk=post.get("issue")), priority=int(post.get("priority")
                                                                                                   or 0),
                                 by=request.user)
+        elif action == "refresh":
+            services.refresh_figures(meeting, by=request.user)
+        elif action == "headlines":
+            services.save_headlines(meeting, notes=post.get("notes", ""), by=request.user)
         elif action == "discuss":
             services.discuss(get_object_or_404(Issue, pk=post.get("issue")), by=request.user)
         elif action == "solve":

@@ -82,7 +82,7 @@ def test_every_staff_member_reads_the_chart_the_leadership_team_edits_and_a_cont
     assert "Money" in client.get(reverse("leadership:hats")).content.decode()  # and its change history
     contact = ContactFactory(user=UserFactory(username="alice", role=Role.CLIENT_CONTACT))
     client.force_login(contact.user)
-    for name in ("hats", "meetings", "decisions", "conversations", "plan"):
+    for name in ("hats", "scorecard", "meetings", "decisions", "conversations", "plan"):
         assert client.get(reverse(f"leadership:{name}")).status_code == 404
 
 
@@ -158,3 +158,28 @@ def test_a_started_meeting_keeps_the_live_figures_it_reviewed(client):
     client.force_login(owner)
     row = client.get(reverse("leadership:meeting", args=[meeting.pk])).content.decode().split("SLA met")[1]
     assert "100.0" in row.split("</tr>")[0]
+
+
+def test_a_meeting_reads_its_figures_when_scheduled_and_again_on_request_until_it_ends(client):
+    from django.core.exceptions import ValidationError
+
+    from bspos.servicedesk.models import Ticket
+
+    owner = UserFactory(role=Role.OWNER)
+    MetricFactory(name="SLA met", live=LiveFigure.SLA_MET, target=Decimal("90"))
+    due = datetime(2026, 8, 10, 17, tzinfo=UTC)
+    ticket = TicketFactory(created_at=datetime(2026, 8, 1, tzinfo=UTC))
+    Ticket.objects.filter(pk=ticket.pk).update(resolution_due=due, resolved_at=due + timedelta(hours=1))
+    meeting = services.schedule_meeting(scheduled_at=datetime(2026, 9, 7, 9, tzinfo=UTC), by=owner)
+    assert meeting.figures["sla_met"] == "0.0"
+    Ticket.objects.filter(pk=ticket.pk).update(resolved_at=due)  # August corrected before the meeting
+    client.force_login(owner)
+    url = reverse("leadership:meeting", args=[meeting.pk])
+    assert "Read the live figures again" in client.get(url).content.decode()
+    client.post(reverse("leadership:meeting-act", args=[meeting.pk, "refresh"]))
+    meeting.refresh_from_db()
+    assert meeting.figures["sla_met"] == "100.0"
+    services.start_meeting(meeting, attendees=[owner], by=owner)
+    services.finish_meeting(meeting, rating=8, by=owner)
+    with pytest.raises(ValidationError, match="has ended"):
+        services.refresh_figures(meeting, by=owner)

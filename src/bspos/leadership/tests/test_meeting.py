@@ -87,11 +87,14 @@ def test_the_meeting_page_runs_from_metrics_to_a_solved_issue_and_the_minutes_pd
     client.post(reverse("leadership:meeting-act", args=[meeting.pk, "solve"]), {
         "issue": issue.pk, "decision": "Onboarding follows one written playbook.", "todo": "Write the playbook",
         "owner": owner.pk, "due_on": "2026-09-14"})
+    client.post(reverse("leadership:meeting-act", args=[meeting.pk, "headlines"]),
+                {"notes": "Dental group renewed for three years."})
     client.post(reverse("leadership:meeting-act", args=[meeting.pk, "conclude"]), {"rating": 9})
     pdf = client.get(reverse("leadership:minutes", args=[meeting.pk]))
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert pdf["Content-Type"] == "application/pdf"
     assert "Onboarding follows one written playbook." in text and "Write the playbook" in text and "9/10" in text
+    assert "Dental group renewed for three years." in text
     client.post(reverse("leadership:minutes-email", args=[meeting.pk]))
     assert mail.outbox[-1].to == ["founder@msp.test"] and mail.outbox[-1].attachments[0][2] == "application/pdf"
 

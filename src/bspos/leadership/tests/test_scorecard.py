@@ -64,3 +64,14 @@ def test_the_leadership_team_enters_a_weeks_numbers_in_one_form_and_a_bad_number
     assert "Save the numbers" not in page.content.decode()
     assert client.post(url, {"week": "2026-11-18", f"value-{leads.pk}": "1"}).status_code == 403
     assert MetricEntry.objects.get().value == Decimal("7")
+
+
+def test_a_week_whose_meeting_kept_its_figures_shows_what_it_reviewed():
+    from bspos.leadership.models import Meeting
+
+    MetricFactory(name="SLA met", live=LiveFigure.SLA_MET, target=Decimal("90"))
+    Meeting.objects.create(scheduled_at=datetime(2026, 11, 9, 9, tzinfo=UTC), agenda=[["All", 90]],
+                           started_at=datetime(2026, 11, 9, 9, tzinfo=UTC), figures={"sla_met": "95.5"})
+    cells = {c["week"]: c for c in selectors.weekly_scorecard(TODAY)["rows"][0]["cells"]}
+    assert cells[date(2026, 11, 9)]["value"] == Decimal("95.5") and cells[date(2026, 11, 9)]["on_target"] is True
+    assert cells[date(2026, 11, 16)]["value"] is None  # computed: nothing resolved in October
