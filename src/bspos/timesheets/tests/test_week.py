@@ -120,3 +120,12 @@ def test_a_running_timer_shows_in_the_top_bar_until_it_is_stopped(client, tech, 
     client.post(f"/desk/tickets/{ticket.number}/timer/")
     assert "⏱" not in client.get("/time/").content.decode()
     assert TimeEntry.objects.get().ticket == ticket
+
+
+def test_removing_an_entry_from_its_row(client, tech, logged):
+    client.force_login(tech)
+    page = client.get(f"/time/?week={WEEK}").content.decode()
+    assert f'hx-post="/time/entries/{logged[0].pk}/delete/"' in page and "hx-confirm" in page
+    response = client.post(f"/time/entries/{logged[0].pk}/delete/", headers={"HX-Request": "true"})
+    assert response.headers["HX-Location"] == f"/time/?week={WEEK}"
+    assert list(TimeEntry.objects.values_list("pk", flat=True)) == [logged[1].pk]
