@@ -31,6 +31,7 @@ from bspos.satisfaction.selectors import satisfaction_between
 from bspos.scorecard.models import STEP_FIELDS, STEPS, Opportunity, ReadinessRun
 from bspos.scorecard.questions import PHASES, QUESTIONS
 from bspos.servicedesk.models import InternalCategory, Ticket, TimeEntry
+from bspos.servicedesk.selectors import resolution_sla_met
 from bspos.sla.services import WorkingTime, working_time
 
 
@@ -394,12 +395,9 @@ class Level:
 def maturity(months: list[date], gross: Decimal | None, signals: dict, consistency: list[dict],
              utilisation: list[dict], commission_share: Decimal | None) -> dict:
     start, end = _span(months[-3:])  # delivery discipline now: the last quarter of the window
-    resolved = Ticket.objects.filter(resolved_at__gte=start, resolved_at__lt=end).aggregate(
-        met=Count("pk", filter=Q(resolution_due__isnull=False, resolved_at__lte=F("resolution_due"))),
-        with_sla=Count("pk", filter=Q(resolution_due__isnull=False)))
-    resolved.update(tracked_share(months))
+    resolved = tracked_share(months)
     tracked = resolved["timed"] * 100 / resolved["total"] if resolved["total"] else 0  # last month
-    sla_met = resolved["met"] * 100 / resolved["with_sla"] if resolved["with_sla"] else 0
+    sla_met = resolution_sla_met(Ticket.objects.all(), start, end)["rate"] or 0
     averages = [p["average"] for p in utilisation if p["average"] is not None]
     team_util = sum(averages) / len(averages) if averages else Decimal(0)
     variation = [c["variation"] for c in consistency if c["variation"] is not None]

@@ -5,7 +5,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +19,7 @@ from bspos.assets.models import Asset
 from bspos.clients.models import Contact
 from bspos.core import csvwriter
 from bspos.core.filters import parse_id
+from bspos.core.paging import CappedPaginator
 from bspos.core.permissions import Can, can, requires
 from bspos.servicedesk import attachments, selectors, services
 from bspos.servicedesk.filters import queue_filter
@@ -79,7 +79,7 @@ def _queue_tickets(request: HttpRequest):
 def queue(request: HttpRequest) -> HttpResponse:
     """The queue: the TicketFilter's controls, the reasons any filter was ignored, bulk actions."""
     filters = queue_filter(request, _queue_tickets(request))
-    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "servicedesk/queue.html", {
         "page": page, "filter": filters, "bulk_form": BulkForm(),
         "can_write": can(request.user, Can.DESK_WRITE),
