@@ -110,3 +110,22 @@ def test_the_week_page_costs_the_same_queries_for_a_busy_week(client, tech, tick
     with CaptureQueriesContext(connection) as many:
         assert "Printer jams" in client.get(url).content.decode()
     assert len(many) == len(few)
+
+
+def test_a_running_timer_shows_in_the_top_bar_until_it_is_stopped(client, tech, ticket):
+    client.force_login(tech)
+    assert "⏱" not in client.get("/time/").content.decode()
+    client.post(f"/desk/tickets/{ticket.number}/timer/")
+    assert f"⏱ #{ticket.number} since" in client.get("/time/").content.decode()
+    client.post(f"/desk/tickets/{ticket.number}/timer/")
+    assert "⏱" not in client.get("/time/").content.decode()
+    assert TimeEntry.objects.get().ticket == ticket
+
+
+def test_removing_an_entry_from_its_row(client, tech, logged):
+    client.force_login(tech)
+    page = client.get(f"/time/?week={WEEK}").content.decode()
+    assert f'hx-post="/time/entries/{logged[0].pk}/delete/"' in page and "hx-confirm" in page
+    response = client.post(f"/time/entries/{logged[0].pk}/delete/", headers={"HX-Request": "true"})
+    assert response.headers["HX-Location"] == f"/time/?week={WEEK}"
+    assert list(TimeEntry.objects.values_list("pk", flat=True)) == [logged[1].pk]
