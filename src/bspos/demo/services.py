@@ -47,6 +47,7 @@ from bspos.recurring.demo import load_demo_recurring
 from bspos.reviews.models import CADENCE_DAYS, PACK_DAYS, NextStep, Recommendation, Review
 from bspos.satisfaction.demo import load_demo_ratings
 from bspos.satisfaction.models import Survey
+from bspos.schedule.demo import load_demo_schedule
 from bspos.scorecard.models import Opportunity
 from bspos.servicedesk.escalation import mark_as_fired
 from bspos.servicedesk.models import (
@@ -872,6 +873,8 @@ class DemoBuilder:
         yield "Notifications for tech1 and the manager", lambda: load_demo_notifications(self.now)
         yield "Latest replies in the outbox", load_sample_outbox
         yield "Recurring tickets", lambda: load_demo_recurring(self.now)
+        yield "Dispatch board: on-site visits and remote sessions", lambda: load_demo_schedule(
+            self.now, self.rng, self.technicians, self.zone)
         yield "Client documentation", lambda: load_demo_documentation(self.now, self.rng)
         yield "A year of satisfaction ratings", lambda: (load_demo_ratings(self.now, self.rng, insert_rows),
                                                          reset_sequences([Survey]))

@@ -37,9 +37,13 @@ def board_people(starts: datetime, ends: datetime) -> QuerySet[User]:
             .order_by("first_name", "last_name", "username"))
 
 
+BOARD_COLUMNS = ("technician_id", "starts_at", "ends_at", "title", "location", "ticket__number", "ticket__subject",
+                 "ticket__client__name", "site__name")  # what a chip shows: a ticket row is wide (its description)
+
+
 def entries_for(technician_ids: list[int], starts: datetime, ends: datetime) -> QuerySet[ScheduleEntry]:
     return (ScheduleEntry.objects.filter(technician_id__in=technician_ids).during(starts, ends).with_conflicts()
-            .select_related("ticket__client", "site__client", "technician").order_by("starts_at", "pk"))
+            .select_related("ticket__client", "site").only(*BOARD_COLUMNS).order_by("starts_at", "pk"))
 
 
 def logged_minutes_by_technician(technician_ids: list[int], starts: datetime, ends: datetime) -> dict[int, int]:

@@ -65,16 +65,19 @@ def _board_context(request: HttpRequest) -> dict:
     page = Paginator(people.qs, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     technicians = list(page.object_list)
     step = timedelta(days=7 if view == "week" else 1)
+    slots = [timezone.localtime(t) for t in selectors.slot_times(day)]
     query = request.GET.copy()
     query.pop("page", None)
     return {
         "view": view, "day": day, "first": first, "last": ends.date() - timedelta(days=1), "filter": people,
         "page": page, "query": request.GET.urlencode(), "filter_query": query.urlencode(),
         "rows": (selectors.week_board(technicians, first) if view == "week" else selectors.day_board(technicians, day)),
-        "days": [first + timedelta(days=n) for n in range(7)], "slots": selectors.slot_times(day),
+        "days": [first + timedelta(days=n) for n in range(7)], "slots": slots,
+        "marks": [(n, f"{t:%Y-%m-%dT%H:%M}", f"{t:%H:%M}") for n, t in enumerate(slots, start=1)],
         "slot_minutes": selectors.SLOT_MINUTES, "first_minute": selectors.DAY_FIRST_HOUR * 60,
         "previous": first - step, "next": first + step, "today": timezone.localdate(),
         "can_write": can(request.user, Can.DESK_WRITE), "can_manage": can(request.user, Can.DESK_MANAGE),
+        "entries_url": reverse("schedule:board") + "entries/",  # + "<id>/": one reverse for hundreds of chips
     }
 
 

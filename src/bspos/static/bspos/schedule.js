@@ -8,6 +8,7 @@
   function board() { return document.getElementById("board"); }
 
   function send(entry, values) {
+    values.csrfmiddlewaretoken = board().querySelector("input[name=csrfmiddlewaretoken]").value;
     htmx.ajax("POST", entry.dataset.moveUrl, {source: entry, target: "#board", swap: "outerHTML", values: values});
   }
 
