@@ -23,6 +23,7 @@ from bspos.core.business_time import BusinessClock
 from bspos.core.dates import add_months, month_span, month_start, months_ending, next_month, previous_month
 from bspos.core.dates import month_end as month_last_day
 from bspos.core.money import maybe_places, to_places
+from bspos.foundation import selectors as foundation_selectors
 from bspos.money import reports
 from bspos.money.models import Invoice, InvoiceKind
 from bspos.people.models import Role, User
@@ -647,6 +648,8 @@ def readiness_suggestions(context: dict) -> dict[str, tuple[int, str]]:
     from bspos.leadership.selectors import readiness_evidence  # the Hats Chart, 1:1s, meetings and plan (e1-e4)
 
     suggestions.update(readiness_evidence(context.get("today") or timezone.localdate()))
+    # the ICP, solutions, values, vision and legal documents (s1-s5, c4-c6)
+    suggestions.update(foundation_selectors.readiness_evidence(context.get("today") or timezone.localdate()))
     return suggestions
 
 
