@@ -26,6 +26,7 @@ from bspos.reviews.api import router as reviews_api  # noqa: E402
 from bspos.satisfaction import views as satisfaction_views
 from bspos.satisfaction.api import router as satisfaction_api  # noqa: E402
 from bspos.schedule.api import router as schedule_api  # noqa: E402
+from bspos.scorecard.api import router as scorecard_api  # noqa: E402
 from bspos.servicedesk.api import router as servicedesk_api  # noqa: E402
 from bspos.sla.api import router as sla_api  # noqa: E402
 from bspos.timesheets.api import router as timesheets_api  # noqa: E402
@@ -43,7 +44,7 @@ handle_errors(api)
 for router in (clients_api, agreements_api, sla_api, servicedesk_api, assets_api, money_api, vcio_api, reviews_api,
                knowledge_api, intake_api, mail_api, notifications_api, imports_api, recurring_api, leadership_api,
                satisfaction_api, vault_api, documentation_api, timesheets_api, projects_api, foundation_api,
-               proposals_api, schedule_api):
+               proposals_api, schedule_api, scorecard_api):
     api.add_router("", router)
 
 admin.site.site_header = "bspos back office"

@@ -36,6 +36,7 @@ from bspos.core.business_time import BusinessClock
 from bspos.core.dates import month_end, months_from, next_quarter
 from bspos.core.services import next_numbers
 from bspos.documentation.demo import load_demo_documentation
+from bspos.foundation.demo import describe_leads, load_demo_foundation
 from bspos.intake.demo import load_demo_alerts
 from bspos.leadership.demo import load_demo_leadership
 from bspos.mail.demo import load_sample_mail, load_sample_outbox
@@ -874,6 +875,9 @@ class DemoBuilder:
         yield "Credentials vault", lambda: load_demo_credentials(self.now, self.rng)
         yield "Hats Chart, a year of leadership meetings, 1:1s and the 365 plan", lambda: load_demo_leadership(
             self.now, self.rng, self.staff)
+        yield "Foundation: ICP, solutions, values, vision, legal documents", lambda: (
+            load_demo_foundation(self.now, self.rng, agreements=Agreement.objects.all(),
+                                 sla_plans=list(self.plans.values())), describe_leads(self.rng, Opportunity))
 
     def summary(self) -> DemoSummary:
         return DemoSummary(clients=len(self.clients), staff_logins=self.staff_usernames, **self.counts,

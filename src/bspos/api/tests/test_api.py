@@ -250,7 +250,9 @@ WELL_FORMED = {"body": "x", "reason": "x", "held_on": "2026-01-01", "scheduled_a
                "title": "x", "quarter": "2026-01-01", "decision": "accepted", "description": "x", "owner": "x",
                "due_on": "2026-01-01", "done": True, "percent": 90}
 WELL_FORMED_FOR = {"/api/v1/clients/{client_id}/status": {"status": "active"},  # a field other bodies name differently
-                   "/api/v1/leadership/plans/{year}/rocks": {"quarter": 1, "owner_id": 1}}
+                   "/api/v1/leadership/plans/{year}/rocks": {"quarter": 1, "owner_id": 1},
+                   "/api/v1/foundation/values/{value_id}/decisions": {"kind": "hiring", "decided_on": "2026-01-01",
+                                                                      "people": "x"}}
 
 
 def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(client, demo, settings, tmp_path):
@@ -272,7 +274,8 @@ def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(cli
            "article_id": 1, "problem_id": 1, "run_id": 1,  # knowledge: the demo's article 1 is an unpublished SOP
            "credential_id": 1,
            "hat_id": 1, "meeting_id": 1, "issue_id": 1, "todo_id": 1, "conversation_id": 1, "rock_id": 1,
-           "year": 2026, "doc_id": 1}  # leadership: MSP-wide rows, never a contact's
+           "year": 2026, "doc_id": 1,  # leadership: MSP-wide rows, never a contact's
+           "icp_id": 1, "solution_id": 1, "value_id": 1}  # foundation: the MSP's own records
     headers = bearer(mine.username)
     checked = 0
     for path, operations in client.get("/api/v1/openapi.json").json()["paths"].items():
