@@ -31,6 +31,7 @@ from bspos.servicedesk.api import router as servicedesk_api  # noqa: E402
 from bspos.sla.api import router as sla_api  # noqa: E402
 from bspos.timesheets.api import router as timesheets_api  # noqa: E402
 from bspos.vault.api import router as vault_api  # noqa: E402
+from bspos.vcio import approval_views as vcio_approval_views
 from bspos.vcio import views as vcio_views
 from bspos.vcio.api import router as vcio_api  # noqa: E402
 
@@ -79,6 +80,7 @@ urlpatterns = [
     path("imports/", include("bspos.imports.urls")),
     path("documentation/", include("bspos.documentation.urls")),
     path("q/<str:token>/", vcio_views.questionnaire, name="questionnaire"),
+    path("approve/<str:token>/", vcio_approval_views.approval, name="approval"),
     path("rate/<str:token>/", satisfaction_views.survey_page, name="survey"),
     path("rate/<str:token>/<str:score>/", satisfaction_views.rate, name="rate"),
     path("recurring/", include("bspos.recurring.urls")),
@@ -93,6 +95,7 @@ urlpatterns = [
     path("agreements/", include("bspos.money.agreement_urls")),  # the agreement pages show the pricing guard
     path("catalogue/", include("bspos.catalogue.urls")),
     path("account/", include("bspos.people.urls")),
+    path("account/passkeys/", include("bspos.people.passkeys")),  # namespace otp_webauthn (the library's tags)
     path("sla/", include("bspos.sla.urls")),
     path("account/", include("bspos.api.urls")),
     path("admin/", admin.site.urls),

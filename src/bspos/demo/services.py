@@ -65,6 +65,7 @@ from bspos.servicedesk.models import (
 from bspos.servicedesk.services import TICKET_SEQUENCE, priority_for
 from bspos.sla.models import BusinessCalendar, Clock, EscalationRule, RaisePriority, SlaPlan, SlaTarget, WorkingHours
 from bspos.sla.services import business_clock, compute_clocks
+from bspos.timesheets.demo import load_demo_timesheets
 from bspos.vault.demo import load_demo_credentials
 from bspos.vcio.models import Answer, Assessment, AssessmentTemplate, Target
 from bspos.vcio.services import import_built_in, suggest_roadmap
@@ -857,6 +858,9 @@ class DemoBuilder:
         yield "Business reviews", self.build_reviews
         for month in self.months():
             yield f"Tickets {month:%Y-%m}", lambda month=month: self.build_month(month)
+        # Time sheets before the billing runs: billing waits for approval, so the invoices bill approved weeks.
+        yield "A year of time sheets, approved (a few returned)", lambda: load_demo_timesheets(
+            self.now, self.rng, self.staff)
         billed = self.billed_months()
         for month in billed:
             yield f"Billing run {month:%Y-%m}", lambda month=month: self.bill(month, issue=month != billed[-1])

@@ -53,6 +53,7 @@ def load_demo_leadership(now: datetime, rng: random.Random, staff: dict) -> int:
                Metric(hat=hats[2], name="Technician utilisation", live="utilisation", target=Decimal("70")),
                Metric(hat=hats[2], name="Escalation rate", live="escalation_rate", target=Decimal("10"),
                       direction="lower"),
+               Metric(hat=hats[2], name="Resolution SLA met", live="sla_met", target=Decimal("90")),
                Metric(hat=hats[3], name="SBRs held on time", live="sbr_completion", target=Decimal("80")),
                Metric(hat=hats[3], name="Logo churn", live="logo_churn", target=Decimal("2"), direction="lower"),
                Metric(hat=hats[4], name="Gross margin", live="gross_margin", target=Decimal("55")),

@@ -34,6 +34,16 @@ class RockForm(forms.ModelForm):
         self.fields["owner"].queryset = _staff()
 
 
+class RockEditForm(forms.ModelForm):
+    class Meta:
+        model = Rock
+        fields = ["title", "owner"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _staff()
+
+
 class SolveForm(forms.Form):
     decision = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     todo = forms.CharField(required=False, max_length=200, label="To-do")

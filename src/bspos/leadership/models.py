@@ -44,6 +44,7 @@ class LiveFigure(models.TextChoices):
     """bspos's own figures a success metric can follow, each read from the owner's scorecard selectors."""
 
     UTILISATION = "utilisation", "Technician utilisation (%)"
+    SLA_MET = "sla_met", "Resolution SLA met (%)"
     GROSS_MARGIN = "gross_margin", "Gross margin (%)"
     REVENUE_PER_CLIENT = "revenue_per_client", "Revenue per client per month"
     FOUNDER_HOURS = "founder_hours", "Founder hours per week"
@@ -133,6 +134,9 @@ class Meeting(models.Model):
                                               validators=[MinValueValidator(1), MaxValueValidator(10)])
     attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     notes = models.TextField(blank=True)
+    figures = models.JSONField(default=dict, blank=True,
+                               help_text="The live figures as reviewed, kept when the meeting starts: "
+                                         '{"figure": "12.3" or null}.')
 
     objects = StaffOnlyQuerySet.as_manager()
 

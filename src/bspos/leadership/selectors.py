@@ -8,7 +8,15 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
-from bspos.core.dates import add_months, month_start, previous_month, quarter_label, quarter_start, quarters_ending
+from bspos.core.dates import (
+    add_months,
+    month_span,
+    month_start,
+    previous_month,
+    quarter_label,
+    quarter_start,
+    quarters_ending,
+)
 from bspos.core.money import maybe_places
 from bspos.leadership.models import (
     MAX_ROCKS,
@@ -28,6 +36,8 @@ from bspos.people.models import STAFF_ROLES, Role, User
 from bspos.reviews import selectors as review_selectors
 from bspos.reviews.models import Review
 from bspos.scorecard import services as scorecard
+from bspos.servicedesk.models import Ticket
+from bspos.servicedesk.selectors import resolution_sla_met
 
 SERIES_FIGURES = ("utilisation", "logo_churn", "escalation_rate", "scope_creep")  # per month in monthly_series
 
@@ -42,7 +52,9 @@ def live_figures(months: list[date], today: date) -> dict[str, Decimal | None]:
 
     The scorecard's figures (revenue per client, gross margin, tenure, sales cycle, founder hours) come from
     `scorecard.scorecard`; utilisation, churn, escalation and scope creep from `scorecard.monthly_series` (a
-    one-month window reads that month's value); SBR completion from the reviews cadence's quarter.
+    one-month window reads that month's value); SLA met from the desk's own rule
+    (`servicedesk.selectors.resolution_sla_met`, tickets resolved in the window); SBR completion from the reviews
+    cadence's quarter.
     """
     margin = reports.margin_report(months)
     work, tickets = scorecard.work_by_person_month(months), scorecard.tickets_by_month(months)
@@ -51,6 +63,8 @@ def live_figures(months: list[date], today: date) -> dict[str, Decimal | None]:
     series = scorecard.monthly_series(months, work, tickets)
     for key in SERIES_FIGURES:
         figures[key] = series[key].get(months[-1])
+    since, until = month_span(months[0])[0], month_span(months[-1])[1]
+    figures["sla_met"] = resolution_sla_met(Ticket.objects.all(), since, until)["rate"]
     sbr = review_selectors.completion_by_quarter(Review.objects.all(), today, quarters=1)
     figures["sbr_completion"] = sbr[-1]["rate"] if sbr else None
     return figures
@@ -64,15 +78,61 @@ def _metric_rows(metrics: list[Metric], figures: dict, entries: dict[int, Decima
     return rows
 
 
-def hats_with_metrics(day: date) -> list[dict]:
+def frozen_figures(day: date) -> dict[str, str | None]:
+    """The live figures a meeting on `day` reads, JSON-ready, to keep on the meeting as reviewed."""
+    return {key: None if value is None else str(value)
+            for key, value in live_figures(metrics_window(day), day).items()}
+
+
+def hats_with_metrics(day: date, kept: dict | None = None) -> list[dict]:
     """Every hat with its success metrics for the week of `day`: value and on/off target, in a fixed number of
-    queries whatever the number of hats (live figures once, the week's entered numbers once)."""
+    queries whatever the number of hats (live figures once, the week's entered numbers once). `kept`: the
+    figures a started meeting kept as reviewed, read instead of computing them again."""
     hats = list(Hat.objects.select_related("owner").prefetch_related("metrics"))
     metrics = [m for hat in hats for m in hat.metrics.all()]
-    figures = live_figures(metrics_window(day), day) if any(m.live for m in metrics) else {}
+    if kept:
+        figures = {key: None if value is None else Decimal(value) for key, value in kept.items()}
+    else:
+        figures = live_figures(metrics_window(day), day) if any(m.live for m in metrics) else {}
     entries = dict(MetricEntry.objects.filter(metric__in=[m.pk for m in metrics if not m.live],
                                               week=week_start(day)).values_list("metric_id", "value"))
     return [{"hat": hat, "metrics": _metric_rows(list(hat.metrics.all()), figures, entries)} for hat in hats]
+
+
+SCORECARD_WEEKS = 13  # a quarter of weeks, as on an EOS scorecard
+
+
+def scorecard_weeks(today: date, weeks: int = SCORECARD_WEEKS) -> list[date]:
+    """The Mondays of the last `weeks` weeks, oldest first, ending with this week."""
+    this_week = week_start(today)
+    return [this_week - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+
+
+def weekly_scorecard(today: date, weeks: int = SCORECARD_WEEKS) -> dict:
+    """Every hat's success metrics by week over the last 13 weeks, against target: an entered metric shows the
+    number entered for that week; a live one the figure that week's meeting read (the last complete month
+    before the week's Monday, `metrics_window`), so a row matches the meetings it was reviewed in. A fixed
+    number of queries whatever the number of hats: the entries once, the live figures once per month read."""
+    mondays = scorecard_weeks(today, weeks)
+    hats = list(Hat.objects.select_related("owner").prefetch_related("metrics"))
+    metrics = [m for hat in hats for m in hat.metrics.all()]
+    read = {monday: metrics_window(monday)[0] for monday in mondays}
+    per_month = {month: live_figures([month], today) for month in sorted(set(read.values()))} if any(
+        m.live for m in metrics) else {}
+    entered = {(e["metric_id"], e["week"]): e["value"] for e in MetricEntry.objects.filter(
+        metric__in=[m.pk for m in metrics if not m.live], week__gte=mondays[0], week__lte=mondays[-1]).values(
+        "metric_id", "week", "value")}
+    rows = []
+    for hat in hats:
+        for metric in hat.metrics.all():
+            cells = []
+            for monday in mondays:
+                value = per_month[read[monday]].get(metric.live) if metric.live else entered.get((metric.pk, monday))
+                cells.append({"week": monday, "value": value, "on_target": metric.on_target(value)})
+            judged = [c for c in cells if c["on_target"] is not None]
+            rows.append({"hat": hat, "metric": metric, "cells": cells,
+                         "on_target": sum(1 for c in judged if c["on_target"]), "judged": len(judged)})
+    return {"weeks": mondays, "rows": rows, "entered": [m for m in metrics if not m.live]}
 
 
 def chart(hats: QuerySet[Hat] | None = None) -> dict:
@@ -132,6 +192,12 @@ def cadence(today: date) -> dict:
             "upcoming": list(planned.filter(due_on__gte=today, due_on__lte=today + timedelta(days=45)))}
 
 
+def core_values() -> list[dict]:
+    """The company's core values a review asks about ("core values lived"), from the foundation app once it holds
+    them; until then none, and each side answers in free text."""
+    return []
+
+
 def conversation_figures(conversation: Conversation, today: date) -> list[dict]:
     """The person's hats' metrics for each month of the period, against target, from the live figures."""
     months = [conversation.period_start] if conversation.kind == Conversation.Kind.ONE_ON_ONE else [
@@ -152,6 +218,17 @@ def conversation_figures(conversation: Conversation, today: date) -> list[dict]:
 
 
 # --- the weekly meeting and the plan -----------------------------------------------------------------------------
+
+def agenda_times(meeting: Meeting) -> list[dict]:
+    """Each agenda section with the clock time it starts and ends: from the actual start once started, else from
+    the scheduled time."""
+    at = meeting.started_at or meeting.scheduled_at
+    sections = []
+    for name, minutes in meeting.agenda:
+        sections.append({"name": name, "minutes": minutes, "starts": at, "ends": at + timedelta(minutes=minutes)})
+        at += timedelta(minutes=minutes)
+    return sections
+
 
 def todo_completion(since: date, today: date) -> dict:
     """To-dos due in [since, today]: how many were done by their due date."""

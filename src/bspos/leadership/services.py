@@ -7,7 +7,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from bspos.audit.services import audited
+from bspos.audit.services import delete_audited, record, snapshot
 from bspos.core.permissions import Can, can, is_client_contact
 from bspos.leadership.models import (
     DEFAULT_AGENDA,
@@ -43,12 +43,20 @@ def require_lead(user) -> None:
 
 
 def _save(instance, by, **fields):
+    """Validate, save and audit one row: the history shows each field's value before → after."""
+    before = snapshot(instance) if instance.pk else None  # taken before the fields change
     for name, value in fields.items():
         setattr(instance, name, value)
     instance.full_clean()
-    with transaction.atomic(), audited(instance, by):
+    with transaction.atomic():
         instance.save()
+        record(by, instance, before)
     return instance
+
+
+def _delete(instance, by) -> None:
+    with transaction.atomic():
+        delete_audited(instance, by)
 
 
 # --- Hats Chart --------------------------------------------------------------------------------------------------
@@ -74,12 +82,31 @@ def update_metric(metric: Metric, *, by=None, **fields) -> Metric:
     return _save(metric, by, **fields)
 
 
+def delete_hat(hat: Hat, *, by=None) -> None:
+    """A hat and its success metrics (and their weekly numbers) go; the history keeps what they were."""
+    with transaction.atomic():
+        for metric in hat.metrics.all():
+            delete_audited(metric, by)
+        delete_audited(hat, by)
+
+
+def delete_metric(metric: Metric, *, by=None) -> None:
+    _delete(metric, by)
+
+
 def enter_metric(*, metric: Metric, week: date, value, by=None) -> MetricEntry:
     if metric.live:
         raise ValidationError({"metric": "This metric follows a live figure; there is nothing to enter."})
     entry = MetricEntry.objects.filter(metric=metric, week=week_start(week)).first() or MetricEntry(
         metric=metric, week=week_start(week))
     return _save(entry, by, value=value)
+
+
+def enter_week_numbers(*, week: date, values: dict[Metric, object], by=None) -> list[MetricEntry]:
+    """The week's numbers for several entered metrics at once, all or nothing; a blank leaves a metric as it was."""
+    with transaction.atomic():
+        return [enter_metric(metric=metric, week=week, value=value, by=by)
+                for metric, value in values.items() if value is not None]
 
 
 # --- the weekly meeting ------------------------------------------------------------------------------------------
@@ -105,10 +132,17 @@ def schedule_meeting(*, scheduled_at: datetime, agenda: list | None = None, by=N
 
 
 def start_meeting(meeting: Meeting, *, attendees: list[User], by=None, at: datetime | None = None) -> Meeting:
+    """Start the clock and take the register; the live figures are kept as reviewed, so the page and the minutes
+    show what the meeting discussed even if last month's data changes later."""
+    from bspos.leadership.selectors import frozen_figures
+
     if meeting.ended_at:
         raise ValidationError("This meeting has ended.")
+    fields = {"started_at": meeting.started_at or at or timezone.now()}
+    if not meeting.started_at:
+        fields["figures"] = frozen_figures(timezone.localtime(meeting.scheduled_at).date())
     with transaction.atomic():
-        meeting = _save(meeting, by, started_at=meeting.started_at or at or timezone.now())
+        meeting = _save(meeting, by, **fields)
         meeting.attendees.set(attendees)
     return meeting
 
@@ -230,6 +264,15 @@ def add_goal(*, plan: Plan, by=None, **fields) -> Goal:
     return _save(Goal(plan=plan), by, **fields)
 
 
+def update_goal(goal: Goal, *, by=None, **fields) -> Goal:
+    allowed = {"text", "live", "target", "direction"}
+    return _save(goal, by, **{k: v for k, v in fields.items() if k in allowed})
+
+
+def delete_goal(goal: Goal, *, by=None) -> None:
+    _delete(goal, by)
+
+
 def add_rock(*, plan: Plan, quarter: int, title: str, owner: User, by=None, carried_from: Rock | None = None) -> Rock:
     """A quarter holds at most five rocks (seed 000: 3-5); the sixth is refused."""
     with transaction.atomic():
@@ -243,7 +286,15 @@ def add_rock(*, plan: Plan, quarter: int, title: str, owner: User, by=None, carr
 
 def update_rock(rock: Rock, *, by=None, **fields) -> Rock:
     allowed = {"title", "owner", "on_track", "done"}
-    return _save(rock, by, **{k: v for k, v in fields.items() if k in allowed})
+    fields = {k: v for k, v in fields.items() if k in allowed}
+    if isinstance(fields.get("title"), str):
+        fields["title"] = fields["title"].strip()
+    return _save(rock, by, **fields)
+
+
+def delete_rock(rock: Rock, *, by=None) -> None:
+    """A rock entered by mistake; a rock carried on from it stays (it no longer points back)."""
+    _delete(rock, by)
 
 
 def close_quarter(*, plan: Plan, quarter: int, by=None) -> list[Rock]:

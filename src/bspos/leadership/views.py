@@ -19,8 +19,30 @@ from bspos.audit.models import AuditEvent
 from bspos.core.permissions import Can, requires
 from bspos.leadership import selectors, services
 from bspos.leadership.filters import ConversationFilter, DecisionFilter
-from bspos.leadership.forms import ConversationForm, GoalForm, HatForm, MetricForm, RockForm, SolveForm
-from bspos.leadership.models import Conversation, Decision, Hat, Issue, Meeting, Metric, Plan, Rock, Todo, week_start
+from bspos.leadership.forms import (
+    ConversationForm,
+    GoalForm,
+    HatForm,
+    MetricForm,
+    RockEditForm,
+    RockForm,
+    SolveForm,
+)
+from bspos.leadership.models import (
+    Conversation,
+    Decision,
+    Direction,
+    Goal,
+    Hat,
+    Issue,
+    LiveFigure,
+    Meeting,
+    Metric,
+    Plan,
+    Rock,
+    Todo,
+    week_start,
+)
 from bspos.people.models import STAFF_ROLES, User
 
 
@@ -44,7 +66,11 @@ def hats(request: HttpRequest, hat_form: HatForm | None = None, metric_form: Met
                                         ).select_related("actor").order_by("-pk")[:20]
     return render(request, "leadership/hats.html", {
         **selectors.chart(), "editing": services.can_lead(request.user), "history": history,
-        "hat_form": hat_form or HatForm(), "metric_form": metric_form or MetricForm()}, status=status)
+        "hat_form": hat_form or HatForm(), "metric_form": metric_form or MetricForm(), **_choices()}, status=status)
+
+
+def _choices() -> dict:
+    return {"live_choices": LiveFigure.choices, "direction_choices": Direction.choices}
 
 
 @require_POST
@@ -105,7 +131,99 @@ def metric_enter(request: HttpRequest, pk: int) -> HttpResponse:
                     else "leadership:hats")
 
 
+@require_POST
+@requires(Can.DESK_READ)
+def metric_save(request: HttpRequest, pk: int) -> HttpResponse:
+    _lead(request)
+    metric = get_object_or_404(Metric, pk=pk)
+    form = MetricForm(request.POST, instance=Metric.objects.get(pk=metric.pk))
+    if form.is_valid():
+        try:
+            services.update_metric(metric, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Saved the metric “{metric.name}”.")
+            return redirect("leadership:hats")
+    return hats(request, metric_form=form, status=400)
+
+
+@require_POST
+@requires(Can.DESK_READ)
+def hat_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    _lead(request)
+    hat = get_object_or_404(Hat, pk=pk)
+    services.delete_hat(hat, by=request.user)
+    messages.success(request, f"Deleted the hat “{hat.name}” and its metrics.")
+    return redirect("leadership:hats")
+
+
+@require_POST
+@requires(Can.DESK_READ)
+def metric_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    _lead(request)
+    metric = get_object_or_404(Metric, pk=pk)
+    services.delete_metric(metric, by=request.user)
+    messages.success(request, f"Deleted the metric “{metric.name}”.")
+    return redirect("leadership:hats")
+
+
+@requires(Can.DESK_READ)
+def scorecard(request: HttpRequest) -> HttpResponse:
+    """The weekly scorecard: every hat's metrics by week, the last 13 weeks, on or off target; the owner and the
+    leadership team enter a week's numbers in one form (a bad number refuses the form, nothing saved or lost)."""
+    today = timezone.localdate()
+    card = selectors.weekly_scorecard(today)
+    typed, errors, status = {}, [], 200
+    week = card["weeks"][-1]
+    if request.method == "POST":
+        _lead(request)
+        try:
+            week = week_start(date.fromisoformat(request.POST.get("week", "")))
+        except ValueError:
+            errors.append("Choose the week the numbers are for.")
+        values = {}
+        for metric in card["entered"]:
+            raw = typed[metric.pk] = request.POST.get(f"value-{metric.pk}", "").strip()
+            try:
+                values[metric] = Decimal(raw.replace(",", "")) if raw else None
+                if values[metric] is not None and not values[metric].is_finite():
+                    raise InvalidOperation
+            except InvalidOperation:
+                errors.append(f"{metric.name}: enter a number.")
+        if not errors:
+            try:
+                services.enter_week_numbers(week=week, values=values, by=request.user)
+            except ValidationError as error:
+                errors.extend(error.messages)
+            else:
+                messages.success(request, f"Numbers saved for the week of {week:%-d %B %Y}.")
+                return redirect("leadership:scorecard")
+        status = 400
+    if request.method != "POST":  # this week's numbers so far, to correct or complete
+        typed = {row["metric"].pk: row["cells"][-1]["value"] for row in card["rows"] if not row["metric"].live}
+    return render(request, "leadership/scorecard.html", {
+        **card, "editing": services.can_lead(request.user), "errors": errors, "week": week,
+        "entry_rows": [{"metric": m, "typed": typed.get(m.pk)} for m in card["entered"]]}, status=status)
+
+
 # --- the weekly meeting ------------------------------------------------------------------------------------------
+
+@require_POST
+@requires(Can.DESK_READ)
+def issue_raise(request: HttpRequest) -> HttpResponse:
+    """Any staff member raises an issue for the leadership meeting, any time of the week."""
+    try:
+        issue = services.raise_issue(title=request.POST.get("title", ""), detail=request.POST.get("detail", ""),
+                                     by=request.user)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, f"Raised “{issue.title}” for the leadership meeting.")
+    target = request.POST.get("next") or ""
+    return redirect(target if url_has_allowed_host_and_scheme(target, allowed_hosts=None) and target.startswith("/")
+                    else "leadership:meetings")
+
 
 @requires(Can.DESK_READ)
 def meetings(request: HttpRequest) -> HttpResponse:
@@ -134,7 +252,9 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict:
     staff = list(User.objects.filter(role__in=STAFF_ROLES, is_active=True).order_by("first_name", "username"))
     return {
         "meeting": meeting, "editing": services.can_lead(request.user) and not meeting.ended_at,
-        "hats": selectors.hats_with_metrics(day), "window": selectors.metrics_window(day)[0], "week": week_start(day),
+        "sections": selectors.agenda_times(meeting),
+        "hats": selectors.hats_with_metrics(day, meeting.figures if meeting.started_at else None),
+        "window": selectors.metrics_window(day)[0], "week": week_start(day),
         "rocks": list(plan.rocks.filter(quarter=quarter).select_related("owner")) if plan else [],
         "quarter": quarter, "year": year,
         "issues": list(Issue.objects.exclude(status=Issue.Status.SOLVED).select_related("raised_by")),
@@ -157,7 +277,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @requires(Can.DESK_READ)
 def meeting_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """The meeting page's buttons: start, raise, prioritise, discuss, solve, to-do done, conclude."""
+    """The meeting page's buttons: start, prioritise, discuss, solve, to-do done, rock on/off track, conclude."""
     _lead(request)
     meeting = get_object_or_404(Meeting, pk=pk)
     post = request.POST
@@ -165,12 +285,12 @@ def meeting_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if action == "start":
             attendees = User.objects.filter(pk__in=post.getlist("attendees"), role__in=STAFF_ROLES)
             services.start_meeting(meeting, attendees=list(attendees), by=request.user)
-        elif action == "raise":
-            services.raise_issue(title=post.get("title", ""), detail=post.get("detail", ""), by=request.user)
         elif action == "prioritise":
             services.prioritise(get_object_or_404(Issue, pk=post.get("issue")), priority=int(post.get("priority")
                                                                                                   or 0),
                                 by=request.user)
+        elif action == "discuss":
+            services.discuss(get_object_or_404(Issue, pk=post.get("issue")), by=request.user)
         elif action == "solve":
             issue = get_object_or_404(Issue, pk=post.get("issue"))
             form = SolveForm(post)
@@ -285,7 +405,8 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
     rocks = Rock.objects.filter(owner=item.person, plan__year=year, quarter=quarter).select_related("plan")
     return render(request, "leadership/conversation.html", {
         "item": item, "form": form, "editing": editing, "figures": selectors.conversation_figures(item, today),
-        "hats": Hat.objects.filter(owner=item.person), "rocks": rocks}, status=status)
+        "hats": Hat.objects.filter(owner=item.person), "rocks": rocks, "core_values": selectors.core_values()},
+        status=status)
 
 
 # --- the 365 plan ------------------------------------------------------------------------------------------------
@@ -301,7 +422,7 @@ def _plan_context(request: HttpRequest, year: int) -> dict:
     quarters = [{"number": q, **selectors.quarter_close(plan, q)} for q in range(1, 5)] if plan else []
     return {"plan": plan, "year": year, "goals": goals, "quarters": quarters,
             "editing": services.can_lead(request.user), "rock_form": RockForm(), "goal_form": GoalForm(),
-            "current": selectors.quarter_of(today)}
+            "current": selectors.quarter_of(today), "staff": RockEditForm().fields["owner"].queryset, **_choices()}
 
 
 @requires(Can.DESK_READ)
@@ -351,12 +472,64 @@ def goal_add(request: HttpRequest, year: int) -> HttpResponse:
 @require_POST
 @requires(Can.DESK_READ)
 def rock_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """A rock's status (done, on track) and, from its edit form, its title and owner."""
     _lead(request)
     rock = get_object_or_404(Rock.objects.select_related("plan"), pk=pk)
-    done = {"1": True, "0": False}.get(request.POST.get("done", ""), rock.done)
-    on_track = {"1": True, "0": False}.get(request.POST.get("on_track", ""), rock.on_track)
-    services.update_rock(rock, done=done, on_track=on_track, by=request.user)
+    fields = {}
+    if "done" in request.POST:
+        fields["done"] = {"1": True, "0": False}.get(request.POST["done"])
+    if "on_track" in request.POST:
+        fields["on_track"] = request.POST["on_track"] == "1"
+    if "title" in request.POST:
+        form = RockEditForm(request.POST)
+        if not form.is_valid():
+            _refused(request, ValidationError([f"{k}: {' '.join(v)}" for k, v in form.errors.items()]))
+            return render(request, "leadership/plan.html", _plan_context(request, rock.plan.year), status=400)
+        fields.update(form.cleaned_data)
+    try:
+        services.update_rock(rock, by=request.user, **fields)
+    except ValidationError as error:
+        _refused(request, error)
+        return render(request, "leadership/plan.html", _plan_context(request, rock.plan.year), status=400)
     return redirect("leadership:plan-year", year=rock.plan.year)
+
+
+@require_POST
+@requires(Can.DESK_READ)
+def rock_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    _lead(request)
+    rock = get_object_or_404(Rock.objects.select_related("plan"), pk=pk)
+    services.delete_rock(rock, by=request.user)
+    messages.success(request, f"Deleted the rock “{rock.title}”.")
+    return redirect("leadership:plan-year", year=rock.plan.year)
+
+
+@require_POST
+@requires(Can.DESK_READ)
+def goal_save(request: HttpRequest, pk: int) -> HttpResponse:
+    _lead(request)
+    goal = get_object_or_404(Goal.objects.select_related("plan"), pk=pk)
+    form = GoalForm(request.POST, instance=Goal.objects.get(pk=goal.pk))
+    if form.is_valid():
+        try:
+            services.update_goal(goal, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Goal saved.")
+            return redirect("leadership:plan-year", year=goal.plan.year)
+    _refused(request, ValidationError([f"{k}: {' '.join(v)}" for k, v in form.errors.items()]))
+    return render(request, "leadership/plan.html", _plan_context(request, goal.plan.year), status=400)
+
+
+@require_POST
+@requires(Can.DESK_READ)
+def goal_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    _lead(request)
+    goal = get_object_or_404(Goal.objects.select_related("plan"), pk=pk)
+    services.delete_goal(goal, by=request.user)
+    messages.success(request, f"Deleted the goal “{goal.text}”.")
+    return redirect("leadership:plan-year", year=goal.plan.year)
 
 
 @require_POST

@@ -6,9 +6,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from bspos.audit.models import AuditEvent
 from bspos.core.dates import months_ending
 from bspos.leadership import selectors, services
-from bspos.leadership.models import DEFAULT_HATS, Hat, LiveFigure
+from bspos.leadership.models import DEFAULT_HATS, Hat, LiveFigure, Metric
 from bspos.leadership.tests.factories import HatFactory, MetricFactory
 from bspos.people.models import Role
 from bspos.people.tests.factories import RateFactory, UserFactory
@@ -83,3 +84,77 @@ def test_every_staff_member_reads_the_chart_the_leadership_team_edits_and_a_cont
     client.force_login(contact.user)
     for name in ("hats", "meetings", "decisions", "conversations", "plan"):
         assert client.get(reverse(f"leadership:{name}")).status_code == 404
+
+
+def test_hats_and_metrics_are_edited_and_deleted_with_their_history(client):
+    owner = UserFactory(role=Role.OWNER, username="founder")
+    metric = MetricFactory(hat__name="Finance", name="Gross margin", live="gross_margin", target=Decimal("50"))
+    hat = metric.hat
+    client.force_login(owner)
+    page = client.get(reverse("leadership:hats")).content.decode()
+    assert "hx-confirm=\"Delete the hat “Finance” and its 1 metric(s)?\"" in page
+    response = client.post(reverse("leadership:metric-save", args=[metric.pk]), {
+        "hat": hat.pk, "name": "Gross margin", "live": "gross_margin", "target": "55", "direction": "higher"})
+    assert response.status_code == 302
+    metric.refresh_from_db()
+    assert metric.target == Decimal("55")
+    refused = client.post(reverse("leadership:metric-save", args=[metric.pk]), {
+        "hat": hat.pk, "name": "Gross margin", "live": "gross_margin", "target": "lots", "direction": "higher"})
+    assert refused.status_code == 400 and Metric.objects.get(pk=metric.pk).target == Decimal("55")
+    client.post(reverse("leadership:hat-save", args=[hat.pk]), {"name": "Money", "position": 0})
+    history = client.get(reverse("leadership:hats")).content.decode()
+    assert "target: 50.00 → 55" in history and "name: Finance → Money" in history
+    client.post(reverse("leadership:metric-delete", args=[metric.pk]))
+    assert not Metric.objects.exists()
+    MetricFactory(hat=hat)
+    client.post(reverse("leadership:hat-delete", args=[hat.pk]))
+    assert not Hat.objects.exists() and not Metric.objects.exists()
+    deleted = AuditEvent.objects.filter(action=AuditEvent.Action.DELETED)
+    assert {e.object_repr for e in deleted} == {"Gross margin", "Utilisation", "Money"}
+    assert all(e.actor == owner for e in deleted)
+    client.force_login(UserFactory(role=Role.TECHNICIAN))
+    other = HatFactory()
+    assert client.post(reverse("leadership:hat-delete", args=[other.pk])).status_code == 403
+    assert Hat.objects.filter(pk=other.pk).exists()
+
+
+def test_the_sla_met_metric_is_the_desks_rule_over_the_month_read():
+    from bspos.servicedesk.models import Ticket
+    from bspos.servicedesk.selectors import resolution_sla_met
+
+    due = datetime(2026, 9, 10, 17, tzinfo=UTC)
+    resolved = [due - timedelta(hours=2), due, due - timedelta(days=1), due + timedelta(minutes=1),  # 3 of 4 met
+                datetime(2026, 10, 1, 9, tzinfo=UTC)]  # resolved in October: not September's
+    for at in resolved:
+        Ticket.objects.filter(pk=TicketFactory(created_at=datetime(2026, 9, 1, tzinfo=UTC)).pk).update(
+            resolution_due=due, resolved_at=at)
+    Ticket.objects.filter(pk=TicketFactory(created_at=datetime(2026, 9, 1, tzinfo=UTC)).pk).update(
+        resolution_due=None, resolved_at=due)  # no SLA: not counted
+    MetricFactory(name="SLA met", live=LiveFigure.SLA_MET, target=Decimal("90"))
+    row = selectors.hats_with_metrics(SEPTEMBER_DAY)[0]["metrics"][0]
+    since, until = datetime(2026, 9, 1, tzinfo=UTC), datetime(2026, 10, 1, tzinfo=UTC)
+    assert row["value"] == Decimal("75.0") == resolution_sla_met(Ticket.objects.all(), since, until)["rate"]
+    assert row["on_target"] is False
+
+
+def test_a_started_meeting_keeps_the_live_figures_it_reviewed(client):
+    from bspos.leadership.tests.factories import MeetingFactory
+    from bspos.servicedesk.models import Ticket
+
+    owner = UserFactory(role=Role.OWNER)
+    MetricFactory(name="SLA met", live=LiveFigure.SLA_MET, target=Decimal("90"))
+    due = datetime(2026, 8, 10, 17, tzinfo=UTC)  # the meeting of 7 September reads August
+    ticket = TicketFactory(created_at=datetime(2026, 8, 1, tzinfo=UTC))
+    Ticket.objects.filter(pk=ticket.pk).update(resolution_due=due, resolved_at=due)
+    meeting = MeetingFactory()
+    services.start_meeting(meeting, attendees=[owner], by=owner)
+    assert meeting.figures["sla_met"] == "100.0"
+    late = TicketFactory(created_at=datetime(2026, 8, 1, tzinfo=UTC))  # August changes after the meeting started
+    Ticket.objects.filter(pk=late.pk).update(resolution_due=due, resolved_at=due + timedelta(days=1))
+    day = date(2026, 9, 7)
+    assert selectors.hats_with_metrics(day)[0]["metrics"][0]["value"] == Decimal("50.0")  # live now
+    kept = selectors.hats_with_metrics(day, meeting.figures)[0]["metrics"][0]
+    assert kept["value"] == Decimal("100.0") and kept["on_target"] is True  # what the meeting reviewed
+    client.force_login(owner)
+    row = client.get(reverse("leadership:meeting", args=[meeting.pk])).content.decode().split("SLA met")[1]
+    assert "100.0" in row.split("</tr>")[0]

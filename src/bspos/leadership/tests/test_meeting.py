@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from bspos.leadership import selectors, services
 from bspos.leadership.models import Decision, Issue, Todo
-from bspos.leadership.tests.factories import IssueFactory, MeetingFactory, MetricFactory
+from bspos.leadership.tests.factories import IssueFactory, MeetingFactory, MetricFactory, PlanFactory
 from bspos.people.models import Role
 from bspos.people.tests.factories import UserFactory
 
@@ -79,7 +79,7 @@ def test_the_meeting_page_runs_from_metrics_to_a_solved_issue_and_the_minutes_pd
     page = client.get(reverse("leadership:meeting", args=[meeting.pk])).content.decode()
     assert "Qualified leads" in page and "Sales &amp; marketing" in page
     client.post(reverse("leadership:meeting-act", args=[meeting.pk, "start"]), {"attendees": [owner.pk]})
-    client.post(reverse("leadership:meeting-act", args=[meeting.pk, "raise"]), {"title": "Onboarding takes 6 weeks"})
+    client.post(reverse("leadership:issue-raise"), {"title": "Onboarding takes 6 weeks"})
     issue = Issue.objects.get()
     refused = client.post(reverse("leadership:meeting-act", args=[meeting.pk, "solve"]),
                           {"issue": issue.pk, "todo": "Write the playbook"})  # a to-do needs an owner and a date
@@ -96,13 +96,42 @@ def test_the_meeting_page_runs_from_metrics_to_a_solved_issue_and_the_minutes_pd
     assert mail.outbox[-1].to == ["founder@msp.test"] and mail.outbox[-1].attachments[0][2] == "application/pdf"
 
 
-def test_only_the_owner_and_the_leadership_team_run_the_meeting(client):
+def test_any_staff_member_raises_an_issue_but_only_the_leadership_team_runs_the_meeting(client):
+    from bspos.clients.tests.factories import ContactFactory
+
     meeting = MeetingFactory()
-    client.force_login(UserFactory(role=Role.TECHNICIAN))
-    assert client.get(reverse("leadership:meeting", args=[meeting.pk])).status_code == 200
-    assert client.post(reverse("leadership:meeting-act", args=[meeting.pk, "raise"]), {"title": "x"}).status_code \
-        == 403
-    assert not Issue.objects.exists()
+    tech = UserFactory(role=Role.TECHNICIAN, first_name="Tia")
+    client.force_login(tech)
+    url = reverse("leadership:meeting", args=[meeting.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(reverse("leadership:issue-raise"), {"title": "Backups fail on Fridays", "next": url})
+    assert response.status_code == 302 and response["Location"] == url
+    issue = Issue.objects.get()
+    assert (issue.title, issue.raised_by) == ("Backups fail on Fridays", tech)
+    assert "Backups fail on Fridays" in client.get(url).content.decode()
+    refused = client.post(reverse("leadership:issue-raise"), {"title": "   "})  # a blank title: nothing raised
+    assert refused.status_code == 302 and Issue.objects.count() == 1
+    for action, data in (("solve", {"issue": issue.pk, "decision": "x"}), ("start", {}), ("conclude", {"rating": 8}),
+                         ("prioritise", {"issue": issue.pk, "priority": 1})):
+        assert client.post(reverse("leadership:meeting-act", args=[meeting.pk, action]), data).status_code == 403
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.IDENTIFIED and issue.priority == 0
+    client.force_login(ContactFactory(user=UserFactory(role=Role.CLIENT_CONTACT)).user)
+    assert client.post(reverse("leadership:issue-raise"), {"title": "From a client"}).status_code == 404
+    assert Issue.objects.count() == 1
+
+
+def test_a_rock_is_marked_off_track_from_the_meeting(client):
+    owner = UserFactory(role=Role.OWNER)
+    meeting = MeetingFactory()  # September 2026: Q3
+    plan = PlanFactory()
+    rock = services.add_rock(plan=plan, quarter=3, title="Hire a dispatcher", owner=owner, by=owner)
+    client.force_login(owner)
+    page = client.get(reverse("leadership:meeting", args=[meeting.pk])).content.decode()
+    assert "Hire a dispatcher" in page and "Mark off track" in page
+    client.post(reverse("leadership:meeting-act", args=[meeting.pk, "rock"]), {"rock": rock.pk, "on_track": "0"})
+    rock.refresh_from_db()
+    assert rock.on_track is False
 
 
 def test_a_weekly_number_is_entered_from_the_meeting_page_for_the_meetings_week(client):
@@ -127,3 +156,22 @@ def test_ranked_issues_are_worked_first_and_unranked_ones_after_them():
     services.prioritise(first, priority=1, by=owner)
     assert [i.title for i in Issue.objects.all()] == ["first", "second", "later"]
     assert unranked.priority == 0
+
+
+def test_the_agenda_runs_on_the_clock_from_the_actual_start_and_an_issue_is_discussed_before_solved(client):
+    owner = UserFactory(role=Role.OWNER)
+    meeting = MeetingFactory()  # scheduled 09:00 UTC
+    times = selectors.agenda_times(meeting)
+    assert [s["minutes"] for s in times] == [5, 5, 5, 5, 5, 60, 5]
+    assert times[0]["starts"] == meeting.scheduled_at and times[-1]["ends"] == meeting.scheduled_at + timedelta(
+        minutes=90)
+    services.start_meeting(meeting, attendees=[owner], by=owner, at=meeting.scheduled_at + timedelta(minutes=4))
+    times = selectors.agenda_times(meeting)
+    assert times[5]["name"].startswith("Issues") and times[5]["starts"] == datetime(2026, 9, 7, 9, 29, tzinfo=UTC)
+    issue = IssueFactory(title="Quotes take a week")
+    client.force_login(owner)
+    client.post(reverse("leadership:meeting-act", args=[meeting.pk, "discuss"]), {"issue": issue.pk})
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.DISCUSSED
+    page = client.get(reverse("leadership:meeting", args=[meeting.pk])).content.decode()
+    assert "Discussed" in page and "09:29" in page

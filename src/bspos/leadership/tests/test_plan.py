@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from pypdf import PdfReader
 
+from bspos.audit.models import AuditEvent
 from bspos.leadership import selectors, services
-from bspos.leadership.models import Rock
+from bspos.leadership.models import Goal, Rock
 from bspos.leadership.tests.factories import PlanFactory
 from bspos.people.models import Role
 from bspos.people.tests.factories import UserFactory
@@ -80,3 +81,32 @@ def test_a_goal_follows_a_live_figure_on_the_plan_page(client):
     assert "Founder under 45 hours a week" in client.get(reverse("leadership:plan-year", args=[2026])).content.decode()
     refused = client.post(reverse("leadership:goal-add", args=[2026]), {"text": "", "direction": "sideways"})
     assert refused.status_code == 400
+
+
+def test_goals_and_rocks_are_edited_and_deleted_by_the_leadership_team_only(client):
+    owner, tech = UserFactory(role=Role.OWNER), UserFactory(role=Role.TECHNICIAN, first_name="Tia")
+    plan = PlanFactory()
+    goal = services.add_goal(plan=plan, text="Margin 50%", live="gross_margin", target=50, by=owner)
+    rock = services.add_rock(plan=plan, quarter=2, title="Hire", owner=owner, by=owner)
+    client.force_login(tech)
+    assert client.post(reverse("leadership:rock-delete", args=[rock.pk])).status_code == 403
+    assert client.post(reverse("leadership:goal-delete", args=[goal.pk])).status_code == 403
+    client.force_login(owner)
+    page = client.get(reverse("leadership:plan-year", args=[2026])).content.decode()
+    assert "hx-confirm=\"Delete the rock “Hire”?\"" in page and "hx-confirm=\"Delete the goal “Margin 50%”?\"" in page
+    client.post(reverse("leadership:goal-save", args=[goal.pk]), {"text": "Margin 55%", "live": "gross_margin",
+                                                                   "target": "55", "direction": "higher"})
+    goal.refresh_from_db()
+    assert (goal.text, goal.target) == ("Margin 55%", 55)
+    refused = client.post(reverse("leadership:goal-save", args=[goal.pk]), {"text": "", "direction": "higher"})
+    assert refused.status_code == 400 and Goal.objects.get(pk=goal.pk).text == "Margin 55%"
+    client.post(reverse("leadership:rock-update", args=[rock.pk]), {"title": "Hire a service manager",
+                                                                    "owner": tech.pk})
+    rock.refresh_from_db()
+    assert (rock.title, rock.owner, rock.on_track) == ("Hire a service manager", tech, True)
+    assert client.post(reverse("leadership:rock-update", args=[rock.pk]), {"title": ""}).status_code == 400
+    client.post(reverse("leadership:rock-delete", args=[rock.pk]))
+    client.post(reverse("leadership:goal-delete", args=[goal.pk]))
+    assert not Rock.objects.exists() and not Goal.objects.exists()
+    changes = AuditEvent.objects.filter(object_id=rock.pk, content_type__model="rock").values_list("action", flat=True)
+    assert set(changes) == {"created", "changed", "deleted"}
