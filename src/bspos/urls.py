@@ -20,6 +20,7 @@ from bspos.money.api import router as money_api  # noqa: E402
 from bspos.notifications.api import router as notifications_api  # noqa: E402
 from bspos.people import views as people_views
 from bspos.projects.api import router as projects_api  # noqa: E402
+from bspos.proposals import views as proposals_views
 from bspos.proposals.api import router as proposals_api  # noqa: E402
 from bspos.recurring.api import router as recurring_api  # noqa: E402
 from bspos.reviews.api import router as reviews_api  # noqa: E402
@@ -92,6 +93,7 @@ urlpatterns = [
     path("projects/", include("bspos.projects.urls")),
     path("foundation/", include("bspos.foundation.urls")),
     path("proposals/", include("bspos.proposals.urls")),
+    path("p/<str:token>/", proposals_views.public, name="proposal-public"),  # the prospect's link, no login
     path("agreements/", include("bspos.money.agreement_urls")),  # the agreement pages show the pricing guard
     path("catalogue/", include("bspos.catalogue.urls")),
     path("account/", include("bspos.people.urls")),

@@ -26,7 +26,8 @@ PHASES = [
         Question("s5", "Our solution is named for the outcome it produces, not the technology.", "solutions"),
         Question("s6", "Every agreement is priced above 3 × its direct cost (the floor).", "floor"),
         Question("s7", "No agreement is priced above one third of the value it delivers (the ceiling).", "ceiling"),
-        Question("s8", "We sell prescriptively (PASTA): we diagnose the problem and its cost before offering."),
+        Question("s8", "We sell prescriptively (PASTA): we diagnose the problem and its cost before offering.",
+                 "proposals"),
     ]),
     ("C", "Construct the Factory", [
         Question("c1", "Any qualified technician can work any client: the stack is standardised."),

@@ -26,6 +26,7 @@ from bspos.foundation import selectors as foundation_selectors
 from bspos.money import reports
 from bspos.money.models import Invoice, InvoiceKind
 from bspos.people.models import Role, User
+from bspos.proposals import selectors as proposal_selectors
 from bspos.reviews import selectors as review_selectors
 from bspos.reviews.models import Review
 from bspos.satisfaction.selectors import satisfaction_between
@@ -608,6 +609,8 @@ def readiness_suggestions(context: dict) -> dict[str, tuple[int, str]]:
     suggestions.update(readiness_evidence(context.get("today") or timezone.localdate()))
     # the ICP, solutions, values, vision and legal documents (s1-s5, c4-c6)
     suggestions.update(foundation_selectors.readiness_evidence(context.get("today") or timezone.localdate()))
+    # prescriptive selling and the yearly pricing review (s8, a6), from the proposals
+    suggestions.update(proposal_selectors.readiness_evidence(context.get("today") or timezone.localdate()))
     return suggestions
 
 
