@@ -287,6 +287,7 @@ def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(cli
            "sheet_id": 1,  # timesheets: the MSP's own
            "schedule_entry_id": 1,  # schedule: the MSP's own plan, never a contact's
            "icp_id": 1, "solution_id": 1, "value_id": 1,  # foundation: the MSP's own records
+           "proposal_id": 1,  # proposals: the MSP's sales, never a contact's
            }
     headers = bearer(mine.username)
     checked = 0

@@ -156,3 +156,17 @@ def test_readiness_pre_fills_s8_and_a6():
     services.record_pricing_review(year=2026, held_on=timezone.localdate(), decision="Gold +8%")
     found = selectors.readiness_evidence(timezone.localdate())
     assert found["s8"][0] == 4 and found["a6"][0] == 2  # reviewed, but nobody pushed back yet
+
+
+def test_the_api_gives_proposals_to_account_managers_only(client):
+    from bspos.api.services import create_token
+
+    proposal = written()
+    _, secret = create_token(user=UserFactory(role=Role.VCIO), name="t", scope="read")
+    body = client.get(f"/api/v1/proposals/{proposal.pk}", headers={"Authorization": f"Bearer {secret}"}).json()
+    assert body["guard"]["verdict"] == "within" and body["monthly_total"] == "900.00"
+    assert body["lines"][0]["description"] == "Practice Growth System"
+    _, other = create_token(user=UserFactory(role=Role.TECHNICIAN), name="t", scope="read")
+    assert client.get("/api/v1/proposals", headers={"Authorization": f"Bearer {other}"}).status_code == 403
+    figures = client.get("/api/v1/proposals/figures", headers={"Authorization": f"Bearer {secret}"}).json()
+    assert figures["sent"] == 0
