@@ -28,7 +28,7 @@ class NewProposalForm(forms.Form):
 
 
 class LineForm(forms.Form):
-    kind = forms.ChoiceField(choices=LineKind.choices)
+    kind = forms.ChoiceField(choices=LineKind.choices, initial=LineKind.CUSTOM)
     package = forms.ModelChoiceField(Package.objects.all(), required=False)
     service = forms.ModelChoiceField(Service.objects.filter(is_active=True), required=False)
     app = forms.ModelChoiceField(App.objects.filter(is_active=True), required=False, label="Managed app")
