@@ -44,6 +44,7 @@ from bspos.money.models import BillingSettings, CostBasis, Invoice, ToolCost
 from bspos.money.services import issue_invoices, run_billing
 from bspos.notifications.demo import load_demo_notifications
 from bspos.people.models import Rate, Role, User
+from bspos.proposals.demo import load_demo_proposals
 from bspos.recurring.demo import load_demo_recurring
 from bspos.reviews.models import CADENCE_DAYS, PACK_DAYS, NextStep, Recommendation, Review
 from bspos.satisfaction.demo import load_demo_ratings
@@ -882,6 +883,8 @@ class DemoBuilder:
         yield "Foundation: ICP, solutions, values, vision, legal documents", lambda: (
             load_demo_foundation(self.now, self.rng, agreements=Agreement.objects.all(),
                                  sla_plans=list(self.plans.values())), describe_leads(self.rng, Opportunity))
+        yield "A year of proposals and the pricing review", lambda: load_demo_proposals(
+            self.now, self.rng, leads=Opportunity.objects.all())
 
     def summary(self) -> DemoSummary:
         return DemoSummary(clients=len(self.clients), staff_logins=self.staff_usernames, **self.counts,

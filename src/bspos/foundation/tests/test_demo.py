@@ -29,3 +29,13 @@ def test_the_demo_foundation_shows_every_state(demo):
     assert {"s1", "s2", "s3", "s4", "s5", "c4", "c5", "c6"} <= set(selectors.readiness_evidence(today))
     arr = selectors.vision_progress(selectors.current_vision(), today)[0]
     assert arr["measure"].live == "arr" and arr["value"] > 0
+
+
+def test_the_demo_has_a_year_of_proposals_won_lost_and_pushed_back(demo):
+    from datetime import timedelta
+
+    from bspos.proposals.selectors import sales_figures
+
+    today = timezone.localdate()
+    figures = sales_figures(today - timedelta(days=365), today)
+    assert figures["accepted"] and figures["declined"] and figures["pushback_rate"]
