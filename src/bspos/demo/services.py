@@ -36,6 +36,7 @@ from bspos.core.business_time import BusinessClock
 from bspos.core.dates import month_end, months_from, next_quarter
 from bspos.core.services import next_numbers
 from bspos.documentation.demo import load_demo_documentation, load_demo_relations
+from bspos.foundation.demo import describe_leads, load_demo_foundation
 from bspos.intake.demo import load_demo_alerts
 from bspos.leadership.demo import load_demo_leadership
 from bspos.mail.demo import load_sample_mail, load_sample_outbox
@@ -43,6 +44,7 @@ from bspos.money.models import BillingSettings, CostBasis, Invoice, ToolCost
 from bspos.money.services import issue_invoices, run_billing
 from bspos.notifications.demo import load_demo_notifications
 from bspos.people.models import Rate, Role, User
+from bspos.proposals.demo import load_demo_proposals
 from bspos.recurring.demo import load_demo_recurring
 from bspos.reviews.models import CADENCE_DAYS, PACK_DAYS, NextStep, Recommendation, Review
 from bspos.satisfaction.demo import load_demo_ratings
@@ -882,6 +884,11 @@ class DemoBuilder:
         yield "How documentation connects; expiry notices already told", lambda: load_demo_relations(self.now)
         yield "Hats Chart, a year of leadership meetings, 1:1s and the 365 plan", lambda: load_demo_leadership(
             self.now, self.rng, self.staff)
+        yield "Foundation: ICP, solutions, values, vision, legal documents", lambda: (
+            load_demo_foundation(self.now, self.rng, agreements=Agreement.objects.all(),
+                                 sla_plans=list(self.plans.values())), describe_leads(self.rng, Opportunity))
+        yield "A year of proposals and the pricing review", lambda: load_demo_proposals(
+            self.now, self.rng, leads=Opportunity.objects.all())
 
     def summary(self) -> DemoSummary:
         return DemoSummary(clients=len(self.clients), staff_logins=self.staff_usernames, **self.counts,

@@ -22,9 +22,11 @@ from bspos.clients.models import Client, ClientStatus, Contact
 from bspos.core.dates import add_months, month_span, month_start, months_ending, previous_month
 from bspos.core.dates import month_end as month_last_day
 from bspos.core.money import maybe_places, to_places
+from bspos.foundation import selectors as foundation_selectors
 from bspos.money import reports
 from bspos.money.models import Invoice, InvoiceKind
 from bspos.people.models import Role, User
+from bspos.proposals import selectors as proposal_selectors
 from bspos.reviews import selectors as review_selectors
 from bspos.reviews.models import Review
 from bspos.satisfaction.selectors import satisfaction_between
@@ -605,6 +607,10 @@ def readiness_suggestions(context: dict) -> dict[str, tuple[int, str]]:
     from bspos.leadership.selectors import readiness_evidence  # the Hats Chart, 1:1s, meetings and plan (e1-e4)
 
     suggestions.update(readiness_evidence(context.get("today") or timezone.localdate()))
+    # the ICP, solutions, values, vision and legal documents (s1-s5, c4-c6)
+    suggestions.update(foundation_selectors.readiness_evidence(context.get("today") or timezone.localdate()))
+    # prescriptive selling and the yearly pricing review (s8, a6), from the proposals
+    suggestions.update(proposal_selectors.readiness_evidence(context.get("today") or timezone.localdate()))
     return suggestions
 
 

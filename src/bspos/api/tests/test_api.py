@@ -252,6 +252,8 @@ WELL_FORMED = {"body": "x", "reason": "x", "held_on": "2026-01-01", "scheduled_a
                "due_on": "2026-01-01", "done": True, "percent": 90}
 WELL_FORMED_FOR = {"/api/v1/clients/{client_id}/status": {"status": "active"},  # a field other bodies name differently
                    "/api/v1/leadership/plans/{year}/rocks": {"quarter": 1, "owner_id": 1},
+                   "/api/v1/foundation/values/{value_id}/decisions": {"kind": "hiring", "decided_on": "2026-01-01",
+                                                                      "people": "x"},
                    # leadership: the Hats Chart's metrics, weekly numbers, meetings and the plan's goals
                    "/api/v1/leadership/hats/{hat_id}/metrics": {"name": "x", "target": "1"},
                    "/api/v1/leadership/metrics/{metric_id}/entries": {"week": "2026-01-05", "value": "1"},
@@ -285,6 +287,8 @@ def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(cli
            "sheet_id": 1,  # timesheets: the MSP's own
            "schedule_entry_id": 1,  # schedule: the MSP's own plan, never a contact's
            "relation_id": 1,  # documentation: relations are staff-only
+           "icp_id": 1, "solution_id": 1, "value_id": 1,  # foundation: the MSP's own records
+           "proposal_id": 1,  # proposals: the MSP's sales, never a contact's
            }
     headers = bearer(mine.username)
     checked = 0
