@@ -147,7 +147,8 @@ def create_credit_note(request, payload: CreditIn, invoice_id: int = PathId):
 
 class UnbilledOut(Schema):
     time_entry_id: int
-    ticket_number: int
+    ticket_number: int | None
+    task_id: int | None = Field(None, description="The project task, for time on a project.")
     started_at: str
     minutes: int
     unbilled_minutes: int
@@ -173,7 +174,8 @@ def get_reconciliation(request, client_id: Id | None = None, month: str | None =
     result = reconcile(client, parse_month(month))
     return {"client_id": client.pk, "month": result.month, "billable_minutes": result.total, "billed": result.billed,
             "covered": result.covered, "unbilled": result.unbilled,
-            "unbilled_entries": [{"time_entry_id": e.pk, "ticket_number": e.ticket.number,
+            "unbilled_entries": [{"time_entry_id": e.pk, "ticket_number": e.ticket.number if e.ticket_id else None,
+                                  "task_id": e.task_id,
                                   "started_at": e.started_at.isoformat(), "minutes": e.minutes,
                                   "unbilled_minutes": e.unbilled_minutes} for e in result.unbilled_entries]}
 

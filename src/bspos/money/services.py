@@ -482,7 +482,7 @@ def reconcile(client: Client, month: date) -> Reconciliation:
     entries = reconciled_entries(client, month)
     totals = entries.aggregate(total=Coalesce(Sum("minutes"), 0), billed=Coalesce(Sum("billed_minutes"), 0),
                                covered=Coalesce(Sum("covered_minutes"), 0))
-    unbilled = list(entries.filter(unbilled_minutes__gt=0).select_related("ticket", "technician")
+    unbilled = list(entries.filter(unbilled_minutes__gt=0).select_related("ticket", "technician", "task__project")
                     .order_by("started_at", "pk"))
     return Reconciliation(client, month, totals["total"], totals["billed"], totals["covered"],
                           totals["total"] - totals["billed"] - totals["covered"], unbilled)

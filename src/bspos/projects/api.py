@@ -119,7 +119,7 @@ class ProjectPatch(Schema):
     hourly_rate: money(8) | None = None
 
 
-class TaskOut(Schema):
+class ProjectTaskOut(Schema):
     id: int
     project_id: int
     phase_id: int | None
@@ -137,7 +137,7 @@ class TaskOut(Schema):
         return [other.pk for other in task.depends_on.all()]
 
 
-class TaskIn(Schema):
+class ProjectTaskIn(Schema):
     name: text(200, min_length=1)
     phase_id: Id | None = None
     description: text(20000) = ""
@@ -148,7 +148,7 @@ class TaskIn(Schema):
     depends_on: list[Id] = Field(default_factory=list, max_length=100)
 
 
-class TaskPatch(Schema):
+class ProjectTaskPatch(Schema):
     name: text(200, min_length=1) | None = None
     phase_id: Id | None = None
     description: text(20000) | None = None
@@ -159,18 +159,18 @@ class TaskPatch(Schema):
     depends_on: list[Id] | None = Field(None, max_length=100)
 
 
-class PhaseOut(Schema):
+class ProjectPhaseOut(Schema):
     id: int
     project_id: int
     name: str
     position: int
 
 
-class PhaseIn(Schema):
+class ProjectPhaseIn(Schema):
     name: text(200, min_length=1)
 
 
-class MilestoneOut(Schema):
+class ProjectMilestoneOut(Schema):
     id: int
     project_id: int
     name: str
@@ -179,17 +179,17 @@ class MilestoneOut(Schema):
     completed_on: date | None
 
 
-class MilestoneIn(Schema):
+class ProjectMilestoneIn(Schema):
     name: text(200, min_length=1)
     due_on: date | None = None
     amount: money(12) = Decimal(0)
 
 
-class ReachedIn(Schema):
+class MilestoneReachedIn(Schema):
     on: date | None = Field(None, description="The day it was reached; today when left out.")
 
 
-class TemplateOut(Schema):
+class ProjectTemplateOut(Schema):
     id: int
     name: str
     description: str
@@ -272,20 +272,20 @@ def delete_project(request, project_id: int = PathId):
     return Status(204, None)
 
 
-@router.get("/projects/{int:project_id}/phases", response=list[PhaseOut])
+@router.get("/projects/{int:project_id}/phases", response=list[ProjectPhaseOut])
 def list_phases(request, project_id: int = PathId):
     staff_read(request)
     return list(_project(request, project_id).phases.all())
 
 
-@router.post("/projects/{int:project_id}/phases", response={201: PhaseOut})
-def add_phase(request, payload: PhaseIn, project_id: int = PathId):
+@router.post("/projects/{int:project_id}/phases", response={201: ProjectPhaseOut})
+def add_phase(request, payload: ProjectPhaseIn, project_id: int = PathId):
     staff_write(request, Can.DESK_WRITE)
     project = get_object_or_404(Project.objects.visible_to(request.user), pk=project_id)
     return Status(201, services.add_phase(project, by=request.user, name=payload.name))
 
 
-@router.get("/projects/{int:project_id}/tasks", response=list[TaskOut])
+@router.get("/projects/{int:project_id}/tasks", response=list[ProjectTaskOut])
 @paginate(Pages)
 def list_tasks(request, project_id: int = PathId):
     staff_read(request)
@@ -311,8 +311,8 @@ def _task_data(project: Project, data: dict) -> dict:
     return data
 
 
-@router.post("/projects/{int:project_id}/tasks", response={201: TaskOut})
-def add_task(request, payload: TaskIn, project_id: int = PathId):
+@router.post("/projects/{int:project_id}/tasks", response={201: ProjectTaskOut})
+def add_task(request, payload: ProjectTaskIn, project_id: int = PathId):
     staff_write(request, Can.DESK_WRITE)
     project = get_object_or_404(Project.objects.visible_to(request.user), pk=project_id)
     data = _task_data(project, payload.dict())
@@ -320,14 +320,14 @@ def add_task(request, payload: TaskIn, project_id: int = PathId):
     return Status(201, _task(request, task.pk))
 
 
-@router.get("/project-tasks/{int:task_id}", response=TaskOut)
+@router.get("/project-tasks/{int:task_id}", response=ProjectTaskOut)
 def get_task(request, task_id: int = PathId):
     staff_read(request)
     return _task(request, task_id)
 
 
-@router.patch("/project-tasks/{int:task_id}", response=TaskOut)
-def update_task(request, payload: TaskPatch, task_id: int = PathId):
+@router.patch("/project-tasks/{int:task_id}", response=ProjectTaskOut)
+def update_task(request, payload: ProjectTaskPatch, task_id: int = PathId):
     """A task is done only once every task it depends on is done (422 otherwise)."""
     staff_write(request, Can.DESK_WRITE)
     task = get_object_or_404(Task.objects.visible_to(request.user).select_related("project"), pk=task_id)
@@ -348,29 +348,29 @@ def delete_task(request, task_id: int = PathId):
     return Status(204, None)
 
 
-@router.get("/projects/{int:project_id}/milestones", response=list[MilestoneOut])
+@router.get("/projects/{int:project_id}/milestones", response=list[ProjectMilestoneOut])
 def list_milestones(request, project_id: int = PathId):
     staff_read(request)
     return list(_project(request, project_id).milestones.all())
 
 
-@router.post("/projects/{int:project_id}/milestones", response={201: MilestoneOut})
-def add_milestone(request, payload: MilestoneIn, project_id: int = PathId):
+@router.post("/projects/{int:project_id}/milestones", response={201: ProjectMilestoneOut})
+def add_milestone(request, payload: ProjectMilestoneIn, project_id: int = PathId):
     staff_write(request, Can.DESK_WRITE)
     project = get_object_or_404(Project.objects.visible_to(request.user), pk=project_id)
     _check_prices(request, {"budget_amount": payload.amount} if payload.amount else {})
     return Status(201, services.add_milestone(project, by=request.user, **payload.dict()))
 
 
-@router.post("/milestones/{int:milestone_id}/reached", response=MilestoneOut)
-def milestone_reached(request, payload: ReachedIn, milestone_id: int = PathId):
+@router.post("/milestones/{int:milestone_id}/reached", response=ProjectMilestoneOut)
+def milestone_reached(request, payload: MilestoneReachedIn, milestone_id: int = PathId):
     """Under fixed-fee terms the billing run of that month bills the milestone's amount."""
     staff_write(request, Can.DESK_WRITE)
     milestone = get_object_or_404(Milestone.objects.visible_to(request.user), pk=milestone_id)
     return services.complete_milestone(milestone, by=request.user, on=payload.on)
 
 
-@router.get("/project-templates", response=list[TemplateOut])
+@router.get("/project-templates", response=list[ProjectTemplateOut])
 def list_templates(request):
     staff_read(request)
     return list(ProjectTemplate.objects.filter(is_active=True))

@@ -16,6 +16,7 @@ from bspos.audit.models import AuditEvent
 from bspos.clients.models import Client, Contact, Site
 from bspos.demo.services import DemoSize, load_demo
 from bspos.people.models import Role, User
+from bspos.projects.models import Milestone, Project, Task
 from bspos.reviews.models import Review
 from bspos.servicedesk import services
 from bspos.servicedesk.attachments import attach
@@ -119,7 +120,8 @@ def test_invalid_transitions_and_bad_input_are_422_with_field_messages(client, d
 
 @pytest.mark.parametrize("path", [
     "/clients", "/contacts", "/sites", "/agreements", "/sla-plans", "/assets", "/time-entries", "/invoices",
-    "/margins", "/reconciliation", "/assessments", "/assessment-templates", "/roadmap-items", "/notifications"])
+    "/margins", "/reconciliation", "/assessments", "/assessment-templates", "/roadmap-items", "/notifications",
+    "/projects", "/project-templates"])
 def test_a_client_contact_gets_404_on_msp_wide_resources(client, demo, path):
     contact = User.objects.filter(role=Role.CLIENT_CONTACT).first()
     assert api(client, "get", path, bearer(contact.username)).status_code == 404
@@ -250,7 +252,9 @@ WELL_FORMED = {"body": "x", "reason": "x", "held_on": "2026-01-01", "scheduled_a
                "title": "x", "quarter": "2026-01-01", "decision": "accepted", "description": "x", "owner": "x",
                "due_on": "2026-01-01", "done": True, "percent": 90}
 WELL_FORMED_FOR = {"/api/v1/clients/{client_id}/status": {"status": "active"},  # a field other bodies name differently
-                   "/api/v1/leadership/plans/{year}/rocks": {"quarter": 1, "owner_id": 1}}
+                   "/api/v1/leadership/plans/{year}/rocks": {"quarter": 1, "owner_id": 1},
+                   **{f"/api/v1/projects/{{project_id}}/{part}": {"name": "x"}
+                      for part in ("phases", "tasks", "milestones")}}
 
 
 def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(client, demo, settings, tmp_path):
@@ -272,7 +276,11 @@ def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(cli
            "article_id": 1, "problem_id": 1, "run_id": 1,  # knowledge: the demo's article 1 is an unpublished SOP
            "credential_id": 1,
            "hat_id": 1, "meeting_id": 1, "issue_id": 1, "todo_id": 1, "conversation_id": 1, "rock_id": 1,
-           "year": 2026, "doc_id": 1}  # leadership: MSP-wide rows, never a contact's
+           "year": 2026, "doc_id": 1,  # leadership: MSP-wide rows, never a contact's
+           # projects: MSP-wide to a contact (they see none, not even their own company's)
+           "project_id": Project.objects.order_by("pk").first().pk,
+           "task_id": Task.objects.order_by("pk").first().pk,
+           "milestone_id": Milestone.objects.order_by("pk").first().pk}
     headers = bearer(mine.username)
     checked = 0
     for path, operations in client.get("/api/v1/openapi.json").json()["paths"].items():
