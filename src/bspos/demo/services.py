@@ -44,6 +44,7 @@ from bspos.money.models import BillingSettings, CostBasis, Invoice, ToolCost
 from bspos.money.services import issue_invoices, run_billing
 from bspos.notifications.demo import load_demo_notifications
 from bspos.people.models import Rate, Role, User
+from bspos.projects.demo import load_demo_projects
 from bspos.proposals.demo import load_demo_proposals
 from bspos.recurring.demo import load_demo_recurring
 from bspos.reviews.models import CADENCE_DAYS, PACK_DAYS, NextStep, Recommendation, Review
@@ -710,6 +711,12 @@ class DemoBuilder:
                                        category=InternalCategory.ACCOUNT_MANAGEMENT, billable=False))
         return entries
 
+    def build_projects(self) -> None:
+        """Two projects per client (a dozen at least); their own seeded rng keeps every other step's draws."""
+        self.counts["time_entries"] += load_demo_projects(
+            self.now, self.size.seed * 1000 + 21, self.clients, self.technicians, self._entry,
+            lambda: self._next_id(TimeEntry), insert_rows, count=max(12, 2 * self.size.clients))
+
     # --- money ------------------------------------------------------------------------------------------------
     def build_marketplace_and_costs(self) -> None:
         """App subscriptions and per-client tool costs for every client served."""
@@ -860,6 +867,7 @@ class DemoBuilder:
         yield "Business reviews", self.build_reviews
         for month in self.months():
             yield f"Tickets {month:%Y-%m}", lambda month=month: self.build_month(month)
+        yield "Projects in different states, with their time", self.build_projects  # before billing: it bills them
         # Time sheets before the billing runs: billing waits for approval, so the invoices bill approved weeks.
         yield "A year of time sheets, approved (a few returned)", lambda: load_demo_timesheets(
             self.now, self.rng, self.staff)
