@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "csp",  # Content-Security-Policy header (its system checks catch a policy in the old 3.x settings format)
     "django_otp",  # second factor: one-time-password devices per user, verified with throttling (docs/operations.md)
     "django_otp.plugins.otp_totp",  # authenticator apps (RFC 6238)
-    "django_otp.plugins.otp_static",  # recovery codes, each used once
+    "django_otp_webauthn",  # passkeys (WebAuthn) as a second factor or to sign in alone (people.passkeys)
     "axes",  # login throttling by address and account (attempts in the database, unlock in the back office)
     "django_tasks",
     "django_tasks_db",
@@ -143,7 +143,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend",
+                           "django_otp_webauthn.backends.WebAuthnBackend"]  # signing in with a passkey alone
 # Sign-in throttling (docs/operations.md): the 16th failed sign-in within 10 minutes from one address, or for one
 # account, is refused with the lockout page until 10 minutes pass without another failure, or an owner or manager
 # unlocks it in the back office (Axes › Access attempts) or with `bspos axes_reset`.
@@ -154,6 +155,7 @@ AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]  # second-factor codes never stored with attempts
 AXES_IPWARE_PROXY_COUNT = int(os.environ["BSPOS_PROXY_COUNT"]) if os.environ.get("BSPOS_PROXY_COUNT") else None
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -171,6 +173,14 @@ BSPOS_REAUTH_MINUTES = int(os.environ.get("BSPOS_REAUTH_MINUTES", "10"))
 BSPOS_REQUIRE_MFA = env_flag("BSPOS_REQUIRE_MFA")
 OTP_TOTP_ISSUER = os.environ.get("BSPOS_MFA_ISSUER", "bspos")  # the name authenticator apps show
 OTP_TOTP_THROTTLE_FACTOR = 1  # each wrong code doubles the wait before the next is checked (1 s, 2 s, 4 s, ...)
+# Passkeys (people.passkeys): bound to the host name people open bspos at, unless BSPOS_PASSKEY_RP_ID names the
+# domain (e.g. msp.example for bspos.msp.example); the origin checked is the request's own (a host ALLOWED_HOSTS lets
+# in), so the library's OTP_WEBAUTHN_ALLOWED_ORIGINS list stays empty and its check for it is silenced below.
+OTP_WEBAUTHN_RP_ID_CALLABLE = "bspos.people.passkeys.relying_party_id"
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_HELPER_CLASS = "bspos.people.passkeys.PasskeyHelper"
+BSPOS_PASSKEY_RP_ID = os.environ.get("BSPOS_PASSKEY_RP_ID", "")
+SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E030"]
 USE_I18N = True
 USE_TZ = True
 
@@ -210,7 +220,7 @@ if SECURE:
     # Both on by default; an owner who turns one off has decided, so the check's warning about it is silenced.
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("BSPOS_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_flag("BSPOS_HSTS_PRELOAD", True)
-    SILENCED_SYSTEM_CHECKS = [check for check, on in (("security.W005", SECURE_HSTS_INCLUDE_SUBDOMAINS),
+    SILENCED_SYSTEM_CHECKS += [check for check, on in (("security.W005", SECURE_HSTS_INCLUDE_SUBDOMAINS),
                                                       ("security.W021", SECURE_HSTS_PRELOAD)) if not on]
 
 # Content-Security-Policy (docs/operations.md), in every environment: scripts and styles only from our own static

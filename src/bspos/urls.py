@@ -20,16 +20,19 @@ from bspos.money.api import router as money_api  # noqa: E402
 from bspos.notifications.api import router as notifications_api  # noqa: E402
 from bspos.people import views as people_views
 from bspos.projects.api import router as projects_api  # noqa: E402
+from bspos.proposals import views as proposals_views
 from bspos.proposals.api import router as proposals_api  # noqa: E402
 from bspos.recurring.api import router as recurring_api  # noqa: E402
 from bspos.reviews.api import router as reviews_api  # noqa: E402
 from bspos.satisfaction import views as satisfaction_views
 from bspos.satisfaction.api import router as satisfaction_api  # noqa: E402
 from bspos.schedule.api import router as schedule_api  # noqa: E402
+from bspos.scorecard.api import router as scorecard_api  # noqa: E402
 from bspos.servicedesk.api import router as servicedesk_api  # noqa: E402
 from bspos.sla.api import router as sla_api  # noqa: E402
 from bspos.timesheets.api import router as timesheets_api  # noqa: E402
 from bspos.vault.api import router as vault_api  # noqa: E402
+from bspos.vcio import approval_views as vcio_approval_views
 from bspos.vcio import views as vcio_views
 from bspos.vcio.api import router as vcio_api  # noqa: E402
 
@@ -43,7 +46,7 @@ handle_errors(api)
 for router in (clients_api, agreements_api, sla_api, servicedesk_api, assets_api, money_api, vcio_api, reviews_api,
                knowledge_api, intake_api, mail_api, notifications_api, imports_api, recurring_api, leadership_api,
                satisfaction_api, vault_api, documentation_api, timesheets_api, projects_api, foundation_api,
-               proposals_api, schedule_api):
+               proposals_api, schedule_api, scorecard_api):
     api.add_router("", router)
 
 admin.site.site_header = "bspos back office"
@@ -78,6 +81,7 @@ urlpatterns = [
     path("imports/", include("bspos.imports.urls")),
     path("documentation/", include("bspos.documentation.urls")),
     path("q/<str:token>/", vcio_views.questionnaire, name="questionnaire"),
+    path("approve/<str:token>/", vcio_approval_views.approval, name="approval"),
     path("rate/<str:token>/", satisfaction_views.survey_page, name="survey"),
     path("rate/<str:token>/<str:score>/", satisfaction_views.rate, name="rate"),
     path("recurring/", include("bspos.recurring.urls")),
@@ -89,9 +93,11 @@ urlpatterns = [
     path("projects/", include("bspos.projects.urls")),
     path("foundation/", include("bspos.foundation.urls")),
     path("proposals/", include("bspos.proposals.urls")),
+    path("p/<str:token>/", proposals_views.public, name="proposal-public"),  # the prospect's link, no login
     path("agreements/", include("bspos.money.agreement_urls")),  # the agreement pages show the pricing guard
     path("catalogue/", include("bspos.catalogue.urls")),
     path("account/", include("bspos.people.urls")),
+    path("account/passkeys/", include("bspos.people.passkeys")),  # namespace otp_webauthn (the library's tags)
     path("sla/", include("bspos.sla.urls")),
     path("account/", include("bspos.api.urls")),
     path("admin/", admin.site.urls),

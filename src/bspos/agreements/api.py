@@ -15,6 +15,7 @@ from bspos.clients.models import Client
 from bspos.core.api import MAX_ID, Id, Pages, existing, money, staff_read, staff_write, text
 from bspos.core.filters import api_filter, query_schema
 from bspos.core.permissions import Can
+from bspos.foundation.models import Solution
 from bspos.sla.models import SlaPlan
 
 router = Router(tags=["agreements"])
@@ -36,6 +37,7 @@ class AgreementOut(Schema):
     renewal_date: date | None
     sla_plan_id: int | None
     package_id: int | None
+    solution_id: int | None
     monthly_value: Decimal | None
     included_service_ids: list[int]
     notes: str
@@ -59,6 +61,7 @@ class AgreementIn(Schema):
     renewal_date: date | None = None
     sla_plan_id: Id | None = None
     package_id: Id | None = None
+    solution_id: Id | None = None
     monthly_value: money(12) | None = None
     included_service_ids: list[Id] = []
     notes: text(20000) = ""
@@ -77,6 +80,7 @@ class AgreementPatch(Schema):
     renewal_date: date | None = None
     sla_plan_id: Id | None = None
     package_id: Id | None = None
+    solution_id: Id | None = None
     monthly_value: money(12) | None = None
     included_service_ids: list[Id] | None = None
     notes: text(20000) | None = None
@@ -84,7 +88,8 @@ class AgreementPatch(Schema):
 
 def _rows(data: dict) -> dict:
     """The payload's ids as rows (a bad id is a 422 naming the field)."""
-    for name, model in (("client_id", Client), ("sla_plan_id", SlaPlan), ("package_id", Package)):
+    for name, model in (("client_id", Client), ("sla_plan_id", SlaPlan), ("package_id", Package),
+                        ("solution_id", Solution)):
         if name in data:
             data[name.removesuffix("_id")] = existing(model, data.pop(name), name)
     service_ids = data.pop("included_service_ids", None)

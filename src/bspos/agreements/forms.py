@@ -6,9 +6,9 @@ from bspos.agreements.models import Agreement
 class AgreementForm(forms.ModelForm):
     class Meta:
         model = Agreement
-        fields = ["name", "kind", "package", "unit_price", "quantity", "hourly_rate", "block_hours", "start_date",
-                  "end_date", "term_months", "renewal_date", "sla_plan", "included_services", "monthly_value",
-                  "notes"]
+        fields = ["name", "kind", "solution", "package", "unit_price", "quantity", "hourly_rate", "block_hours",
+                  "start_date", "end_date", "term_months", "renewal_date", "sla_plan", "included_services",
+                  "monthly_value", "notes"]
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}),
             "end_date": forms.DateInput(attrs={"type": "date"}),

@@ -9,6 +9,7 @@ from bspos.catalogue.models import Package, Service
 from bspos.clients.models import Client
 from bspos.core.dates import in_force_q
 from bspos.core.querysets import ClientOwnedQuerySet
+from bspos.foundation.models import Solution
 from bspos.sla.models import SlaPlan
 
 
@@ -73,6 +74,8 @@ class Agreement(models.Model):
                                                help_text="The scope boundary: work on anything else is extra.")
     package = models.ForeignKey(Package, null=True, blank=True, on_delete=models.PROTECT, related_name="agreements",
                                 help_text="The package sold; it sets the app fees and what is included.")
+    solution = models.ForeignKey(Solution, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="agreements", help_text="The outcome-named solution this delivers.")
     monthly_value = models.DecimalField(
         "value delivered per month", max_digits=12, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(0)],

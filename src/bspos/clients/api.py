@@ -2,11 +2,12 @@
 same capabilities (docs/permissions.md)."""
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import Field
 
 from bspos.clients import services
 from bspos.clients.filters import ClientFilter, ContactFilter, SiteFilter
@@ -32,6 +33,7 @@ class ClientOut(Schema):
     client_since: date | None
     churned_on: date | None
     churn_reason: str
+    fiscal_year_start: int
     account_manager_id: int | None
     phone: str
     website: str
@@ -48,6 +50,7 @@ class ClientIn(Schema):
     client_since: date | None = None
     churned_on: date | None = None
     churn_reason: text(300) = ""
+    fiscal_year_start: Annotated[int, Field(ge=1, le=12)] = 1
     account_manager_id: Id | None = None
     phone: text(50) = ""
     website: text(200) = ""
@@ -63,6 +66,7 @@ class ClientPatch(Schema):
     client_since: date | None = None
     churned_on: date | None = None
     churn_reason: text(300) | None = None
+    fiscal_year_start: Annotated[int, Field(ge=1, le=12)] | None = None
     account_manager_id: Id | None = None
     phone: text(50) | None = None
     website: text(200) | None = None

@@ -37,7 +37,7 @@ class ClientForm(forms.ModelForm):
     class Meta:
         model = Client
         fields = ["name", "status", "vertical", "service_tier", "account_manager", "prospect_since", "client_since",
-                  "churned_on", "churn_reason", "phone", "website", "notes"]
+                  "churned_on", "churn_reason", "fiscal_year_start", "phone", "website", "notes"]
         widgets = {"prospect_since": DAY, "client_since": DAY, "churned_on": DAY,
                    "notes": forms.Textarea(attrs={"rows": 4})}
         labels = {"client_since": "Client since", "prospect_since": "Prospect since"}

@@ -1,8 +1,11 @@
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from bspos.core.dates import FiscalQuarter, fiscal_quarter
 from bspos.core.querysets import ClientOwnedQuerySet
 
 
@@ -30,6 +33,11 @@ class ServiceTier(models.TextChoices):
     PLATINUM = "platinum", "Platinum"
 
 
+MONTHS = [(n, name) for n, name in enumerate(
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+     "December"], start=1)]
+
+
 class Client(models.Model):
     """A company the MSP serves or courts; tenure and churn are computed from its dates."""
 
@@ -45,6 +53,9 @@ class Client(models.Model):
     churn_reason = models.CharField(max_length=300, blank=True, help_text="Why the client left, in its words.")
     account_manager = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                         related_name="managed_clients")
+    fiscal_year_start = models.PositiveSmallIntegerField(
+        "fiscal year starts in", choices=MONTHS, default=1, blank=True,
+        help_text="The month the client's financial year begins; roadmaps, budgets and forecasts follow it.")
     phone = models.CharField(max_length=50, blank=True)
     website = models.URLField(blank=True)
     notes = models.TextField(blank=True)
@@ -68,10 +79,14 @@ class Client(models.Model):
                 | Q(churned_on__gte=F("client_since")),
                 name="churn_not_before_start",
             ),
+            models.CheckConstraint(condition=Q(fiscal_year_start__gte=1, fiscal_year_start__lte=12),
+                                   name="fiscal_year_starts_in_a_month"),
         ]
 
     def clean(self) -> None:
         errors = {}
+        if not self.fiscal_year_start:  # left empty on a form: the calendar year
+            self.fiscal_year_start = 1
         if self.status == ClientStatus.ACTIVE and not self.client_since:
             errors["client_since"] = "An active client needs the date it became a client."
         if self.status == ClientStatus.CHURNED:
@@ -90,6 +105,10 @@ class Client(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def fiscal_quarter(self, day: date) -> FiscalQuarter:
+        """The client's fiscal quarter `day` falls in (core.dates)."""
+        return fiscal_quarter(day, self.fiscal_year_start)
 
 
 class Site(models.Model):

@@ -6,7 +6,7 @@ only reads `request.api_token.can_write`, so no app here imports upward.
 """
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError, models, transaction
@@ -18,6 +18,7 @@ from ninja.errors import ValidationError as RequestValidationError
 from ninja.pagination import PageNumberPagination
 from pydantic import AfterValidator, AwareDatetime, Field
 
+from bspos.core.paging import COUNT_CAP, capped_count
 from bspos.core.permissions import Can, can, is_client_contact, require
 
 MAX_ID = 2**63 - 1
@@ -53,14 +54,27 @@ Moment = AwareDatetime
 
 class Pages(PageNumberPagination):
     """Page-number pagination, 50 rows a page by default, at most 500; page numbers bounded so a huge one is a
-    clear 422 rather than a database overflow."""
+    clear 422 rather than a database overflow. `count` is exact up to COUNT_CAP; above it `count` is the cap and
+    `count_capped` is true."""
 
     class Input(Schema):
         page: int = Field(1, ge=1, le=10_000_000)
         page_size: int | None = Field(None, ge=1, le=500)
 
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(description=f"Rows matching, exact up to {COUNT_CAP:,}; past that the cap itself.")
+        count_capped: bool = Field(description=f"True when more than {COUNT_CAP:,} rows match (`count` is then "
+                                               f"the cap, not the total).")
+
     def __init__(self, **kwargs) -> None:
         super().__init__(page_size=50, max_page_size=500, **kwargs)
+
+    def paginate_queryset(self, queryset, pagination: Input, request: HttpRequest, **params) -> dict:
+        page_size = self._get_page_size(pagination.page_size)
+        offset = (pagination.page - 1) * page_size
+        count, capped = capped_count(queryset) if hasattr(queryset, "order_by") else (len(queryset), False)
+        return {self.items_attribute: queryset[offset:offset + page_size], "count": count, "count_capped": capped}
 
 
 # --- rows ---------------------------------------------------------------------------------------------

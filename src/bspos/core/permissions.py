@@ -17,6 +17,7 @@ class Can(StrEnum):
     DESK_MANAGE = "desk.manage"  # the desk's shared settings: canned replies
     TIME_OWN = "time.own"  # log and edit one's own time
     TIME_ALL = "time.all"  # see and correct everybody's time
+    TIME_APPROVE = "time.approve"  # approve or return submitted weeks; manage the internal categories of time
     CLIENTS_WRITE = "clients.write"  # add clients, edit their details, change their status; delete contacts
     CONTACTS_WRITE = "contacts.write"  # add and edit a client's contacts and sites, deactivate, portal access
     ASSETS_WRITE = "assets.write"  # add, edit and retire assets (delete one that no ticket names)
@@ -37,7 +38,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Can]] = {
     Role.SERVICE_MANAGER: frozenset({Can.DESK_READ, Can.DESK_WRITE, Can.DESK_MANAGE, Can.TIME_OWN, Can.TIME_ALL,
                                      Can.CLIENTS_WRITE, Can.CONTACTS_WRITE, Can.ASSETS_WRITE, Can.AGREEMENTS_READ,
                                      Can.AGREEMENTS_WRITE, Can.DELETE, Can.VAULT_READ, Can.VAULT_WRITE,
-                                     Can.DOCS_WRITE}),
+                                     Can.DOCS_WRITE, Can.TIME_APPROVE}),
     # technicians keep a client's contacts, sites and assets right from the desk; clients themselves stay with
     # the managers and account managers
     Role.TECHNICIAN: frozenset({Can.DESK_READ, Can.DESK_WRITE, Can.TIME_OWN, Can.CONTACTS_WRITE, Can.ASSETS_WRITE,

@@ -35,7 +35,8 @@ from bspos.clients.models import Client, ClientStatus, Contact, ServiceTier, Sit
 from bspos.core.business_time import BusinessClock
 from bspos.core.dates import month_end, months_from, next_quarter
 from bspos.core.services import next_numbers
-from bspos.documentation.demo import load_demo_documentation
+from bspos.documentation.demo import load_demo_documentation, load_demo_relations
+from bspos.foundation.demo import describe_leads, load_demo_foundation
 from bspos.intake.demo import load_demo_alerts
 from bspos.leadership.demo import load_demo_leadership
 from bspos.mail.demo import load_sample_mail, load_sample_outbox
@@ -43,10 +44,12 @@ from bspos.money.models import BillingSettings, CostBasis, Invoice, ToolCost
 from bspos.money.services import issue_invoices, run_billing
 from bspos.notifications.demo import load_demo_notifications
 from bspos.people.models import Rate, Role, User
+from bspos.proposals.demo import load_demo_proposals
 from bspos.recurring.demo import load_demo_recurring
 from bspos.reviews.models import CADENCE_DAYS, PACK_DAYS, NextStep, Recommendation, Review
 from bspos.satisfaction.demo import load_demo_ratings
 from bspos.satisfaction.models import Survey
+from bspos.schedule.demo import load_demo_schedule
 from bspos.scorecard.models import Opportunity
 from bspos.servicedesk.escalation import mark_as_fired
 from bspos.servicedesk.models import (
@@ -64,6 +67,7 @@ from bspos.servicedesk.models import (
 from bspos.servicedesk.services import TICKET_SEQUENCE, priority_for
 from bspos.sla.models import BusinessCalendar, Clock, EscalationRule, RaisePriority, SlaPlan, SlaTarget, WorkingHours
 from bspos.sla.services import business_clock, compute_clocks
+from bspos.timesheets.demo import load_demo_timesheets
 from bspos.vault.demo import load_demo_credentials
 from bspos.vcio.models import Answer, Assessment, AssessmentTemplate, Target
 from bspos.vcio.services import import_built_in, suggest_roadmap
@@ -856,6 +860,9 @@ class DemoBuilder:
         yield "Business reviews", self.build_reviews
         for month in self.months():
             yield f"Tickets {month:%Y-%m}", lambda month=month: self.build_month(month)
+        # Time sheets before the billing runs: billing waits for approval, so the invoices bill approved weeks.
+        yield "A year of time sheets, approved (a few returned)", lambda: load_demo_timesheets(
+            self.now, self.rng, self.staff)
         billed = self.billed_months()
         for month in billed:
             yield f"Billing run {month:%Y-%m}", lambda month=month: self.bill(month, issue=month != billed[-1])
@@ -868,12 +875,20 @@ class DemoBuilder:
         yield "Notifications for tech1 and the manager", lambda: load_demo_notifications(self.now)
         yield "Latest replies in the outbox", load_sample_outbox
         yield "Recurring tickets", lambda: load_demo_recurring(self.now)
+        yield "Dispatch board: on-site visits and remote sessions", lambda: load_demo_schedule(
+            self.now, self.rng, self.technicians, self.zone)
         yield "Client documentation", lambda: load_demo_documentation(self.now, self.rng)
         yield "A year of satisfaction ratings", lambda: (load_demo_ratings(self.now, self.rng, insert_rows),
                                                          reset_sequences([Survey]))
         yield "Credentials vault", lambda: load_demo_credentials(self.now, self.rng)
+        yield "How documentation connects; expiry notices already told", lambda: load_demo_relations(self.now)
         yield "Hats Chart, a year of leadership meetings, 1:1s and the 365 plan", lambda: load_demo_leadership(
             self.now, self.rng, self.staff)
+        yield "Foundation: ICP, solutions, values, vision, legal documents", lambda: (
+            load_demo_foundation(self.now, self.rng, agreements=Agreement.objects.all(),
+                                 sla_plans=list(self.plans.values())), describe_leads(self.rng, Opportunity))
+        yield "A year of proposals and the pricing review", lambda: load_demo_proposals(
+            self.now, self.rng, leads=Opportunity.objects.all())
 
     def summary(self) -> DemoSummary:
         return DemoSummary(clients=len(self.clients), staff_logins=self.staff_usernames, **self.counts,

@@ -1,10 +1,12 @@
 """REST endpoints for client documentation: list (with the list page's filters), fetch, create, change and delete
-each kind, the record types, and what expires soon. Staff only (a client contact gets 404); no secrets anywhere."""
+each kind, the record types, what expires soon, and the relations between records. Staff only (a client contact
+gets 404); no secrets anywhere."""
 
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Path, Query, Router, Schema, Status
@@ -17,9 +19,19 @@ from bspos.core.api import MAX_ID, Id, Pages, existing, money, staff_read, staff
 from bspos.core.filters import api_filter, query_schema
 from bspos.core.permissions import Can
 from bspos.documentation import services
-from bspos.documentation.filters import FILTERS
-from bspos.documentation.models import Certificate, Domain, Licence, Network, Record, RecordType
-from bspos.documentation.selectors import expiring
+from bspos.documentation.filters import FILTERS, RelationFilter
+from bspos.documentation.models import (
+    RELATABLE,
+    Certificate,
+    Domain,
+    Licence,
+    Network,
+    Record,
+    RecordType,
+    Relation,
+    relatable_kind,
+)
+from bspos.documentation.selectors import expiring, relatable
 
 router = Router(tags=["documentation"])
 PathId = Path(..., ge=1, le=MAX_ID)
@@ -308,3 +320,68 @@ def list_expiring(request, filters: Query[ExpiringQuery]):
     return expiring(client, within_days=filters.within_days, user=request.user,
                     kinds=[filters.kind] if filters.kind else None)
 
+
+
+RelatableKind = Literal[tuple(RELATABLE)]  # asset, contact, credential, domain, certificate, licence, …
+
+
+class RecordRef(Schema):
+    kind: RelatableKind
+    id: Id
+
+
+class RelationOut(Schema):
+    id: int
+    client_id: int
+    one: RecordRef
+    other: RecordRef
+    note: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_one(relation: Relation) -> dict:
+        return {"kind": _kind_of(relation.a_type_id), "id": relation.a_id}
+
+    @staticmethod
+    def resolve_other(relation: Relation) -> dict:
+        return {"kind": _kind_of(relation.b_type_id), "id": relation.b_id}
+
+
+class RelationIn(Schema):
+    one: RecordRef
+    other: RecordRef
+    note: str = Field("", max_length=200)
+
+
+def _kind_of(type_id: int) -> str:
+    return relatable_kind(ContentType.objects.get_for_id(type_id).model_class())  # cached by Django
+
+
+RelationQuery = query_schema(RelationFilter)
+
+
+@router.get("/relations", response=list[RelationOut], summary="List relations between records")
+@paginate(Pages)
+def list_relations(request, filters: Query[RelationQuery]):
+    """`record=asset:12` for one record's relations (either side), `client` for one client's."""
+    staff_read(request)
+    return api_filter(RelationFilter, request, Relation.objects.visible_to(request.user)).order_by("id")
+
+
+@router.post("/relations", response={201: RelationOut}, summary="Relate two records of one client")
+def create_relation(request, payload: RelationIn):
+    staff_write(request, Can.DOCS_WRITE)
+    found = {}
+    for side in ("one", "other"):
+        ref = getattr(payload, side)
+        found[side] = relatable(f"{ref.kind}:{ref.id}", user=request.user)
+        if found[side] is None:
+            raise ValidationError({side: f"No {ref.kind} with id {ref.id}."})
+    return Status(201, services.relate(found["one"], found["other"], by=request.user, note=payload.note))
+
+
+@router.delete("/relations/{int:relation_id}", response={204: None}, summary="Remove a relation")
+def delete_relation(request, relation_id: int = PathId):
+    staff_write(request, Can.DOCS_WRITE)
+    services.unrelate(get_object_or_404(Relation.objects.visible_to(request.user), pk=relation_id), by=request.user)
+    return Status(204, None)

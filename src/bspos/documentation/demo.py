@@ -5,11 +5,25 @@ import random
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.text import slugify
 
 from bspos.clients.models import Client
-from bspos.documentation.models import Certificate, Domain, Licence, Network, Record, RecordType
+from bspos.documentation.models import (
+    NOTICE_DAYS,
+    Certificate,
+    Domain,
+    ExpiryNotice,
+    Licence,
+    Network,
+    Record,
+    RecordType,
+    Relation,
+)
+from bspos.documentation.selectors import expiring
+from bspos.documentation.services import notice_threshold
+from bspos.vault.models import Credential
 
 FIREWALL_LAYOUT = [{"name": "Model", "kind": "text", "required": True}, {"name": "Firmware", "kind": "text"},
                    {"name": "Support ends", "kind": "date"}, {"name": "Console", "kind": "url"},
@@ -50,3 +64,37 @@ def load_demo_documentation(now: datetime, rng: random.Random) -> None:
     Licence.objects.bulk_create(licences)
     Network.objects.bulk_create(networks)
     Record.objects.bulk_create(records)  # values written above fit FIREWALL_LAYOUT (bulk_create skips save())
+
+
+def load_demo_relations(now: datetime) -> int:
+    """How things connect, per client: the edge firewall's admin login and its network, the Microsoft 365 licence's
+    global admin. Then every expiry threshold already reached counts as told, except for the first three clients,
+    whose notices the first run of the daily job sends (a demo of 1,000 clients does not flood the managers)."""
+    kind = ContentType.objects.get_for_model
+    by_client = {}
+    for model, name, field in ((Record, "Edge firewall", "name"), (Network, "Office LAN", "name"),
+                               (Licence, "Microsoft 365 Business Premium", "product"),
+                               (Credential, "Firewall admin", "name"),
+                               (Credential, "Microsoft 365 global admin", "name")):
+        for client_id, pk in model.objects.filter(**{field: name}).values_list("client_id", "pk"):
+            by_client.setdefault(client_id, {})[(model, name)] = pk
+    pairs = [((Record, "Edge firewall"), (Credential, "Firewall admin"), "admin login"),
+             ((Record, "Edge firewall"), (Network, "Office LAN"), "gateway of"),
+             ((Licence, "Microsoft 365 Business Premium"), (Credential, "Microsoft 365 global admin"), "tenant admin")]
+    rows = []
+    for client_id, found in sorted(by_client.items()):
+        for one, other, note in pairs:
+            if one in found and other in found:
+                (a_model, a_id), (b_model, b_id) = sorted(((kind(one[0]), found[one]), (kind(other[0]), found[other])),
+                                                          key=lambda side: (side[0].pk, side[1]))
+                rows.append(Relation(client_id=client_id, a_type=a_model, a_id=a_id, b_type=b_model, b_id=b_id,
+                                     note=note, created_at=now))
+    Relation.objects.bulk_create(rows, batch_size=2000)
+    first_three = set(Client.objects.order_by("pk").values_list("pk", flat=True)[:3])
+    today = timezone.localdate(now)
+    ExpiryNotice.objects.bulk_create([
+        ExpiryNotice(kind=item.kind, object_id=item.object_id, expires_on=item.expires_on,
+                     days=notice_threshold(item.days_left), sent_at=now)
+        for item in expiring(within_days=max(NOTICE_DAYS), user=None, today=today)
+        if item.client_id not in first_three], batch_size=2000)
+    return len(rows)

@@ -1,10 +1,22 @@
 """One filter per documentation list, shared by the pages and the API."""
 
 import django_filters
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import RegexValidator
+from django.db.models import Q
 
 from bspos.clients.models import Client
 from bspos.core.filters import FilterSet, RowFilter, SearchFilter
-from bspos.documentation.models import Certificate, Domain, Licence, Network, Record, RecordType
+from bspos.documentation.models import (
+    RELATABLE,
+    Certificate,
+    Domain,
+    Licence,
+    Network,
+    Record,
+    RecordType,
+    Relation,
+)
 
 
 def _client():
@@ -60,6 +72,23 @@ class RecordFilter(FilterSet):
     class Meta:
         model = Record
         fields = []
+
+
+class RelationFilter(FilterSet):
+    client = _client()
+    record = django_filters.CharFilter(
+        method="by_record", label="Record (kind:id, e.g. asset:12)", max_length=40,
+        validators=[RegexValidator(rf"^({'|'.join(RELATABLE)}):[1-9][0-9]{{0,17}}$",
+                                   f"Name a record as kind:id, the kind one of {', '.join(RELATABLE)}.")])
+
+    class Meta:
+        model = Relation
+        fields = []
+
+    def by_record(self, rows, name, value):
+        kind, _, pk = value.partition(":")
+        content_type = ContentType.objects.get_for_model(RELATABLE[kind])
+        return rows.filter(Q(a_type=content_type, a_id=int(pk)) | Q(b_type=content_type, b_id=int(pk)))
 
 
 FILTERS = {"domains": DomainFilter, "certificates": CertificateFilter, "licences": LicenceFilter,

@@ -8,14 +8,19 @@ contacts that use them). Nothing secret lives here: a licence key is a secret an
 import ipaddress
 from datetime import date
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 
 from bspos.assets.models import Asset
 from bspos.clients.models import Client, Contact
+from bspos.core.permissions import Can, can
 from bspos.core.querysets import ClientOwnedQuerySet
+from bspos.vault.models import Credential
 
 
 class DocumentedQuerySet(ClientOwnedQuerySet):
@@ -311,3 +316,90 @@ class Record(Documented):
         if self.record_type_id:
             self.values = validate_values(self.record_type.layout, self.values)
         super().save(*args, **kwargs)
+
+
+# --- how things connect -----------------------------------------------------------------------------------------
+
+# What may be related to what: any two of these of one client (asset ↔ credential ↔ licence ↔ record ↔ contact).
+RELATABLE: dict[str, type[models.Model]] = {
+    "asset": Asset, "contact": Contact, "credential": Credential, "domain": Domain, "certificate": Certificate,
+    "licence": Licence, "network": Network, "record": Record}
+RELATABLE_LABELS = {"asset": "Asset", "contact": "Contact", "credential": "Credential", "domain": "Domain",
+                    "certificate": "Certificate", "licence": "Licence", "network": "Network", "record": "Record"}
+
+
+def relatable_kind(model: type[models.Model]) -> str | None:
+    return next((kind for kind, candidate in RELATABLE.items() if candidate is model), None)
+
+
+class RelationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "RelationQuerySet":
+        """Staff who read the desk; a client contact never sees how their records connect (nor anybody else)."""
+        return self if can(user, Can.DESK_READ) else self.none()
+
+    def of(self, row: models.Model) -> "RelationQuerySet":
+        """The relations with `row` on either side."""
+        kind = ContentType.objects.get_for_model(row)
+        return self.filter(Q(a_type=kind, a_id=row.pk) | Q(b_type=kind, b_id=row.pk))
+
+
+class Relation(models.Model):
+    """Two records of one client that connect ("the firewall's licence", "the NAS's admin login"), stored once
+    whichever side it was added from: the side with the smaller (type, id) is `a` (`services.relate`)."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    a_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    a_id = models.PositiveBigIntegerField()
+    b_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    b_id = models.PositiveBigIntegerField()
+    note = models.CharField(max_length=200, blank=True, help_text="How they connect, e.g. “admin login”.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = RelationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["a_type", "a_id", "b_type", "b_id"], name="relation_once"),
+            models.CheckConstraint(condition=~Q(a_type=F("b_type"), a_id=F("b_id")), name="relation_not_to_itself"),
+        ]
+        # related_records: the b side (the a side is the unique constraint's index)
+        indexes = [models.Index(fields=["b_type", "b_id"], name="relation_b_side")]
+
+    def __str__(self) -> str:
+        return f"{self._side(self.a_type, self.a_id)} ↔ {self._side(self.b_type, self.b_id)}"
+
+    @staticmethod
+    def _side(kind: ContentType, pk: int) -> str:
+        """"Licence FortiGuard bundle" (for the audit trail and the back office), or the id once it is gone."""
+        row = kind.model_class()._base_manager.filter(pk=pk).first()
+        if row is None:
+            return f"{kind.name} {pk}"
+        return f"{kind.name.capitalize()} {row.name if isinstance(row, Contact) else row}"
+
+
+# --- expiry notices ---------------------------------------------------------------------------------------------
+
+# Days before an end at which staff are told, once each (`services.notify_expiring`).
+NOTICE_DAYS = (30, 14, 7, 1, 0)
+
+
+class ExpiryNotice(models.Model):
+    """One notice sent for one item's end at one threshold: the job never tells twice (a new end date, such as
+    a renewed domain's, starts its thresholds afresh)."""
+
+    kind = models.CharField(max_length=20)
+    object_id = models.PositiveBigIntegerField()
+    expires_on = models.DateField()
+    days = models.PositiveSmallIntegerField(help_text="The threshold: days before the end.")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id", "expires_on", "days"],
+                                               name="expiry_notice_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id} ends {self.expires_on}: told {self.days} days before"

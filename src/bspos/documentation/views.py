@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from bspos.clients.models import Client
@@ -16,12 +18,17 @@ from bspos.core.permissions import Can, can, contact_client_id, requires
 from bspos.documentation import certificates, services
 from bspos.documentation.filters import FILTERS
 from bspos.documentation.forms import FORMS, RecordTypeForm
-from bspos.documentation.models import RecordType
-from bspos.documentation.selectors import EXPIRING_KINDS, WINDOWS, expiring
+from bspos.documentation.models import RecordType, Relation, relatable_kind
+from bspos.documentation.selectors import (
+    EXPIRING_KINDS,
+    TITLES,
+    WINDOWS,
+    documentation_sections,
+    expiring,
+    path_of,
+    relatable,
+)
 from bspos.documentation.services import KINDS
-
-TITLES = {"domains": "Domains", "certificates": "TLS certificates", "licences": "Software licences",
-          "networks": "Networks", "records": "Records"}
 
 
 def _model(kind: str):
@@ -53,8 +60,7 @@ def client_documentation(request: HttpRequest, client_pk: int) -> HttpResponse:
     if not can(request.user, Can.DESK_READ) and contact_client_id(request.user) != client_pk:
         raise Http404("Not found.")
     client = get_object_or_404(Client, pk=client_pk)
-    sections = [(kind, TITLES[kind], model.objects.visible_to(request.user).of_client(client)[:100])
-                for kind, model in KINDS.items()]
+    sections = documentation_sections(client, user=request.user)
     within = _window(request)
     return render(request, "documentation/client.html", {
         "client": client, "sections": sections, "within": within, "windows": WINDOWS,
@@ -167,3 +173,41 @@ def record_type_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
                       status=400)
     return render(request, "documentation/record_type_form.html", {"form": form, "record_type": record_type})
 
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+    """To the page the relation was changed from (a path on this site), else `fallback`."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return redirect(target)
+    return redirect(fallback)
+
+
+@requires(Can.DOCS_WRITE)  # outermost: a contact meets 404 whatever the method
+@require_POST
+def relation_add(request: HttpRequest) -> HttpResponse:
+    """Relate the record of this page (`from`) to another of its client's (`to`, picked as "kind:id")."""
+    one = relatable(request.POST.get("from", ""), user=request.user)
+    if one is None:
+        raise Http404("No such record.")
+    other = relatable(request.POST.get("to", ""), user=request.user)
+    if other is None:
+        messages.error(request, "Pick the record to relate it to.")
+        return _back(request, path_of(relatable_kind(type(one)), one.pk))
+    try:
+        services.relate(one, other, by=request.user, note=request.POST.get("note", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Related “{one}” and “{other}”.")
+    return _back(request, path_of(relatable_kind(type(one)), one.pk))
+
+
+@requires(Can.DOCS_WRITE)  # outermost: a contact meets 404 whatever the method
+@require_POST
+def relation_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    relation = get_object_or_404(Relation.objects.visible_to(request.user), pk=pk)
+    services.unrelate(relation, by=request.user)
+    messages.success(request, "The relation is removed from both records.")
+    return _back(request, reverse("documentation:client", args=[relation.client_id]))

@@ -4,7 +4,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 from bspos.assets.models import Asset
 from bspos.clients.models import Client
 from bspos.core.filters import RowFilter
+from bspos.core.paging import CappedPaginator
 from bspos.core.permissions import Can, can, requires
 from bspos.intake import selectors, services, webhooks
 from bspos.intake.filters import AlertFilter, DeliveryFilter, SourceFilter
@@ -53,7 +53,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     rows = (Alert.objects.visible_to(request.user).select_related("source", "client", "asset", "ticket")
             .order_by("-last_seen", "-id"))
     filterset = AlertFilter(request.GET, rows, request=request)
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(filterset.qs, 50).get_page(request.GET.get("page"))
     unassigned_on_page = any(alert.client_id is None for alert in page)
     return render(request, "intake/alerts.html", {
         "page": page, "filter": filterset, "filtered": bool(filterset.params()),
@@ -134,7 +134,7 @@ def webhook_list(request: HttpRequest) -> HttpResponse:
     rows = Delivery.objects.select_related("subscription").defer("body").order_by("-created_at", "-id")
     filterset = DeliveryFilter(request.GET, rows, request=request)
     return render(request, "intake/webhooks.html", {
-        "page": Paginator(filterset.qs, 50).get_page(request.GET.get("page")), "filter": filterset,
+        "page": CappedPaginator(filterset.qs, 50).get_page(request.GET.get("page")), "filter": filterset,
         "filtered": bool(filterset.params()), "subscriptions": Subscription.objects.all(), "events": Event.choices,
         "counts": selectors.delivery_counts(), "can_edit": can(request.user, Can.CLIENTS_WRITE)})
 

@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from bspos.clients.models import Client
 from bspos.core.filters import RowFilter
+from bspos.core.paging import CappedPaginator
 from bspos.core.permissions import Can, can, requires
 from bspos.mail import services
 from bspos.mail.filters import InboundFilter, OutboundFilter
@@ -31,7 +31,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
     filterset = InboundFilter(request.GET, rows, request=request)
     counts = dict(InboundMessage.objects.visible_to(request.user).values_list("outcome").annotate(n=Count("id"))
                   .values_list("outcome", "n"))
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(filterset.qs, 50).get_page(request.GET.get("page"))
     filterset.is_valid()  # the valid filters apply (and are shown) even when another one is ignored
     outcome = filterset.form.cleaned_data.get("outcome") or ""
     return render(request, "mail/list.html", {
@@ -108,7 +108,7 @@ def outbound_resend(request: HttpRequest, pk: int) -> HttpResponse:
 def outbound_list(request: HttpRequest) -> HttpResponse:
     rows = OutboundMessage.objects.visible_to(request.user).select_related("ticket").defer("raw", "body")
     filterset = OutboundFilter(request.GET, rows, request=request)
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(filterset.qs, 50).get_page(request.GET.get("page"))
     return render(request, "mail/outbound.html", {"page": page, "filter": filterset,
                                                   "filtered": bool(filterset.params()),
                                                   "sending_enabled": services.sending_enabled(),

@@ -103,12 +103,22 @@ class Problem(Schema):
     message: str
 
 
+class LeftOut(Schema):
+    client_id: int
+    client: str
+    entries: int
+    minutes: int
+    reason: str
+
+
 class RunOut(Schema):
     month: date
     created: int
     regenerated: int
     skipped: list[str]
     problems: list[Problem]
+    left_out: list[LeftOut] = Field(description="Billable time not billed because its week is not approved yet "
+                                                "(when billing waits for approval).")
     summary: str
 
 
@@ -119,7 +129,8 @@ def create_billing_run(request, payload: RunIn):
     require_write(request, Can.FINANCE)
     result = run_billing(parse_month(payload.month), by=request.user, regenerate=payload.regenerate)
     return Status(201, {"month": result.month, "created": result.created, "regenerated": result.regenerated,
-                        "skipped": result.skipped, "problems": result.problems, "summary": result.summary()})
+                        "skipped": result.skipped, "problems": result.problems, "left_out": result.left_out,
+                        "summary": result.summary()})
 
 
 @router.post("/invoices/{invoice_id}/issue", response=InvoiceOut)
@@ -161,11 +172,15 @@ class ReconciliationOut(Schema):
     covered: int
     unbilled: int
     unbilled_entries: list[UnbilledOut]
+    awaiting_approval: int = Field(description="Minutes left out because their week is not approved yet (only "
+                                               "when billing waits for approval).")
+    awaiting_entries: list[UnbilledOut]
 
 
 @router.get("/reconciliation", response=ReconciliationOut)
 def get_reconciliation(request, client_id: Id | None = None, month: str | None = None):
-    """Every billable minute of a client's month: billed, covered by the agreement, or unbilled (listed)."""
+    """Every billable minute of a client's month: billed, covered by the agreement, awaiting approval or unbilled
+    (both listed)."""
     finance_read(request)  # before any validation, so nobody learns more than "not found" or "not allowed"
     if client_id is None or not month:
         raise ValidationError({"client_id": "Give client_id and month (YYYY-MM)."})
@@ -173,9 +188,14 @@ def get_reconciliation(request, client_id: Id | None = None, month: str | None =
     result = reconcile(client, parse_month(month))
     return {"client_id": client.pk, "month": result.month, "billable_minutes": result.total, "billed": result.billed,
             "covered": result.covered, "unbilled": result.unbilled,
-            "unbilled_entries": [{"time_entry_id": e.pk, "ticket_number": e.ticket.number,
-                                  "started_at": e.started_at.isoformat(), "minutes": e.minutes,
-                                  "unbilled_minutes": e.unbilled_minutes} for e in result.unbilled_entries]}
+            "unbilled_entries": [_open_entry(e) for e in result.unbilled_entries],
+            "awaiting_approval": result.awaiting_approval,
+            "awaiting_entries": [_open_entry(e) for e in result.awaiting_entries]}
+
+
+def _open_entry(entry) -> dict:
+    return {"time_entry_id": entry.pk, "ticket_number": entry.ticket.number, "started_at": entry.started_at.isoformat(),
+            "minutes": entry.minutes, "unbilled_minutes": entry.unbilled_minutes}
 
 
 class ClientMarginOut(Schema):

@@ -67,7 +67,8 @@ class RowIdForm(forms.Form):
 class BillingSettingsForm(forms.ModelForm):
     class Meta:
         model = BillingSettings
-        fields = ["company_name", "company_address", "tax_id", "tax_rate", "currency", "payment_terms_days"]
+        fields = ["company_name", "company_address", "tax_id", "tax_rate", "currency", "payment_terms_days",
+                  "bill_approved_time_only"]
         widgets = {"company_address": forms.Textarea(attrs={"rows": 3})}
 
     def clean_currency(self):

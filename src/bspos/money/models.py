@@ -31,6 +31,10 @@ class BillingSettings(models.Model):
                                    validators=[MinValueValidator(0), MaxValueValidator(100)])
     currency = models.CharField(max_length=3, default="USD", help_text="ISO 4217 code printed on invoices.")
     payment_terms_days = models.PositiveSmallIntegerField(default=30)
+    bill_approved_time_only = models.BooleanField(
+        "bill only approved time", default=False,
+        help_text="The billing run leaves out time whose week the service manager has not approved yet, and says "
+                  "so; it is billed when the month's draft is regenerated after approval.")
 
     class Meta:
         verbose_name_plural = "billing settings"
@@ -234,6 +238,8 @@ class BillingRun(models.Model):
     created = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
     problems = models.JSONField(default=list, blank=True, help_text="[{client, message}] of clients not billed.")
+    left_out = models.JSONField(default=list, blank=True,
+                                help_text="[{client, entries, minutes, reason}] of billable time the run left out.")
 
     class Meta:
         ordering = ["-started_at"]

@@ -110,9 +110,12 @@ class MonthData:
     subscriptions: dict[int, list[AppSubscription]]
     fees: dict[tuple[str, int | None], Decimal]
     discounts: list[QuantityDiscount]
+    awaiting: dict[int, dict] = field(default_factory=dict)  # client → {entries, minutes} left out for approval
 
     @classmethod
-    def load(cls, month: date, client_ids: list[int] | None = None) -> "MonthData":
+    def load(cls, month: date, client_ids: list[int] | None = None,
+             approved_only: bool = False) -> "MonthData":
+        """`approved_only`: bill only approved time (the billing setting); the rest is counted in `awaiting`."""
         last = month_last_day(month)
         start, end = month_span(month)
         scope = Q(client_id__in=client_ids) if client_ids is not None else Q()
@@ -123,9 +126,14 @@ class MonthData:
         users, devices = billable_users(scope), active_devices(scope)
         entries = defaultdict(list)
         entry_scope = Q(client_id__in=client_ids) if client_ids is not None else Q()
-        for row in (TimeEntry.objects.filter(entry_scope, billable=True, ticket__isnull=False,
-                                             started_at__gte=start, started_at__lt=end)
-                    .order_by("started_at", "pk")
+        month_time = TimeEntry.objects.filter(entry_scope, billable=True, ticket__isnull=False,
+                                              started_at__gte=start, started_at__lt=end)
+        awaiting = {}
+        if approved_only:
+            awaiting = {row["client_id"]: row for row in month_time.awaiting_approval().values("client_id").annotate(
+                entries=Count("pk"), minutes=Sum("minutes"))}
+            month_time = month_time.approved()
+        for row in (month_time.order_by("started_at", "pk")
                     .values("pk", "minutes", "bill_rate", "ticket_id", "client_id", "ticket__number",
                             "ticket__subject", "ticket__in_scope", "ticket__agreement_id")):
             entries[row["client_id"]].append(row)
@@ -135,10 +143,10 @@ class MonthData:
             subscriptions[subscription.client_id].append(subscription)
         fees = {(fee.app_class, fee.package_id): fee.fee_per_user for fee in AppFee.objects.all()}
         return cls(month, agreements, users, devices, entries, subscriptions, fees,
-                   list(QuantityDiscount.objects.order_by("-min_apps")))
+                   list(QuantityDiscount.objects.order_by("-min_apps")), awaiting)
 
     def client_ids(self) -> set[int]:
-        return set(self.agreements) | set(self.entries) | set(self.subscriptions)
+        return set(self.agreements) | set(self.entries) | set(self.subscriptions) | set(self.awaiting)
 
 
 def _recurring_line(agreement: Agreement, data: MonthData, days: int, month_days: int) -> DraftLine:
@@ -271,6 +279,7 @@ class RunResult:
     skipped: list[str] = field(default_factory=list)
     problems: list[dict] = field(default_factory=list)
     nothing_to_bill: int = 0
+    left_out: list[dict] = field(default_factory=list)  # {client_id, client, entries, minutes, reason}
 
     def summary(self) -> str:
         parts = [f"Billing run {self.month:%Y-%m}: {self.created} invoice(s) created"]
@@ -282,7 +291,15 @@ class RunResult:
             parts.append(f"{len(self.problems)} client(s) not billed because of a problem")
         if not self.created and not self.regenerated and not self.problems:
             parts.append("nothing new to bill")
+        if self.left_out:
+            minutes = sum(row["minutes"] for row in self.left_out)
+            parts.append(f"{hours(minutes)} h of billable time of {len(self.left_out)} client(s) left out: "
+                         f"{AWAITING_APPROVAL}")
         return "; ".join(parts) + "."
+
+
+AWAITING_APPROVAL = ("its week is not approved yet (billing waits for approval); approve the weeks, then "
+                     "regenerate the draft")
 
 
 def _write(client: Client, month: date, draft: DraftInvoice, settings: BillingSettings, by: User | None) -> None:
@@ -315,8 +332,8 @@ def run_billing(month: date, *, by: User | None = None, regenerate: bool = False
         raise ValidationError(f"{month:%Y-%m} has not started yet; bill a month that has begun or ended.")
     run = BillingRun.objects.create(month=month, by=by, regenerate=regenerate)
     result = RunResult(month)
-    data = MonthData.load(month, client_ids)
     settings = BillingSettings.current()
+    data = MonthData.load(month, client_ids, approved_only=settings.bill_approved_time_only)
     existing = dict(Invoice.objects.filter(kind=InvoiceKind.INVOICE, period_start=month)
                     .exclude(status=InvoiceStatus.CREDITED).values_list("client_id", "status"))
     clients = Client.objects.filter(pk__in=data.client_ids()).order_by("name")
@@ -325,6 +342,10 @@ def run_billing(month: date, *, by: User | None = None, regenerate: bool = False
         if status == InvoiceStatus.ISSUED or (status == InvoiceStatus.DRAFT and not regenerate):
             result.skipped.append(client.name)
             continue
+        left_out = data.awaiting.get(client.pk)
+        if left_out:
+            result.left_out.append({"client_id": client.pk, "client": client.name, "entries": left_out["entries"],
+                                    "minutes": left_out["minutes"], "reason": AWAITING_APPROVAL})
         try:
             with transaction.atomic():
                 if status == InvoiceStatus.DRAFT:
@@ -347,7 +368,7 @@ def run_billing(month: date, *, by: User | None = None, regenerate: bool = False
             result.created += 1
     BillingRun.objects.filter(pk=run.pk).update(
         finished_at=timezone.now(), created=result.created + result.regenerated, skipped=len(result.skipped),
-        problems=result.problems)
+        problems=result.problems, left_out=result.left_out)
     return result
 
 
@@ -418,10 +439,13 @@ class Reconciliation:
     covered: int
     unbilled: int
     unbilled_entries: list[TimeEntry]
+    awaiting_approval: int = 0
+    awaiting_entries: list[TimeEntry] = field(default_factory=list)
 
 
 def reconciled_entries(client: Client, month: date):
-    """The client's billable time entries of the month, each with the minutes billed, covered and unbilled."""
+    """The client's billable time entries of the month, each with the minutes billed, covered and not yet on an
+    invoice (`open_minutes`)."""
     start, end = month_span(month)
     live = ~Q(allocations__invoice__status=InvoiceStatus.CREDITED)
     return (TimeEntry.objects.filter(billable=True, client=client, started_at__gte=start, started_at__lt=end)
@@ -433,14 +457,23 @@ def reconciled_entries(client: Client, month: date):
 
 
 def reconcile(client: Client, month: date) -> Reconciliation:
-    """Every billable minute of the month in exactly one bucket: billed, covered or unbilled (listed)."""
+    """Every billable minute of the month in exactly one bucket: billed, covered, awaiting approval (when billing
+    waits for approval and the entry's week is not approved) or unbilled (both listed)."""
     entries = reconciled_entries(client, month)
-    totals = entries.aggregate(total=Coalesce(Sum("minutes"), 0), billed=Coalesce(Sum("billed_minutes"), 0),
-                               covered=Coalesce(Sum("covered_minutes"), 0))
-    unbilled = list(entries.filter(unbilled_minutes__gt=0).select_related("ticket", "technician")
+    waits = BillingSettings.current().bill_approved_time_only
+    waiting = Q(approved_at__isnull=True) if waits else Q(pk__in=[])
+    sums = {"total": Coalesce(Sum("minutes"), 0), "billed": Coalesce(Sum("billed_minutes"), 0),
+            "covered": Coalesce(Sum("covered_minutes"), 0)}
+    totals = entries.aggregate(**sums)
+    waiting_totals = entries.filter(waiting).aggregate(**sums) if waits else {"total": 0, "billed": 0, "covered": 0}
+    awaiting_minutes = waiting_totals["total"] - waiting_totals["billed"] - waiting_totals["covered"]
+    open_entries = (entries.filter(unbilled_minutes__gt=0).select_related("ticket", "technician")
                     .order_by("started_at", "pk"))
+    unbilled = list(open_entries.exclude(waiting))
+    awaiting = list(open_entries.filter(waiting)) if waits else []
     return Reconciliation(client, month, totals["total"], totals["billed"], totals["covered"],
-                          totals["total"] - totals["billed"] - totals["covered"], unbilled)
+                          totals["total"] - totals["billed"] - totals["covered"] - awaiting_minutes, unbilled,
+                          awaiting_minutes, awaiting)
 
 
 # --- settings and per-client costs -------------------------------------------------------------------------------

@@ -54,6 +54,9 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     })
 
 
+LISTED = 10  # clients with time left out named after a run; the rest are counted
+
+
 @requires(Can.FINANCE)
 @require_POST
 def billing_run(request: HttpRequest) -> HttpResponse:
@@ -66,6 +69,12 @@ def billing_run(request: HttpRequest) -> HttpResponse:
     messages.success(request, result.summary())
     for problem in result.problems:
         messages.error(request, f"Not billed — {problem['client']}: {problem['message']}")
+    for row in result.left_out[:LISTED]:
+        messages.warning(request, f"Left out — {row['client']}: {row['minutes']} minutes in {row['entries']} "
+                                  "entries awaiting approval.")
+    if len(result.left_out) > LISTED:
+        messages.warning(request, f"… and {len(result.left_out) - LISTED} more clients with time awaiting approval "
+                                  "(see Time to billing).")
     return redirect(f"{reverse('money:invoices')}?month={month:%Y-%m}")
 
 

@@ -21,15 +21,15 @@ PathId = Path(..., ge=1, le=MAX_ID)
 class NotificationOut(Schema):
     id: int
     event: str
-    ticket_number: int
+    ticket_number: int | None
     text: str
     url: str
     created_at: datetime
     read_at: datetime | None
 
     @staticmethod
-    def resolve_ticket_number(notification: Notification) -> int:
-        return notification.ticket.number
+    def resolve_ticket_number(notification: Notification) -> int | None:
+        return notification.ticket.number if notification.ticket_id else None
 
 
 class WatcherOut(Schema):

@@ -17,6 +17,8 @@ class Event(models.TextChoices):
     SLA_ESCALATED = "sla_escalated", "An SLA escalation rule names me"
     MENTIONED = "mentioned", "Someone mentioned me (@username) in an internal note"
     CRITICAL_ALERT = "critical_alert", "An alert opened a critical ticket"
+    EXPIRING = "expiring", "A domain, certificate, licence, warranty or agreement of my clients ends soon"
+    ROADMAP_DECIDED = "roadmap_decided", "A client approved or declined roadmap items I sent them"
 
 
 # Everything in the app; a change on a watched ticket is the one event that is not worth an email by default.
@@ -47,7 +49,8 @@ class Notification(models.Model):
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     event = models.CharField(max_length=20, choices=Event.choices)
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="notifications")
+    # None for what is not about a ticket (a client's domain expiring): `url` then leads to the record.
+    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
     text = models.CharField(max_length=500)
     url = models.CharField(max_length=500, help_text="Where the notification leads (a path on this site).")
     created_at = models.DateTimeField(db_index=True)

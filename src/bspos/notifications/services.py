@@ -47,18 +47,21 @@ def thread_root(ticket: Ticket) -> str:
     return f"<ticket-{ticket.number}.notifications@{domain}>"
 
 
-def notify(*, event: str, ticket: Ticket, text: str, recipients: Iterable[User | None], by: User | None = None,
-           at: datetime | None = None) -> set[int]:
+def notify(*, event: str, ticket: Ticket | None, text: str, recipients: Iterable[User | None], by: User | None = None,
+           at: datetime | None = None, url: str | None = None) -> set[int]:
     """Tell each recipient once, on the channels they chose; never `by`, never a client contact or an inactive login.
-    In-app rows are written in one query; emails go after the transaction commits. Returns the ids of those told."""
+    In-app rows are written in one query; emails go after the transaction commits. Returns the ids of those told.
+    Without a ticket (a client's domain expiring), `url` is the path the notification leads to."""
     if event not in Event.values:
         raise ValidationError({"event": f"Unknown event {event!r}."})
+    if ticket is None and not url:
+        raise ValidationError({"url": "A notification about no ticket needs the path it leads to."})
     people = {user.pk: user for user in recipients
               if user is not None and user.is_active and user.is_msp_staff and (by is None or user.pk != by.pk)}
     if not people:
         return set()
     channels = selectors.channels_for(people.values(), event)
-    text, url, at = text[:500], ticket_path(ticket), at or timezone.now()
+    text, url, at = text[:500], url or ticket_path(ticket), at or timezone.now()
     with transaction.atomic():
         Notification.objects.bulk_create([
             Notification(recipient_id=pk, event=event, ticket=ticket, text=text, url=url, created_at=at)
@@ -69,23 +72,28 @@ def notify(*, event: str, ticket: Ticket, text: str, recipients: Iterable[User |
     return {pk for pk, (in_app, email) in channels.items() if in_app or email}
 
 
-def send_emails(ticket: Ticket, text: str, path: str, addresses: list[str]) -> int:
+def send_emails(ticket: Ticket | None, text: str, path: str, addresses: list[str]) -> int:
     """One email per address, threaded per ticket, with a link to it; a mail server that is down is logged (the
-    in-app notification is already there). Returns how many were sent."""
+    in-app notification is already there). Returns how many were sent. Without a ticket: subject = the text."""
     domain = mail_conf.from_address().rpartition("@")[2] or "localhost"
-    root = thread_root(ticket)
-    body = (f"{text}\n\nOpen the ticket: {absolute_url(path)}\n\n"
+    if ticket is not None:
+        root = thread_root(ticket)
+        subject, idstring, link = f"[#{ticket.number}] {ticket.subject}", f"bspos.notify.{ticket.number}", "ticket"
+        thread = {"In-Reply-To": root, "References": root}
+    else:
+        subject, idstring, link, thread = text[:150], "bspos.notify", "record", {}
+    body = (f"{text}\n\nOpen the {link}: {absolute_url(path)}\n\n"
             f"-- \nbspos. Choose what you are told: {absolute_url(reverse('notifications:preferences'))}\n")
     try:
         with get_connection() as connection:
             return sum(EmailMessage(
-                subject=f"[#{ticket.number}] {ticket.subject}", body=body, from_email=mail_conf.from_address(),
-                to=[address], connection=connection,
-                headers={"Message-ID": make_msgid(idstring=f"bspos.notify.{ticket.number}", domain=domain),
-                         "In-Reply-To": root, "References": root, "Auto-Submitted": "auto-generated"},
+                subject=subject, body=body, from_email=mail_conf.from_address(), to=[address], connection=connection,
+                headers={"Message-ID": make_msgid(idstring=idstring, domain=domain), **thread,
+                         "Auto-Submitted": "auto-generated"},
             ).send() for address in addresses)
     except Exception:  # noqa: BLE001 (a notification email must never fail the change it reports)
-        log.warning("Notification email for ticket #%s not sent", ticket.number, exc_info=True)
+        log.warning("Notification email for %s not sent", f"ticket #{ticket.number}" if ticket else path,
+                    exc_info=True)
         return 0
 
 

@@ -2,12 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from bspos.core.paging import CappedPaginator
 from bspos.core.permissions import Can, requires
 from bspos.notifications import selectors, services
 from bspos.notifications.filters import NotificationFilter
@@ -19,7 +19,7 @@ from bspos.servicedesk.models import Ticket
 @requires(Can.DESK_READ)
 def notification_list(request: HttpRequest) -> HttpResponse:
     filterset = NotificationFilter(request.GET, Notification.objects.for_recipient(request.user), request=request)
-    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(filterset.qs, 50).get_page(request.GET.get("page"))
     filterset.is_valid()  # the valid filters apply (and are shown) even when another one is ignored
     return render(request, "notifications/list.html", {
         "page": page, "filter": filterset, "filtered": bool(filterset.params()),

@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Count
 from django.utils.decorators import method_decorator
 
-from bspos.people.models import Rate, User
+from bspos.people.models import Rate, RecoveryCodes, User
 from bspos.people.reauth import reauthentication_required
 from bspos.people.services import remove_rate, set_rate
 
@@ -75,3 +76,25 @@ class RateAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset) -> None:
         for rate in queryset:
             remove_rate(rate=rate)
+
+
+@admin.register(RecoveryCodes)
+class RecoveryCodesAdmin(admin.ModelAdmin):
+    """Only digests are stored, so nothing to read: deleting a person's recovery codes is the one thing to do here
+    (with their authenticator apps and passkeys, when someone has lost them all: docs/operations.md)."""
+
+    list_display = ["user", "codes_left", "last_used_at"]
+    search_fields = ["user__username", "user__email"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "name", "confirmed", "last_used_at", "created_at"]
+    exclude = ["throttling_failure_timestamp", "throttling_failure_count"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(left=Count("codes"))
+
+    @admin.display(description="unused codes", ordering="left")
+    def codes_left(self, obj) -> int:
+        return obj.left
+
+    def has_add_permission(self, request) -> bool:
+        return False

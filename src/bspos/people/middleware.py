@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from bspos.people import two_factor
 
-OPEN_PATHS = ("/static/", "/health/", "/logout/", "/account/confirm/", "/account/two-factor/")
+OPEN_PATHS = ("/static/", "/health/", "/logout/", "/account/confirm/", "/account/two-factor/", "/account/passkeys/")
 
 
 class RequireSecondFactor:

@@ -1,12 +1,15 @@
+import hashlib
 from decimal import Decimal
 from functools import cache
 from zoneinfo import available_timezones
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
 
 class Role(models.TextChoices):
@@ -93,3 +96,46 @@ class Rate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} from {self.effective_from}: cost {self.cost_rate}, bill {self.bill_rate}"
+
+
+def recovery_code_digest(code: str) -> str:
+    """SHA-256 of a recovery code as typed (spaces, dashes and case ignored). Each code carries 80 random bits, so a
+    leaked digest cannot be turned back into a code by guessing; a slow password hash would add nothing."""
+    return hashlib.sha256("".join(ch for ch in code.lower() if ch.isalnum()).encode()).hexdigest()
+
+
+class RecoveryCodes(TimestampMixin, ThrottlingMixin, Device):
+    """A person's recovery codes, as one django-otp device: each code signs in once and only its digest is stored
+    (django-otp's own static device keeps them in plain text). Wrong codes slow the next try like a wrong TOTP."""
+
+    class Meta:
+        verbose_name = verbose_name_plural = "recovery codes"
+
+    def get_throttle_factor(self) -> int:
+        return getattr(settings, "OTP_STATIC_THROTTLE_FACTOR", 1)
+
+    def verify_token(self, token) -> bool:
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        used = self.codes.filter(digest=recovery_code_digest(str(token))).delete()[0]
+        if used:
+            self.throttle_reset(commit=False)
+            self.set_last_used_timestamp(commit=False)
+            self.save()
+        else:
+            self.throttle_increment()
+        return bool(used)
+
+
+class RecoveryCode(models.Model):
+    """One unused recovery code, by its digest (recovery_code_digest)."""
+
+    device = models.ForeignKey(RecoveryCodes, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["device", "digest"], name="recovery_code_once_per_device")]
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.device.user}"

@@ -78,12 +78,14 @@ def reauthentication_required(view: Callable[..., HttpResponse]) -> Callable[...
 
 def confirm_identity(request: HttpRequest, *, password: str, code: str = "") -> str | None:
     """Check the signed-in person's password, and the code of their second factor when they have one; None when
-    both are right, else what to tell them."""
-    from bspos.people import two_factor  # it imports the audit app; this module loads with the app registry
+    both are right, else what to tell them (a passkey confirms on its own: people.passkeys)."""
+    from bspos.people import sign_in, two_factor  # they import the audit app; this module loads with the registry
 
     if not request.user.check_password(password or ""):
+        sign_in.count_failure(request, request.user)  # wrong answers here count toward the sign-in throttle too
         return "That password is not right."
     if two_factor.has_second_factor(request.user) and two_factor.verify(request.user, code) is None:
+        sign_in.count_failure(request, request.user)
         return "That code is not right: type the six digits your app shows now, or a recovery code."
     mark_authenticated(request)
     return None

@@ -1,11 +1,9 @@
-"""The account page: a signed-in person sets their name, email and time zone."""
+"""The account page (name, email, time zone), signing in with a second factor, and managing one's second factor."""
 
-import time
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,11 +11,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django_otp import login as otp_login
 
-from bspos.people import reauth, two_factor
+from bspos.people import passkeys, reauth, sign_in, two_factor
 from bspos.people.forms import ProfileForm
-from bspos.people.models import User
 from bspos.people.services import update_profile
 
 PROFILE_FIELDS = ("first_name", "last_name", "email", "time_zone")
@@ -40,75 +38,74 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@passkeys.full_page
 def confirm(request: HttpRequest) -> HttpResponse:
-    """Confirm who you are before a sensitive action, then go back to it."""
+    """Confirm who you are before a sensitive action (password and code, or a passkey), then go back to it."""
     next_url = reauth.safe_next(request)
     error = None
     if request.method == "POST":
+        if (locked := sign_in.lockout(request, request.user)) is not None:
+            return locked
         error = reauth.confirm_identity(request, password=request.POST.get("password", ""),
                                         code=request.POST.get("code", ""))
         if error is None:
             return redirect(next_url)
-    return render(request, "people/confirm.html", {"next": next_url, "error": error,
-                                                   "asks_code": two_factor.has_second_factor(request.user)},
-                  status=400 if error else 200)
+    return render(request, "people/confirm.html", {
+        "next": next_url, "error": error, "asks_code": two_factor.has_second_factor(request.user),
+        "has_passkey": two_factor.passkeys(request.user).exists(),
+    }, status=400 if error else 200)
 
 
-# --- signing in with a second factor ---------------------------------------------------------------------------
-PENDING = "bspos_pending_sign_in"  # {"user": pk, "backend": path, "at": epoch, "failures": n}
-PENDING_SECONDS = 300
-PENDING_FAILURES = 5
-
-
+# --- signing in with a second factor (people.sign_in) ----------------------------------------------------------
+@method_decorator(passkeys.full_page, name="get")
 class SignIn(auth_views.LoginView):
-    """The password step; a person with a second factor is not signed in yet but asked for a code next."""
+    """The password step; a person with a second factor is not signed in yet but asked for a code next. The page
+    also offers signing in with a passkey alone."""
 
     def form_valid(self, form):
         user = form.get_user()
         if not two_factor.has_second_factor(user):
             return super().form_valid(form)
-        self.request.session[PENDING] = {"user": user.pk, "backend": user.backend, "at": int(time.time()),
-                                         "failures": 0}
+        sign_in.start(self.request, user, next_url=self.get_success_url())
         return redirect(f"{reverse('login_code')}?{urlencode({'next': self.get_success_url()})}")
 
 
+@passkeys.full_page
 def sign_in_code(request: HttpRequest) -> HttpResponse:
-    """The second step: a code from the authenticator app or a recovery code. Five wrong codes, or five minutes,
-    and the password must be typed again (where the sign-in throttle counts it)."""
-    pending = request.session.get(PENDING)
-    if not pending or time.time() - pending["at"] > PENDING_SECONDS:
-        request.session.pop(PENDING, None)
+    """The second step: a code from the authenticator app, a recovery code, or a passkey. Five wrong codes, or five
+    minutes, and the password must be typed again; every wrong code counts toward the sign-in throttle."""
+    if sign_in.pending(request) is None:
         messages.error(request, "Sign in again: the code step waits five minutes at most.")
         return redirect("login")
-    user = User.objects.filter(pk=pending["user"], is_active=True).first()
+    user = sign_in.pending_user(request)
+    if user is None:
+        sign_in.drop(request)
+        return redirect("login")
     next_url = reauth.safe_next(request, settings.LOGIN_REDIRECT_URL)
     error = None
-    if user is not None and request.method == "POST":
+    if request.method == "POST":
+        if (locked := sign_in.lockout(request, user)) is not None:
+            return locked
         device = two_factor.verify(user, request.POST.get("code", ""))
         if device is not None:
-            del request.session[PENDING]
-            auth_login(request, user, backend=pending["backend"])
-            otp_login(request, device)
+            sign_in.finish(request, user, device)
             return redirect(next_url)
-        pending["failures"] += 1
-        request.session[PENDING] = pending
-        if pending["failures"] >= PENDING_FAILURES:
-            del request.session[PENDING]
+        if sign_in.record_wrong_code(request, user):
             messages.error(request, "Too many wrong codes: sign in again.")
             return redirect("login")
         error = "That code is not right. Type the six digits your app shows now, or one of your recovery codes."
-    if user is None:
-        request.session.pop(PENDING, None)
-        return redirect("login")
-    return render(request, "registration/code.html", {"next": next_url, "error": error},
-                  status=400 if error else 200)
+    return render(request, "registration/code.html", {
+        "next": next_url, "error": error, "has_passkey": two_factor.passkeys(user).exists(),
+        "has_codes": two_factor.authenticators(user).exists() or two_factor.recovery_codes_left(user) > 0,
+    }, status=400 if error else 200)
 
 
 @login_required
+@passkeys.full_page
 @reauth.reauthentication_required
 def two_factor_page(request: HttpRequest) -> HttpResponse:
-    """Enrol and manage one's second factor: authenticator apps and recovery codes (each change asks again who you
-    are: the page sits behind the re-authentication)."""
+    """Enrol and manage one's second factor: authenticator apps, passkeys and recovery codes (each change asks again
+    who you are: the page sits behind the re-authentication)."""
     user, codes, error = request.user, None, None
     if request.method == "POST":
         action = request.POST.get("action")
@@ -125,6 +122,9 @@ def two_factor_page(request: HttpRequest) -> HttpResponse:
             elif action == "remove":
                 two_factor.remove_authenticator(user=user, device_id=int(request.POST.get("device") or 0))
                 messages.success(request, "The authenticator app is removed.")
+            elif action == "remove-passkey":
+                two_factor.remove_passkey(user=user, passkey_id=int(request.POST.get("passkey") or 0))
+                messages.success(request, "The passkey is removed: it no longer signs you in.")
         except (ValidationError, ValueError) as refused:
             error = " ".join(getattr(refused, "messages", [str(refused)]))
         if error is None and codes is None:
@@ -132,6 +132,8 @@ def two_factor_page(request: HttpRequest) -> HttpResponse:
     pending = two_factor.pending_authenticator(user)
     return render(request, "people/two_factor.html", {
         "authenticators": two_factor.authenticators(user),
+        "passkeys": two_factor.passkeys(user),
+        "has_authenticator": two_factor.has_authenticator(user),
         "recovery_left": two_factor.recovery_codes_left(user),
         "pending": pending,
         "qr": two_factor.qr_svg_data_uri(pending) if pending else None,

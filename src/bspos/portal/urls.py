@@ -2,6 +2,7 @@ from django.urls import path
 
 from bspos.portal import views
 from bspos.reviews import views as review_views
+from bspos.vcio import approval_views
 from bspos.vcio import views as vcio_views
 
 app_name = "portal"
@@ -12,6 +13,8 @@ urlpatterns = [
     path("<id:number>/reply/", views.reply, name="reply"),
     path("attachments/<id:pk>/", views.attachment, name="attachment"),
     path("it-plan/", vcio_views.portal_plan, name="it-plan"),
+    path("documentation/", views.documentation, name="documentation"),
+    path("it-plan/approvals/", approval_views.portal_approvals, name="it-plan-approvals"),
     path("reviews/", review_views.portal_list, name="reviews"),
     path("reviews/<id:pk>/", review_views.portal_report, name="review"),
     path("reviews/<id:pk>/report.pdf", review_views.portal_pdf, name="review-pdf"),

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from bspos.clients.models import Contact
 from bspos.core.permissions import Can, requires
+from bspos.documentation.selectors import documentation_sections, expiring
 from bspos.mail.services import sending_enabled
 from bspos.portal.filters import PortalTicketFilter
 from bspos.portal.forms import PortalReplyForm, PortalTicketForm
@@ -84,3 +85,15 @@ def reply(request: HttpRequest, number: int) -> HttpResponse:
 def attachment(request: HttpRequest, pk: int) -> HttpResponse:
     """Download a file of the company's tickets: their own files and public replies' only (404 otherwise)."""
     return attachments.download(get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk))
+
+
+@requires(Can.PORTAL)
+def documentation(request: HttpRequest) -> HttpResponse:
+    """The documentation the MSP shares with the contact's company (domains, certificates, licences, networks,
+    records) and what of it ends within 90 days; nothing that is not shared, nothing of another company."""
+    client = _contact(request).client
+    sections = documentation_sections(client, user=request.user)
+    return render(request, "portal/documentation.html", {
+        "client": client, "sections": sections, "shared": any(rows for _kind, _title, rows in sections),
+        "expiring": [item for item in expiring(client, within_days=90, user=request.user)
+                     if item.kind in ("domain", "certificate", "licence")]})

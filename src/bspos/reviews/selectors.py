@@ -29,6 +29,7 @@ from bspos.assets.models import Asset, AssetType, Lifecycle
 from bspos.clients.models import Client
 from bspos.core.dates import add_months, day_span, quarter_label, quarters_ending
 from bspos.core.money import cents, hours, percent
+from bspos.documentation.selectors import expiring
 from bspos.intake.models import Alert
 from bspos.money.models import Invoice, InvoiceStatus
 from bspos.reviews.models import CADENCE_DAYS, PACK_DAYS, RefreshPolicy, Review
@@ -36,6 +37,8 @@ from bspos.satisfaction.selectors import satisfaction_between
 from bspos.servicedesk.models import Category, Source, Ticket, TicketType, TimeEntry
 from bspos.servicedesk.selectors import resolution_met
 from bspos.sla.models import Priority
+from bspos.vault.models import Credential
+from bspos.vault.selectors import at_risk_credentials
 from bspos.vcio.models import Assessment, RoadmapItem, RoadmapStatus
 from bspos.vcio.services import assessment_scores
 
@@ -266,6 +269,20 @@ def satisfaction_figures(client: Client, period: Period) -> dict:
             "change_points": figures["change_points"]}
 
 
+DOCUMENTATION_AHEAD_DAYS = 90
+
+
+def documentation_figures(client: Client, period: Period) -> dict:
+    """What of the client's environment ends in the 90 days after the period (domains, certificates, licences,
+    warranties, agreements) and how many of its credentials are at risk (weak, reused, stale, exposed)."""
+    ahead = expiring(client, within_days=DOCUMENTATION_AHEAD_DAYS, user=None, today=period.end + timedelta(days=1))
+    return {"ahead_days": DOCUMENTATION_AHEAD_DAYS, "expiring_count": len(ahead),
+            "expiring": [{"kind": item.kind_label, "name": item.name, "ends": _day(item.expires_on),
+                          "days_left": item.days_left} for item in ahead[:25]],
+            "credentials": at_risk_credentials(Credential.objects.filter(client=client),
+                                               now=period.until)}
+
+
 def review_period(review: Review, today: date | None = None) -> Period:
     """The 90 days before the meeting (fixed once held); while it is ahead, the 90 days up to yesterday."""
     if review.period_start and review.period_end:
@@ -290,6 +307,7 @@ def data_pack(review: Review, today: date | None = None) -> dict:
         "roadmap": open_roadmap(client),
         "money": money_figures(client, period),
         "satisfaction": satisfaction_figures(client, period),
+        "documentation": documentation_figures(client, period),
     }
 
 

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from bspos.audit.services import delete_audited, record, snapshot
 from bspos.clients.models import Client, ClientStatus
-from bspos.core.dates import next_quarter, quarter_start
 from bspos.core.money import cents
 from bspos.core.money import hours as to_hours
 from bspos.reviews import selectors
@@ -190,7 +189,7 @@ def save_recommendation(recommendation: Recommendation, *, by=None) -> Recommend
     if recommendation.review.status == Review.Status.MISSED:
         raise ValidationError("A missed review takes no recommendations; add them to the next one.")
     recommendation.full_clean()
-    recommendation.quarter = quarter_start(recommendation.quarter)
+    recommendation.quarter = recommendation.review.client.fiscal_quarter(recommendation.quarter).first
     if recommendation.pk is None and not recommendation.position:
         last = recommendation.review.recommendations.aggregate(n=Max("position"))["n"]
         recommendation.position = (last or 0) + 1
@@ -279,8 +278,8 @@ def previous_objectives(review: Review) -> dict:
 
 def suggestions(review: Review, pack: dict) -> list[Recommendation]:
     """Recommendations the data argues for; the vCIO edits them before the meeting."""
-    quarter = next_quarter(review.due_on if review.scheduled_at is None
-                           else timezone.localtime(review.scheduled_at).date())
+    quarter = review.client.fiscal_quarter(review.due_on if review.scheduled_at is None
+                                           else timezone.localtime(review.scheduled_at).date()).next().first
     rate = Decimal(pack["hours"]["bill_rate"])
     per_year = Decimal(365) / Decimal(pack["period"]["days"])
     found: list[Recommendation] = []

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bspos.clients.models import Client
-from bspos.core.dates import next_quarter
 from bspos.core.permissions import Can, can, requires
 from bspos.money.models import BillingSettings
 from bspos.reviews import selectors, services
@@ -86,7 +85,7 @@ def _page(request: HttpRequest, review: Review, status: int = 200, **forms) -> H
         "hold_form": forms.get("hold_form") or HoldForm(initial={"held_on": min(today, review.meeting_day(today))}),
         "agenda_form": forms.get("agenda_form") or AgendaForm(instance=review),
         "recommendation_form": forms.get("recommendation_form") or RecommendationForm(
-            initial={"quarter": next_quarter(today)}),
+            initial={"quarter": review.client.fiscal_quarter(today).next().first}),
         "step_form": forms.get("step_form") or NextStepForm(),
         "currency": _seller().currency, "today": today,
         "history": Review.objects.filter(client=review.client).exclude(pk=review.pk).order_by("-due_on")[:8],

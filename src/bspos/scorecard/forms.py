@@ -6,7 +6,7 @@ from bspos.scorecard.models import Opportunity
 class OpportunityForm(forms.ModelForm):
     class Meta:
         model = Opportunity
-        fields = ["name", "contact_email", "source", "monthly_value", "awareness_on"]
+        fields = ["name", "contact_email", "source", "vertical", "users", "monthly_value", "awareness_on"]
         widgets = {"awareness_on": forms.DateInput(attrs={"type": "date"})}
 
     def clean_monthly_value(self):

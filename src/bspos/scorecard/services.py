@@ -6,7 +6,7 @@ Aggregates run in the database; Python only divides a handful of totals and comp
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -19,13 +19,14 @@ from bspos.agreements.models import Agreement
 from bspos.audit.services import record, snapshot
 from bspos.clients import services as client_services
 from bspos.clients.models import Client, ClientStatus, Contact
-from bspos.core.business_time import BusinessClock
-from bspos.core.dates import add_months, month_span, month_start, months_ending, next_month, previous_month
+from bspos.core.dates import add_months, month_span, month_start, months_ending, previous_month
 from bspos.core.dates import month_end as month_last_day
 from bspos.core.money import maybe_places, to_places
+from bspos.foundation import selectors as foundation_selectors
 from bspos.money import reports
 from bspos.money.models import Invoice, InvoiceKind
 from bspos.people.models import Role, User
+from bspos.proposals import selectors as proposal_selectors
 from bspos.reviews import selectors as review_selectors
 from bspos.reviews.models import Review
 from bspos.satisfaction.selectors import satisfaction_between
@@ -33,8 +34,7 @@ from bspos.scorecard.models import STEP_FIELDS, STEPS, Opportunity, ReadinessRun
 from bspos.scorecard.questions import PHASES, QUESTIONS
 from bspos.servicedesk.models import InternalCategory, Ticket, TimeEntry
 from bspos.servicedesk.selectors import resolution_sla_met
-from bspos.sla.models import BusinessCalendar
-from bspos.sla.services import business_clock
+from bspos.sla.services import WorkingTime, working_time
 
 
 def _d(value, places: str = "0.1") -> Decimal | None:
@@ -53,46 +53,8 @@ def _month_key(value) -> date:
     return month_start(value)
 
 
-# --- working time: what utilisation and founder hours are measured against ----------------------------------------
-
-OFFICE_HOURS = [(weekday, 9 * 60, 17 * 60) for weekday in range(5)]  # with no calendar set up: Mon–Fri 09–17
-
-
-@dataclass(frozen=True)
-class WorkingTime:
-    """The MSP's working calendar as a clock, and the working minutes of its week."""
-
-    clock: BusinessClock
-    weekly_minutes: int
-
-    def month_minutes(self, month: date) -> float:
-        """Business minutes of the calendar in the month (its holidays and closure days out)."""
-        start = datetime.combine(month_start(month), time.min, self.clock.zone)
-        end = datetime.combine(next_month(month), time.min, self.clock.zone)
-        return self.clock.minutes_between(start, end)
-
-    def weeks(self, month: date) -> Decimal:
-        """The month's working weeks: its business minutes ÷ the minutes of a full working week."""
-        return Decimal(self.month_minutes(month)) / self.weekly_minutes if self.weekly_minutes else Decimal(0)
-
-    def available_minutes(self, month: date, weekly_hours: Decimal) -> Decimal:
-        """A person's available minutes in the month: its working weeks at their contracted weekly hours."""
-        return self.weeks(month) * Decimal(weekly_hours or 0) * 60
-
-
-def working_time() -> WorkingTime:
-    """Which calendar a technician works by. People carry no calendar of their own, so everyone works by the MSP's
-    calendar: the business calendar most SLA plans count in (ties: the one created first), its public holidays
-    and closure days out. An installation with no calendar yet counts Monday–Friday 09:00–17:00 in its own time
-    zone, without holidays."""
-    calendar = (BusinessCalendar.objects.annotate(plans=Count("sla_plans")).order_by("-plans", "pk")
-                .prefetch_related("working_hours", "extra_holidays").first())
-    if calendar is None:
-        return WorkingTime(BusinessClock(str(timezone.get_default_timezone()), OFFICE_HOURS),
-                           sum(end - start for _day, start, end in OFFICE_HOURS))
-    weekly = sum((h.ends.hour * 60 + h.ends.minute if h.ends else 1440) - (h.starts.hour * 60 + h.starts.minute)
-                 for h in calendar.working_hours.all())
-    return WorkingTime(business_clock(calendar), weekly)
+# Working time (what utilisation and founder hours are measured against) lives with the calendars:
+# sla.services.working_time, shared with the time sheets.
 
 
 # --- the business scorecard (seed 000) -------------------------------------------------------------------------
@@ -645,6 +607,10 @@ def readiness_suggestions(context: dict) -> dict[str, tuple[int, str]]:
     from bspos.leadership.selectors import readiness_evidence  # the Hats Chart, 1:1s, meetings and plan (e1-e4)
 
     suggestions.update(readiness_evidence(context.get("today") or timezone.localdate()))
+    # the ICP, solutions, values, vision and legal documents (s1-s5, c4-c6)
+    suggestions.update(foundation_selectors.readiness_evidence(context.get("today") or timezone.localdate()))
+    # prescriptive selling and the yearly pricing review (s8, a6), from the proposals
+    suggestions.update(proposal_selectors.readiness_evidence(context.get("today") or timezone.localdate()))
     return suggestions
 
 

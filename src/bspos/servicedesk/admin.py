@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from bspos.audit.admin import AuditedAdmin
 from bspos.servicedesk import services
-from bspos.servicedesk.models import Attachment, Note, Ticket, TimeEntry
+from bspos.servicedesk.models import Attachment, Note, Ticket, TimeCategory, TimeEntry
 
 
 class NoteInline(admin.StackedInline):
@@ -98,28 +98,27 @@ class NoteAdmin(admin.ModelAdmin):
 @admin.register(TimeEntry)
 class TimeEntryAdmin(AuditedAdmin):
     list_display = ["technician", "ticket", "internal_category", "started_at", "minutes", "billable", "cost_rate",
-                    "bill_rate"]
-    list_filter = ["billable", "internal_category", "technician"]
+                    "bill_rate", "approved_at"]
+    list_filter = ["billable", "internal_category", "technician", ("approved_at", admin.EmptyFieldListFilter)]
     search_fields = ["technician__username", "=ticket__number", "notes"]
     date_hierarchy = "started_at"
     list_select_related = ["technician", "ticket"]
     autocomplete_fields = ["technician", "ticket"]
     show_full_result_count = False
 
-    # Billed is final: an entry on an issued invoice opens read-only, with the reason, and cannot be deleted.
+    readonly_fields = ["approved_at", "approved_by"]
+
+    # Billed and approved are final: such an entry opens read-only, with the reason, and cannot be deleted.
     def has_change_permission(self, request, obj=None) -> bool:
-        return super().has_change_permission(request, obj) and (obj is None or obj.billing_invoice() is None)
+        return super().has_change_permission(request, obj) and (obj is None or not services.lock_reason(obj))
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return super().has_delete_permission(request, obj) and (obj is None or obj.billing_invoice() is None)
+        return super().has_delete_permission(request, obj) and (obj is None or not services.lock_reason(obj))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         entry = self.get_object(request, object_id)
-        if entry is not None:
-            try:
-                services.refuse_if_billed(entry.billing_invoice())
-            except ValidationError as refusal:
-                self.message_user(request, " ".join(refusal.messages), messages.WARNING)
+        if entry is not None and services.lock_reason(entry):
+            self.message_user(request, services.lock_reason(entry), messages.WARNING)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def delete_model(self, request, obj) -> None:
@@ -127,3 +126,9 @@ class TimeEntryAdmin(AuditedAdmin):
 
     def delete_queryset(self, request, queryset) -> None:
         _delete_each(self, request, queryset, services.delete_time_entry)
+
+
+@admin.register(TimeCategory)
+class TimeCategoryAdmin(AuditedAdmin):
+    list_display = ["name", "code", "is_active", "position"]
+    list_editable = ["is_active", "position"]

@@ -25,13 +25,13 @@ from bspos.servicedesk.models import (
     Attachment,
     CannedReply,
     Category,
-    InternalCategory,
     Level,
     Note,
     Source,
     Status,
     Ticket,
     TicketType,
+    TimeCategory,
     TimeEntry,
 )
 from bspos.servicedesk.selectors import canned_text, with_sla_state
@@ -374,6 +374,9 @@ class TimeEntryOut(Schema):
     bill_rate: Decimal
     cost_rate: Decimal | None = Field(None, description="Only for the finance capability; null otherwise.")
     notes: str
+    approved_at: datetime | None = Field(None, description="When its week's time sheet was approved: approved time "
+                                                           "cannot be changed or deleted (422).")
+    approved_by_id: int | None
 
     @staticmethod
     def resolve_ticket_number(entry: TimeEntry) -> int | None:
@@ -387,7 +390,8 @@ class TimeEntryOut(Schema):
 class TimeEntryIn(Schema):
     technician_id: Id | None = Field(None, description="Defaults to the caller; others need time.all.")
     ticket_number: Id | None = None
-    internal_category: InternalCategory | None = None
+    internal_category: text(20) | None = Field(None, description="The code of an internal category in use "
+                                                                 "(GET /time-categories).")
     started_at: AwareDatetime
     minutes: int = Field(..., ge=1, le=24 * 60)
     billable: bool | None = None
@@ -442,7 +446,7 @@ def get_time_entry(request, entry_id: int = PathId):
 
 @router.patch("/time-entries/{entry_id}", response=TimeEntryOut)
 def update_time_entry(request, payload: TimeEntryPatch, entry_id: int = PathId):
-    """Billed time (on an issued invoice) is final: 422 naming the invoice, nothing changed."""
+    """Billed time (on an issued invoice) and approved time are final: 422 saying why, nothing changed."""
     with transaction.atomic():
         entry = get_object_or_404(_time_entries(request).select_for_update(of=("self",)), pk=entry_id)
         _own_or_all(request, entry.technician_id)
@@ -451,9 +455,22 @@ def update_time_entry(request, payload: TimeEntryPatch, entry_id: int = PathId):
 
 @router.delete("/time-entries/{entry_id}", response={204: None})
 def delete_time_entry(request, entry_id: int = PathId):
-    """Billed time (on an issued invoice) is final: 422 naming the invoice, nothing deleted."""
+    """Billed time (on an issued invoice) and approved time are final: 422 saying why, nothing deleted."""
     entry = get_object_or_404(_time_entries(request), pk=entry_id)
     _own_or_all(request, entry.technician_id)
     services.delete_time_entry(entry, by=request.user)
     return Reply(204, None)
 
+
+
+class TimeCategoryOut(Schema):
+    code: str
+    name: str
+    is_active: bool
+
+
+@router.get("/time-categories", response=list[TimeCategoryOut])
+def list_time_categories(request):
+    """The internal categories time can be logged on (retired ones too, `is_active` false)."""
+    staff_read(request)
+    return list(TimeCategory.objects.all())

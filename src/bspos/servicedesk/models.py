@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.validators import validate_email
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from bspos.agreements.models import Agreement
@@ -196,12 +196,48 @@ class Note(models.Model):
 
 
 class InternalCategory(models.TextChoices):
+    """The categories every installation starts with (the scorecard counts account management and sales as account
+    work); the service manager renames them, adds others and retires them as `TimeCategory` rows."""
+
     ADMIN = "admin", "Administration"
     TRAINING = "training", "Training"
     MEETING = "meeting", "Internal meeting"
     ACCOUNT_MANAGEMENT = "account", "Account management"
     SALES = "sales", "Sales"
     PROJECT = "project", "Internal project"
+    TRAVEL = "travel", "Travel"
+
+
+class TimeCategoryQuerySet(models.QuerySet):
+    def in_use(self) -> "TimeCategoryQuerySet":
+        """Categories a person may log new internal time on (retired ones stay on the entries that have them)."""
+        return self.filter(is_active=True)
+
+
+class TimeCategory(models.Model):
+    """An internal category of time (meeting, training, admin, travel…), managed by the service manager. Entries
+    keep its code, so renaming one renames it on every entry and retiring one keeps history intact."""
+
+    code = models.SlugField(max_length=20, unique=True, help_text="Stored on each entry; never changes.")
+    name = models.CharField(max_length=80, unique=True)
+    is_active = models.BooleanField("in use", default=True, help_text="Retired categories cannot be chosen for new "
+                                                                       "time; old entries keep them.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = TimeCategoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = "internal category"
+        verbose_name_plural = "internal categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def category_names() -> dict[str, str]:
+    """Code → name of every internal category (retired ones too), for showing entries."""
+    return dict(TimeCategory.objects.values_list("code", "name"))
 
 
 class TimeEntryQuerySet(ClientOwnedQuerySet):
@@ -213,6 +249,23 @@ class TimeEntryQuerySet(ClientOwnedQuerySet):
         allocation = self.model._meta.get_field("allocations").related_model
         return (allocation.objects.filter(invoice__status=ISSUED).select_related("invoice")
                 .order_by("invoice__number", "pk"))
+
+    def approved(self) -> "TimeEntryQuerySet":
+        """Entries the service manager approved (their week's time sheet): what billing bills when it waits for
+        approval, and locked for the technician."""
+        return self.filter(approved_at__isnull=False)
+
+    def awaiting_approval(self) -> "TimeEntryQuerySet":
+        return self.filter(approved_at__isnull=True)
+
+    def locked(self) -> "TimeEntryQuerySet":
+        """Entries nobody may change or delete: approved, or billed on an issued invoice."""
+        return self.filter(Q(approved_at__isnull=False) | Q(pk__in=self._issued_allocations().values("time_entry_id")))
+
+    def with_category_names(self) -> "TimeEntryQuerySet":
+        """Each entry's internal category name as `category_label`, in the same query (for lists)."""
+        names = TimeCategory.objects.filter(code=OuterRef("internal_category")).values("name")[:1]
+        return self.annotate(category_label=Subquery(names))
 
     def billed(self) -> "TimeEntryQuerySet":
         """Entries allocated to an issued invoice: final until the invoice is credited."""
@@ -237,13 +290,18 @@ class TimeEntry(models.Model):
     client = models.ForeignKey(Client, null=True, blank=True, editable=False, on_delete=models.PROTECT,
                                related_name="time_entries", help_text="The ticket's client, kept here for money "
                                                                       "queries; empty for internal time.")
-    internal_category = models.CharField(max_length=20, choices=InternalCategory.choices, blank=True)
+    internal_category = models.CharField(max_length=20, blank=True, help_text="A TimeCategory's code.")
     started_at = models.DateTimeField(db_index=True)
     minutes = models.PositiveIntegerField()
     billable = models.BooleanField(default=True)
     cost_rate = models.DecimalField(max_digits=8, decimal_places=2)
     bill_rate = models.DecimalField(max_digits=8, decimal_places=2)
     notes = models.TextField(blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False,
+                                       help_text="When its week's time sheet was approved; set and cleared by "
+                                                 "servicedesk.services.approve_time / reopen_time only.")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+                                    on_delete=models.SET_NULL, related_name="+")
 
     objects = TimeEntryQuerySet.as_manager()
 
@@ -260,6 +318,8 @@ class TimeEntry(models.Model):
                 | (Q(ticket__isnull=True) & ~Q(internal_category="")),
                 name="time_entry_ticket_xor_internal",
             ),
+            models.CheckConstraint(condition=Q(approved_at__isnull=False) | Q(approved_by__isnull=True),
+                                   name="time_entry_approver_only_when_approved"),
         ]
 
     def clean(self) -> None:
@@ -279,6 +339,20 @@ class TimeEntry(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "client"}
         super().save(*args, **kwargs)
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None
+
+    @property
+    def category_name(self) -> str:
+        """The internal category's name (its code when the category row is gone)."""
+        if not self.internal_category:
+            return ""
+        label = getattr(self, "category_label", None)  # annotated by TimeEntry.objects.with_category_names()
+        if label is None:
+            label = category_names().get(self.internal_category)
+        return label or self.internal_category
 
     def billing_invoice(self):
         """The issued invoice this entry is billed on (money's Invoice), or None; uses `with_billing()` if run."""

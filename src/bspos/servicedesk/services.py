@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from bspos.agreements.models import Agreement
 from bspos.assets.models import Asset
@@ -16,7 +17,16 @@ from bspos.core.services import next_numbers
 from bspos.people.models import User
 from bspos.people.services import rate_on
 from bspos.servicedesk import attachments, signals
-from bspos.servicedesk.models import PLACEHOLDERS, CannedReply, Level, Note, Status, Ticket, TimeEntry
+from bspos.servicedesk.models import (
+    PLACEHOLDERS,
+    CannedReply,
+    Level,
+    Note,
+    Status,
+    Ticket,
+    TimeCategory,
+    TimeEntry,
+)
 from bspos.sla.models import Priority, SlaPlan
 from bspos.sla.services import business_clock, compute_clocks, targets_by_priority
 
@@ -259,6 +269,30 @@ def refuse_if_billed(invoice) -> None:
         raise ValidationError(BILLED_IS_FINAL.format(invoice=invoice.display_number))
 
 
+APPROVED_IS_FINAL = "Approved by {person} on {day}; the service manager must return the week before it can change."
+
+
+def lock_reason(entry: TimeEntry) -> str:
+    """Why nobody may change or delete this entry (billed on an issued invoice, or approved), or "" when they may."""
+    invoice = entry.billing_invoice()
+    if invoice is not None:
+        return BILLED_IS_FINAL.format(invoice=invoice.display_number)
+    if entry.approved_at is not None:
+        return APPROVED_IS_FINAL.format(person=entry.approved_by or "a manager",
+                                        day=f"{timezone.localdate(entry.approved_at):%Y-%m-%d}")
+    return ""
+
+
+def refuse_if_locked(entry: TimeEntry) -> TimeEntry:
+    """Billed and approved time are final: refuse with the reason. Reads the row under a lock, so an approval
+    committing at the same moment is seen; returns the locked row."""
+    current = TimeEntry.objects.select_for_update(of=("self",)).select_related("approved_by").get(pk=entry.pk)
+    reason = lock_reason(current)
+    if reason:
+        raise ValidationError(reason)
+    return current
+
+
 @transaction.atomic
 def delete_ticket(ticket: Ticket, *, by: User | None = None) -> None:
     """Delete a ticket; refused when its time is billed (time still unbilled protects it in the database too)."""
@@ -310,6 +344,9 @@ def log_time(*, technician: User, minutes: int, started_at: datetime, ticket: Ti
              internal_category: str = "", billable: bool | None = None, notes: str = "",
              by: User | None = None) -> TimeEntry:
     """Record work, copying the technician's cost and bill rate in force on that day."""
+    if internal_category and not TimeCategory.objects.in_use().filter(code=internal_category).exists():
+        raise ValidationError({"internal_category": f"“{internal_category}” is not an internal category in use; "
+                                                    "choose one from the list."})
     cost_rate, bill_rate = rate_on(technician, timezone.localdate(started_at))
     if billable is None:
         billable = ticket is not None
@@ -334,7 +371,7 @@ def update_time_entry(entry: TimeEntry, *, by: User | None = None, **fields) -> 
     empty = [name for name, value in fields.items() if value is None]
     if empty:
         raise ValidationError(dict.fromkeys(empty, "This field cannot be empty."))
-    refuse_if_billed(entry.billing_invoice())
+    refuse_if_locked(entry)
     with audited(entry, by):
         for name, value in fields.items():
             setattr(entry, name, value)
@@ -345,9 +382,53 @@ def update_time_entry(entry: TimeEntry, *, by: User | None = None, **fields) -> 
 
 @transaction.atomic
 def delete_time_entry(entry: TimeEntry, *, by: User | None = None) -> None:
-    """Remove a time entry; billed time is final (refused). Time on a draft invoice is protected by the database."""
-    refuse_if_billed(entry.billing_invoice())
+    """Remove a time entry; billed and approved time are final (refused). Time on a draft invoice is protected by
+    the database."""
+    refuse_if_locked(entry)
     delete_audited(entry, by)
+
+
+def approve_time(entries, *, by: User, at: datetime | None = None) -> int:
+    """Mark entries approved (a week's time sheet): locked for everyone from now on, and billable when billing
+    waits for approval. The one write of `approved_at`; the caller audits the decision (timesheets). Returns the
+    number approved."""
+    with transaction.atomic():
+        pks = list(entries.select_for_update(of=("self",)).filter(approved_at__isnull=True).values_list("pk",
+                                                                                                          flat=True))
+        return TimeEntry.objects.filter(pk__in=pks).update(approved_at=at or timezone.now(), approved_by=by)
+
+
+def reopen_time(entries) -> int:
+    """Take approval back (the week is returned): refused when any of the entries is billed on an issued invoice."""
+    with transaction.atomic():
+        pks = list(entries.select_for_update(of=("self",)).values_list("pk", flat=True))
+        refuse_if_billed(TimeEntry.objects.filter(pk__in=pks).billing_invoice())
+        return TimeEntry.objects.filter(pk__in=pks).update(approved_at=None, approved_by=None)
+
+
+@transaction.atomic
+def save_time_category(*, name: str, by: User | None = None, category: TimeCategory | None = None,
+                       code: str = "", is_active: bool = True, position: int | None = None) -> TimeCategory:
+    """Add an internal category (its code from the name unless given) or rename, reorder or retire one."""
+    category = category or TimeCategory(code=code or slugify(name)[:20])
+    if not category.code:
+        raise ValidationError({"name": "Give the category a name with letters or digits."})
+    with audited(category, by):
+        category.name = (name or "").strip()
+        category.is_active = is_active
+        if position is not None:
+            category.position = position
+        category.full_clean(validate_unique=True)
+        category.save()
+    return category
+
+
+@transaction.atomic
+def delete_time_category(category: TimeCategory, *, by: User | None = None) -> None:
+    """Delete a category no time entry uses; one in use is retired instead, so its entries keep their name."""
+    if TimeEntry.objects.filter(internal_category=category.code).exists():
+        raise ValidationError(f"Time is logged on “{category.name}”; retire it instead (untick “in use”).")
+    delete_audited(category, by)
 
 
 @transaction.atomic

@@ -5,7 +5,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +19,7 @@ from bspos.assets.models import Asset
 from bspos.clients.models import Contact
 from bspos.core import csvwriter
 from bspos.core.filters import parse_id
+from bspos.core.paging import CappedPaginator
 from bspos.core.permissions import Can, can, requires
 from bspos.servicedesk import attachments, selectors, services
 from bspos.servicedesk.filters import queue_filter
@@ -79,7 +79,7 @@ def _queue_tickets(request: HttpRequest):
 def queue(request: HttpRequest) -> HttpResponse:
     """The queue: the TicketFilter's controls, the reasons any filter was ignored, bulk actions."""
     filters = queue_filter(request, _queue_tickets(request))
-    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "servicedesk/queue.html", {
         "page": page, "filter": filters, "bulk_form": BulkForm(),
         "can_write": can(request.user, Can.DESK_WRITE),
@@ -146,7 +146,8 @@ def _timeline(request: HttpRequest, ticket: Ticket) -> list[selectors.TimelineIt
     for item in items:
         if item.entry is not None:
             item.entry.invoice = item.entry.billing_invoice()
-            item.entry.correctable = item.entry.invoice is None and _may_correct(request.user, item.entry)
+            item.entry.correctable = (item.entry.invoice is None and not item.entry.is_approved
+                                      and _may_correct(request.user, item.entry))
     return items
 
 
@@ -326,7 +327,8 @@ def change_agreement(request: HttpRequest, ticket: Ticket) -> str:
 
 def _time_entry_for(request: HttpRequest, pk: int) -> TimeEntry:
     """A time entry the user may correct: their own, or anybody's with time.all (403 otherwise)."""
-    entry = get_object_or_404(TimeEntry.objects.visible_to(request.user).select_related("ticket", "technician"), pk=pk)
+    entry = get_object_or_404(TimeEntry.objects.visible_to(request.user).select_related("ticket", "technician",
+                                                                                      "approved_by"), pk=pk)
     if not _may_correct(request.user, entry):
         raise PermissionDenied("You can correct your own time only (anybody's needs time.all).")
     return entry
@@ -339,7 +341,7 @@ def _time_home(entry: TimeEntry) -> str:
 
 @requires(Can.TIME_OWN)
 def time_entry(request: HttpRequest, pk: int) -> HttpResponse:
-    """Correct a time entry (minutes, billable, note); billed time is final and the page says on which invoice."""
+    """Correct a time entry (minutes, billable, note); billed and approved time are final and the page says why."""
     entry = _time_entry_for(request, pk)
     form = TimeForm(request.POST or None, initial={"minutes": entry.minutes, "billable": entry.billable,
                                                    "notes": entry.notes})
@@ -351,10 +353,8 @@ def time_entry(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Time entry corrected.")
             return _back(request, _time_home(entry))
-    invoice = entry.billing_invoice()
     return render(request, "servicedesk/time_entry.html", {
-        "entry": entry, "form": form, "home": _time_home(entry),
-        "billed": services.BILLED_IS_FINAL.format(invoice=invoice.display_number) if invoice else "",
+        "entry": entry, "form": form, "home": _time_home(entry), "billed": services.lock_reason(entry),
     }, status=400 if form.errors else 200)
 
 

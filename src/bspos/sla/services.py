@@ -2,15 +2,19 @@
 of SLA plans, their targets and escalation rules."""
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from math import ceil
 
 import holidays
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
 
 from bspos.audit.services import audited, delete_audited, record
 from bspos.core.business_time import MAX_DAYS, BusinessClock
+from bspos.core.dates import month_start, next_month
 from bspos.people.models import User
 from bspos.sla.models import BusinessCalendar, EscalationRule, SlaPlan, SlaTarget
 
@@ -170,3 +174,53 @@ def _validate_unique_rule(rule: EscalationRule, fields: dict) -> None:
 @transaction.atomic
 def delete_rule(rule: EscalationRule, *, by: User | None = None) -> None:
     delete_audited(rule, by)
+
+
+# --- working time: what utilisation and founder hours are measured against ----------------------------------------
+
+OFFICE_HOURS = [(weekday, 9 * 60, 17 * 60) for weekday in range(5)]  # with no calendar set up: Mon–Fri 09–17
+
+
+@dataclass(frozen=True)
+class WorkingTime:
+    """The MSP's working calendar as a clock, and the working minutes of its week."""
+
+    clock: BusinessClock
+    weekly_minutes: int
+
+    def month_minutes(self, month: date) -> float:
+        """Business minutes of the calendar in the month (its holidays and closure days out)."""
+        start = datetime.combine(month_start(month), time.min, self.clock.zone)
+        end = datetime.combine(next_month(month), time.min, self.clock.zone)
+        return self.clock.minutes_between(start, end)
+
+    def weeks(self, month: date) -> Decimal:
+        """The month's working weeks: its business minutes ÷ the minutes of a full working week."""
+        return Decimal(self.month_minutes(month)) / self.weekly_minutes if self.weekly_minutes else Decimal(0)
+
+    def available_minutes(self, month: date, weekly_hours: Decimal) -> Decimal:
+        """A person's available minutes in the month: its working weeks at their contracted weekly hours."""
+        return self.weeks(month) * Decimal(weekly_hours or 0) * 60
+
+    def day_minutes(self, day: date, weekly_hours: Decimal) -> Decimal:
+        """A person's business minutes on one day: the calendar's minutes that day (0 on holidays and closures),
+        scaled from the calendar's week to their contracted weekly hours."""
+        if not self.weekly_minutes:
+            return Decimal(0)
+        calendar = sum((end - start).total_seconds() for start, end in self.clock.intervals(day)) / 60
+        return Decimal(calendar) * Decimal(weekly_hours or 0) * 60 / self.weekly_minutes
+
+
+def working_time() -> WorkingTime:
+    """Which calendar a technician works by. People carry no calendar of their own, so everyone works by the MSP's
+    calendar: the business calendar most SLA plans count in (ties: the one created first), its public holidays
+    and closure days out. An installation with no calendar yet counts Monday–Friday 09:00–17:00 in its own time
+    zone, without holidays."""
+    calendar = (BusinessCalendar.objects.annotate(plans=Count("sla_plans")).order_by("-plans", "pk")
+                .prefetch_related("working_hours", "extra_holidays").first())
+    if calendar is None:
+        return WorkingTime(BusinessClock(str(timezone.get_default_timezone()), OFFICE_HOURS),
+                           sum(end - start for _day, start, end in OFFICE_HOURS))
+    weekly = sum((h.ends.hour * 60 + h.ends.minute if h.ends else 1440) - (h.starts.hour * 60 + h.starts.minute)
+                 for h in calendar.working_hours.all())
+    return WorkingTime(business_clock(calendar), weekly)

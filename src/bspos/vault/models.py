@@ -101,8 +101,12 @@ class Access(models.Model):
         COPY = "copy", "Copied"
         TOTP = "totp", "TOTP code"
         SHARE_VIEW = "share_view", "Viewed through a share link"
+        SHARE_DENIED = "share_denied", "Share link refused (wrong passphrase)"
 
     credential = models.ForeignKey(Credential, on_delete=models.CASCADE, related_name="accesses")
+    # which link a share view (or a refused passphrase) came through: its maker, its view count
+    share_link = models.ForeignKey("ShareLink", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="accesses")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     action = models.CharField(max_length=12, choices=Action.choices)
     address = models.GenericIPAddressField(null=True, blank=True)

@@ -253,14 +253,28 @@ def create_share_link(credential: Credential, *, by, expires_in: timedelta, max_
     if not 1 <= max_views <= SHARE_MOST_VIEWS:
         raise ValidationError({"max_views": f"A share link allows 1 to {SHARE_MOST_VIEWS} views."})
     token = secrets.token_urlsafe(24)
-    link = ShareLink.objects.create(credential=credential, token_hash=_token_hash(token), max_views=max_views,
-                                    expires_at=(now or timezone.now()) + expires_in, created_by=by,
-                                    passphrase_hash=make_password(passphrase) if passphrase else "")
+    with transaction.atomic():
+        link = ShareLink.objects.create(credential=credential, token_hash=_token_hash(token), max_views=max_views,
+                                        expires_at=(now or timezone.now()) + expires_in, created_by=by,
+                                        passphrase_hash=make_password(passphrase) if passphrase else "")
+        _audit_share(by, link, AuditEvent.Action.CREATED, {
+            "credential": [None, credential.name], "expires_at": [None, link.expires_at.isoformat()],
+            "max_views": [None, max_views], "passphrase": [None, "yes" if passphrase else "no"]})
     return link, token
 
 
+def _audit_share(actor, link: ShareLink, action: str, changes: dict) -> None:
+    """A share link's entry in the audit trail: never its token's or passphrase's hash."""
+    AuditEvent.objects.create(actor=actor if getattr(actor, "is_authenticated", False) else None, action=action,
+                              content_type=ContentType.objects.get_for_model(ShareLink), object_id=link.pk,
+                              object_repr=f"Share link to {link.credential.name}"[:250], changes=changes)
+
+
 def revoke_share_link(link: ShareLink, *, by, now: datetime | None = None) -> ShareLink:
-    ShareLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=now or timezone.now())
+    now = now or timezone.now()
+    with transaction.atomic():
+        if ShareLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=now):
+            _audit_share(by, link, AuditEvent.Action.CHANGED, {"revoked_at": [None, now.isoformat()]})
     link.refresh_from_db()
     return link
 
@@ -278,13 +292,21 @@ def open_share_link(token: str, *, passphrase: str = "", address: str | None = N
     if link is None or not link.is_valid(now):
         raise ShareRefused("This link has expired, been used or been revoked.")
     if link.passphrase_hash and not check_password(passphrase or "", link.passphrase_hash):
+        Access.objects.create(credential=link.credential, share_link=link, action=Access.Action.SHARE_DENIED,
+                              address=address, at=now)
         raise ShareRefused("That passphrase is not right.")
     with transaction.atomic():
         counted = ShareLink.objects.filter(pk=link.pk, revoked_at__isnull=True, expires_at__gt=now,
                                            views__lt=F("max_views")).update(views=F("views") + 1)
         if not counted:
             raise ShareRefused("This link has expired, been used or been revoked.")
-        secret = reveal(link.credential, by=None, address=address, action=Access.Action.SHARE_VIEW)
+        views = ShareLink.objects.values_list("views", flat=True).get(pk=link.pk)
+        secret = open_credential(link.credential).secret
+        # who (the link and its maker: the viewer has no login), when, from where, and the count
+        Access.objects.create(credential=link.credential, share_link=link, action=Access.Action.SHARE_VIEW,
+                              address=address, at=now)
+        _audit_share(None, link, AuditEvent.Action.CHANGED, {"views": [views - 1, views],
+                                                             "viewed_from": [None, address]})
     return link.credential, secret
 
 

@@ -79,7 +79,7 @@ def credential_detail(request: HttpRequest, pk: int, *, new_link: str = "", shar
         context.update(
             assets=credential.assets.all(), contacts=credential.contacts.all(),
             tickets=credential.tickets.only("pk", "number", "subject"),
-            accesses=credential.accesses.select_related("user")[:20],
+            accesses=credential.accesses.select_related("user", "share_link__created_by")[:20],
             shares=credential.share_links.select_related("created_by")[:20])
     return render(request, "vault/detail.html", context, status=400 if share_form else 200)
 

@@ -1,7 +1,7 @@
 """REST endpoints for the vCIO: templates, assessments (answers, targets, CEO links), roadmap and budget,
 responsibility matrix. Staff read; owner and vCIO write; a client contact meets 404 as everywhere else."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from ninja import Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
@@ -18,9 +17,17 @@ from bspos.clients.models import Client
 from bspos.core.api import MAX_ID, Id, Pages, existing, money, staff_read, staff_write, text
 from bspos.core.filters import api_filter, query_schema
 from bspos.core.permissions import Can
-from bspos.vcio import matrix, services
+from bspos.vcio import approvals, matrix, selectors, services, work
 from bspos.vcio.filters import AssessmentFilter, RoadmapFilter
-from bspos.vcio.models import Assessment, AssessmentTemplate, Party, QuestionnaireLink, RoadmapItem
+from bspos.vcio.models import (
+    ApprovalLink,
+    Assessment,
+    AssessmentTemplate,
+    Party,
+    QuestionnaireLink,
+    RoadmapDecision,
+    RoadmapItem,
+)
 
 router = Router(tags=["vcio"])
 PathId = Path(..., ge=1, le=MAX_ID)
@@ -212,18 +219,30 @@ class RoadmapOut(Schema):
     question: str
     area: str
     title: str
+    problem: str
     priority: int
     quarter: date
     one_time: Decimal
     monthly: Decimal
     owner_id: int | None
     status: RoadmapItem.Status
+    ticket_number: int | None
+    ticket_status: str | None
+
+    @staticmethod
+    def resolve_ticket_number(item: RoadmapItem) -> int | None:
+        return item.ticket.number if item.ticket_id else None
+
+    @staticmethod
+    def resolve_ticket_status(item: RoadmapItem) -> str | None:
+        return item.ticket.status if item.ticket_id else None
 
 
 class RoadmapIn(Schema):
     client_id: Id
     area: text(100, min_length=1)
     title: text(300, min_length=1)
+    problem: text(5000) = ""
     priority: Annotated[int, Field(ge=1, le=3)] = 2
     quarter: date
     one_time: money(12) = Decimal(0)
@@ -235,6 +254,7 @@ class RoadmapIn(Schema):
 class RoadmapPatch(Schema):
     area: text(100, min_length=1) | None = None
     title: text(300, min_length=1) | None = None
+    problem: text(5000) | None = None
     priority: Annotated[int, Field(ge=1, le=3)] | None = None
     quarter: date | None = None
     one_time: money(12) | None = None
@@ -258,7 +278,7 @@ def _save_item(request, item: RoadmapItem, data: dict) -> RoadmapItem:
 @paginate(Pages)
 def list_roadmap(request, filters: Query[RoadmapQuery]):
     staff_read(request)
-    items = RoadmapItem.objects.visible_to(request.user).order_by("quarter", "priority", "id")
+    items = RoadmapItem.objects.visible_to(request.user).select_related("ticket").order_by("quarter", "priority", "id")
     return api_filter(RoadmapFilter, request, items)
 
 
@@ -283,8 +303,43 @@ def delete_roadmap_item(request, item_id: int = PathId):
     return Status(204, None)
 
 
+class WorkOut(Schema):
+    ticket_number: int
+    item: RoadmapOut
+
+
+@router.post("/roadmap-items/{item_id}/ticket", response={201: WorkOut})
+def ticket_for_item(request, item_id: int = PathId):
+    """Open a ticket for the client that carries the item out, linked both ways."""
+    staff_write(request, Can.VCIO)
+    item = get_object_or_404(RoadmapItem, pk=item_id)
+    ticket = work.ticket_for_item(item=item, by=request.user)
+    return Status(201, {"ticket_number": ticket.number, "item": RoadmapItem.objects.select_related("ticket").get(
+        pk=item.pk)})
+
+
+@router.post("/assessments/{assessment_id}/answers/{question}/ticket", response={201: WorkOut})
+def ticket_for_answer(request, assessment_id: int = PathId, question: str = Path(..., max_length=50)):
+    """A ticket from an assessment's finding, through the question's roadmap item (added when there is none)."""
+    staff_write(request, Can.VCIO)
+    ticket = work.ticket_for_answer(assessment=_assessment(request, assessment_id), question=question,
+                                    by=request.user)
+    return Status(201, {"ticket_number": ticket.number,
+                        "item": ticket.roadmap_items.select_related("ticket").order_by("pk").first()})
+
+
+@router.post("/roadmap-items/{item_id}/done", response=RoadmapOut)
+def mark_item_done(request, item_id: int = PathId):
+    staff_write(request, Can.VCIO)
+    item = work.mark_done(item=get_object_or_404(RoadmapItem, pk=item_id), by=request.user)
+    return RoadmapItem.objects.select_related("ticket").get(pk=item.pk)
+
+
 class BudgetOut(Schema):
     year: int
+    label: str
+    first: date
+    last: date
     one_time: Decimal
     recurring: Decimal
     total: Decimal
@@ -294,9 +349,84 @@ class BudgetOut(Schema):
 def it_budget(request, client_id: int = PathId, first_year: Annotated[int, Field(ge=2000, le=2100)] | None = None,
               years: Annotated[int, Field(ge=1, le=10)] = 3):
     staff_read(request)
+    """The IT budget per fiscal year of the client (named for the calendar year it ends in), from the roadmap."""
     client = get_object_or_404(Client, pk=client_id)
-    start = first_year or timezone.localdate().year
-    return services.budget_by_year(client, list(range(start, start + years)))
+    return selectors.budget_by_year(client, first_year, years)
+
+
+# --- client approvals ---------------------------------------------------------------------------------------------
+
+class ApprovalLinkIn(Schema):
+    item_ids: Annotated[list[Id], Field(max_length=500)] | None = None  # default: every proposed item
+    sent_to_name: text(200) = ""
+    sent_to: text(254) = ""
+    message: text(5000) = ""
+    days: Annotated[int, Field(ge=1, le=90)] = approvals.LINK_DAYS
+
+
+class ApprovalLinkOut(Schema):
+    id: int
+    client_id: int
+    sent_to_name: str
+    sent_to: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    item_ids: list[int]
+    url: str | None = None  # only in the answer that creates it
+
+    @staticmethod
+    def resolve_item_ids(link: ApprovalLink) -> list[int]:
+        return [item.pk for item in link.items.all()]
+
+
+class DecisionOut(Schema):
+    id: int
+    item_id: int
+    link_id: int
+    decision: str
+    decided_by_name: str
+    decided_by_id: int | None
+    comment: str
+    decided_at: datetime
+
+
+@router.get("/clients/{client_id}/approval-links", response=list[ApprovalLinkOut])
+def list_approval_links(request, client_id: int = PathId):
+    staff_read(request)
+    client = get_object_or_404(Client, pk=client_id)
+    return list(client.approval_links.prefetch_related("items"))
+
+
+@router.post("/clients/{client_id}/approval-links", response={201: ApprovalLinkOut})
+def create_approval_link(request, payload: ApprovalLinkIn, client_id: int = PathId):
+    """A no-login link for the client to approve or decline proposed items; the URL is in this answer only."""
+    staff_write(request, Can.VCIO)
+    client = get_object_or_404(Client, pk=client_id)
+    items = None if payload.item_ids is None else list(RoadmapItem.objects.filter(pk__in=payload.item_ids))
+    if items is not None and len(items) != len(set(payload.item_ids)):
+        raise ValidationError({"item_ids": "No roadmap item with one of these ids."})
+    link, token = approvals.create_approval_link(client=client, items=items, sent_to_name=payload.sent_to_name,
+                                                 sent_to=payload.sent_to, message=payload.message, by=request.user,
+                                                 days=payload.days)
+    link.url = request.build_absolute_uri(reverse("approval", args=[token]))
+    return Status(201, link)
+
+
+@router.delete("/approval-links/{approval_link_id}", response={204: None})
+def revoke_approval_link(request, approval_link_id: int = PathId):
+    staff_write(request, Can.VCIO)
+    approvals.revoke_approval_link(link=get_object_or_404(ApprovalLink, pk=approval_link_id), by=request.user)
+    return Status(204, None)
+
+
+@router.get("/clients/{client_id}/roadmap-decisions", response=list[DecisionOut])
+@paginate(Pages)
+def list_decisions(request, client_id: int = PathId):
+    """Who approved or declined which roadmap item, when, and why; newest first."""
+    staff_read(request)
+    client = get_object_or_404(Client, pk=client_id)
+    return RoadmapDecision.objects.filter(item__client=client).order_by("-decided_at", "-id")
 
 
 class CellOut(Schema):

@@ -6,8 +6,8 @@ from django.db import models
 from django.db.models import Q
 
 from bspos.clients.models import Client
-from bspos.core.dates import quarter_start
-from bspos.core.querysets import ClientOwnedQuerySet
+from bspos.core.dates import FiscalQuarter, fiscal_quarter_start
+from bspos.core.querysets import ClientOwnedQuerySet, client_owned
 
 
 class AssessmentTemplate(models.Model):
@@ -143,13 +143,17 @@ class RoadmapItem(models.Model):
     question = models.CharField(max_length=50, blank=True)
     area = models.CharField(max_length=100)
     title = models.CharField(max_length=300)
+    problem = models.TextField("business problem", blank=True,
+                               help_text="What it solves, in the client's words: shown when they are asked to approve.")
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.MEDIUM)
-    quarter = models.DateField(help_text="First day of the quarter it is planned for.")
+    quarter = models.DateField(help_text="First day of the client's fiscal quarter it is planned for.")
     one_time = models.DecimalField("one-time investment", max_digits=12, decimal_places=2, default=0)
     monthly = models.DecimalField("monthly investment", max_digits=12, decimal_places=2, default=0)
     owner = models.ForeignKey("Party", null=True, blank=True, on_delete=models.SET_NULL, related_name="roadmap",
                               help_text="The party of the client's virtual IT department that carries it out.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    ticket = models.ForeignKey("servicedesk.Ticket", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="roadmap_items", help_text="The work that carries it out.")
 
     objects = RoadmapQuerySet.as_manager()
 
@@ -157,18 +161,21 @@ class RoadmapItem(models.Model):
         ordering = ["quarter", "priority", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(one_time__gte=0) & Q(monthly__gte=0), name="roadmap_not_negative"),
-            models.CheckConstraint(condition=Q(quarter__day=1) & Q(quarter__month__in=[1, 4, 7, 10]),
-                                   name="roadmap_quarter_starts_a_quarter"),
+            models.CheckConstraint(condition=Q(quarter__day=1), name="roadmap_quarter_starts_on_a_first"),
         ]
 
+    @property
+    def fiscal_quarter(self) -> FiscalQuarter:
+        return self.client.fiscal_quarter(self.quarter)
+
     def clean(self) -> None:
-        if self.quarter:  # any day of a quarter plans it for that quarter
-            self.quarter = quarter_start(self.quarter)
+        if self.quarter and self.client_id:  # any day of a quarter plans it for that (fiscal) quarter
+            self.quarter = fiscal_quarter_start(self.quarter, self.client.fiscal_year_start)
         if self.owner_id and self.client_id and self.owner.client_id != self.client_id:
             raise ValidationError({"owner": "That party belongs to another client."})
 
     def __str__(self) -> str:
-        return f"{self.client}: {self.title} ({self.quarter:%Y}-Q{(self.quarter.month - 1) // 3 + 1})"
+        return f"{self.client}: {self.title} ({self.fiscal_quarter.label})"
 
 
 class Party(models.Model):
@@ -219,3 +226,55 @@ class Responsibility(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area}: {self.party} {self.role}"
+
+
+class ApprovalLink(models.Model):
+    """A no-login link for a client's decision-maker to approve or decline proposed roadmap items; only a hash of
+    the token is stored. Contacts with portal access decide the same items in the portal."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="approval_links")
+    items = models.ManyToManyField(RoadmapItem, related_name="approval_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    sent_to_name = models.CharField(max_length=200, blank=True)
+    sent_to = models.EmailField(blank=True)
+    message = models.TextField(blank=True, help_text="A note from the vCIO shown above the items.")
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClientOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Approval request to {self.sent_to_name or self.sent_to or self.client}"
+
+
+class RoadmapDecision(models.Model):
+    """A client's approval or decline of one roadmap item: who (a name, and the login when in the portal), when,
+    why; an item is decided once per link, and only while it is proposed."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    item = models.ForeignKey(RoadmapItem, on_delete=models.CASCADE, related_name="decisions")
+    link = models.ForeignKey(ApprovalLink, on_delete=models.CASCADE, related_name="decisions")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    decided_by_name = models.CharField(max_length=200)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", help_text="The contact's login when decided in the portal.")
+    comment = models.TextField(blank=True)
+    decided_at = models.DateTimeField()
+
+    objects = client_owned("item__client").as_manager()
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["link", "item"], name="one_decision_per_item_and_link")]
+
+    def __str__(self) -> str:
+        return f"{self.item.title}: {self.get_decision_display()} by {self.decided_by_name}"

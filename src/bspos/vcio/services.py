@@ -10,13 +10,10 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, DecimalField, ExpressionWrapper, F, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from bspos.audit.services import delete_audited, record, snapshot
-from bspos.core.dates import next_quarter
-from bspos.core.money import cents, percent
+from bspos.core.money import percent
 from bspos.vcio.models import Answer, Assessment, AssessmentTemplate, QuestionnaireLink, RoadmapItem, Target
 
 FRAMEWORKS = Path(__file__).parent / "frameworks"
@@ -253,7 +250,7 @@ def suggest_roadmap(assessment: Assessment, *, threshold: int = 1) -> int:
     answers = answers_of(assessment)
     open_items = set(RoadmapItem.objects.filter(client=assessment.client).exclude(
         status__in=[RoadmapItem.Status.DONE, RoadmapItem.Status.CANCELLED]).values_list("question", flat=True))
-    start = next_quarter(timezone.localdate())
+    start = assessment.client.fiscal_quarter(timezone.localdate()).next().first
     rows = []
     for area in assessment.template.data["areas"]:
         for question in area["questions"]:
@@ -268,23 +265,3 @@ def suggest_roadmap(assessment: Assessment, *, threshold: int = 1) -> int:
                                     else RoadmapItem.Priority.MEDIUM))
     RoadmapItem.objects.bulk_create(rows)
     return len(rows)
-
-
-def budget_by_year(client, years: list[int]) -> list[dict]:
-    """IT budget per year from the roadmap (cancelled items left out): one-time investments in the year they are
-    planned, monthly ones from their quarter on (12 months a year after that). Summed in the database."""
-    items = RoadmapItem.objects.filter(client=client).exclude(status=RoadmapItem.Status.CANCELLED).annotate(
-        year=ExtractYear("quarter"), month=ExtractMonth("quarter"))
-    sums = {}
-    for year in years:
-        months = Case(When(year=year, then=Value(13) - F("month")), When(year__lt=year, then=Value(12)),
-                      default=Value(0), output_field=IntegerField())
-        sums[f"one_{year}"] = Sum("one_time", filter=Q(year=year))
-        sums[f"monthly_{year}"] = Sum(ExpressionWrapper(F("monthly") * months, output_field=DecimalField()))
-    totals = items.aggregate(**sums)
-    rows = []
-    for year in years:
-        one, monthly = totals[f"one_{year}"] or Decimal(0), totals[f"monthly_{year}"] or Decimal(0)
-        rows.append({"year": year, "one_time": cents(one), "recurring": cents(monthly),
-                     "total": cents(one + monthly)})
-    return rows

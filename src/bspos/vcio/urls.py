@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bspos.vcio import views
+from bspos.vcio import approval_views, views, work_views
 
 app_name = "vcio"
 urlpatterns = [
@@ -13,5 +13,13 @@ urlpatterns = [
     path("clients/<id:client_id>/roadmap.pdf", views.roadmap_pdf, name="roadmap-pdf"),
     path("clients/<id:client_id>/matrix/", views.responsibility_matrix, name="matrix"),
     path("clients/<id:client_id>/matrix.csv", views.matrix_csv, name="matrix-csv"),
+    # client approvals (approval_views)
+    path("clients/<id:client_id>/approval-links/", approval_views.approval_new, name="approval-new"),
+    path("approval-links/<id:pk>/withdraw/", approval_views.approval_revoke, name="approval-revoke"),
+    # findings to work (work_views)
+    path("roadmap-items/<id:pk>/ticket/", work_views.item_ticket, name="item-ticket"),
+    path("roadmap-items/<id:pk>/done/", work_views.item_done, name="item-done"),
+    path("assessments/<id:pk>/answers/<str:question>/ticket/", work_views.answer_ticket, name="answer-ticket"),
+    path("tickets/<id:number>/panel/", work_views.ticket_panel, name="ticket-panel"),
     path("service-map/", views.service_map, name="service-map"),
 ]

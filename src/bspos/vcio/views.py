@@ -16,9 +16,8 @@ from django.views.decorators.http import require_POST
 from bspos.catalogue.models import Service, SevenCArea
 from bspos.clients.models import Client
 from bspos.core import csvwriter
-from bspos.core.dates import next_quarter
 from bspos.core.permissions import Can, can, contact_client_id, requires
-from bspos.vcio import matrix, services
+from bspos.vcio import approvals, matrix, selectors, services
 from bspos.vcio.filters import AssessmentFilter
 from bspos.vcio.forms import RoadmapItemForm
 from bspos.vcio.models import Assessment, AssessmentTemplate, Party, RoadmapItem
@@ -74,8 +73,10 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                    pk=pk)
     areas, overall = services.assessment_scores(assessment)
     answers = {a.question: a for a in assessment.answers.all()}
+    work = {item.question: item for item in assessment.client.roadmap.filter(ticket__isnull=False).exclude(
+        question="").select_related("ticket").order_by("pk")}
     sections = [{"area": area, "score": score, "questions": [
-        {"q": q, "answer": answers.get(q["code"])} for q in area["questions"]]}
+        {"q": q, "answer": answers.get(q["code"]), "work": work.get(q["code"])} for q in area["questions"]]}
         for area, score in zip(assessment.template.data["areas"], areas, strict=True)]
     earlier_ones = (Assessment.objects.filter(client=assessment.client, template__key=assessment.template.key)
                     .select_related("template").prefetch_related("answers").order_by("created_at"))
@@ -146,7 +147,8 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
 def roadmap(request: HttpRequest, client_id: int) -> HttpResponse:
     company = get_object_or_404(Client, pk=client_id)
     editing = can(request.user, Can.VCIO)
-    form = RoadmapItemForm(initial={"quarter": next_quarter(timezone.localdate())}, client=company)
+    form = RoadmapItemForm(initial={"quarter": company.fiscal_quarter(timezone.localdate()).next().first},
+                           client=company)
     if request.method == "POST":
         if not editing:
             raise PermissionDenied("Your role cannot change the roadmap.")
@@ -165,16 +167,24 @@ def roadmap(request: HttpRequest, client_id: int) -> HttpResponse:
         else:
             messages.error(request, "Nothing saved: " + "; ".join(
                 f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()))
-    items = list(company.roadmap.select_related("owner"))
+    items = list(company.roadmap.select_related("owner", "client", "ticket").prefetch_related("decisions"))
     quarters: dict = {}
     for item in items:
         quarters.setdefault(item.quarter, []).append(item)
-    year = timezone.localdate().year
     return render(request, "vcio/roadmap.html", {
-        "client": company, "quarters": sorted(quarters.items()), "form": form, "editing": editing,
-        "budget": services.budget_by_year(company, [year, year + 1, year + 2]),
+        "client": company, "form": form, "editing": editing,
+        "quarters": [(company.fiscal_quarter(first), rows) for first, rows in sorted(quarters.items())],
+        "budget": selectors.budget_by_year(company),
         "statuses": RoadmapItem.Status.choices, "priorities": RoadmapItem.Priority.choices,
-        "parties": matrix.parties_of(company)})
+        "parties": matrix.parties_of(company), **_approval_context(request, company, items)})
+
+
+def _approval_context(request: HttpRequest, company: Client, items: list[RoadmapItem]) -> dict:
+    """The roadmap page's "Ask the client to approve" card: proposed items, the links sent, a new link once."""
+    return {"proposed": [item for item in items if item.status == RoadmapItem.Status.PROPOSED],
+            "approval_links": company.approval_links.select_related("created_by").prefetch_related(
+                "items", "decisions")[:10],
+            "new_approval_link": request.session.pop(f"vcio-approval-{company.pk}", None), "now": timezone.now()}
 
 
 @requires(Can.VCIO)
@@ -267,10 +277,11 @@ def portal_plan(request: HttpRequest) -> HttpResponse:
         areas, overall = services.assessment_scores(assessment)
         assessments.append({"assessment": assessment, "areas": areas, "overall": overall})
     parties = list(Party.objects.visible_to(user))
-    year = timezone.localdate().year
     return render(request, "vcio/portal_plan.html", {
-        "client": company, "assessments": assessments, "items": RoadmapItem.objects.visible_to(user),
-        "budget": services.budget_by_year(company, [year, year + 1]),
+        "client": company, "assessments": assessments,
+        "items": RoadmapItem.objects.visible_to(user).select_related("client", "owner"),
+        "budget": selectors.budget_by_year(company, years=2),
+        "waiting": approvals.waiting_count(company),
         "parties": parties, "rows": _matrix_rows(company, parties) if parties else []})
 
 
@@ -279,10 +290,10 @@ def roadmap_pdf(request: HttpRequest, client_id: int) -> HttpResponse:
     from weasyprint import HTML  # loads Pango only when a PDF is asked for
 
     company = get_object_or_404(Client, pk=client_id)
-    year = timezone.localdate().year
     html = render_to_string("vcio/roadmap_pdf.html", {
-        "client": company, "items": company.roadmap.exclude(status=RoadmapItem.Status.CANCELLED),
-        "budget": services.budget_by_year(company, [year, year + 1, year + 2]),
+        "client": company,
+        "items": company.roadmap.exclude(status=RoadmapItem.Status.CANCELLED).select_related("client", "owner"),
+        "budget": selectors.budget_by_year(company),
         "assessments": [{"assessment": a, "overall": services.assessment_scores(a)[1]}
                         for a in company.assessments.select_related("template")[:5]],
         "today": timezone.localdate()}, request=request)

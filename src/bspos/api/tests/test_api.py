@@ -119,7 +119,8 @@ def test_invalid_transitions_and_bad_input_are_422_with_field_messages(client, d
 
 @pytest.mark.parametrize("path", [
     "/clients", "/contacts", "/sites", "/agreements", "/sla-plans", "/assets", "/time-entries", "/invoices",
-    "/margins", "/reconciliation", "/assessments", "/assessment-templates", "/roadmap-items", "/notifications"])
+    "/margins", "/reconciliation", "/assessments", "/assessment-templates", "/roadmap-items", "/notifications",
+    "/schedule-entries", "/schedule-hours"])
 def test_a_client_contact_gets_404_on_msp_wide_resources(client, demo, path):
     contact = User.objects.filter(role=Role.CLIENT_CONTACT).first()
     assert api(client, "get", path, bearer(contact.username)).status_code == 404
@@ -251,12 +252,15 @@ WELL_FORMED = {"body": "x", "reason": "x", "held_on": "2026-01-01", "scheduled_a
                "due_on": "2026-01-01", "done": True, "percent": 90}
 WELL_FORMED_FOR = {"/api/v1/clients/{client_id}/status": {"status": "active"},  # a field other bodies name differently
                    "/api/v1/leadership/plans/{year}/rocks": {"quarter": 1, "owner_id": 1},
+                   "/api/v1/foundation/values/{value_id}/decisions": {"kind": "hiring", "decided_on": "2026-01-01",
+                                                                      "people": "x"},
                    # leadership: the Hats Chart's metrics, weekly numbers, meetings and the plan's goals
                    "/api/v1/leadership/hats/{hat_id}/metrics": {"name": "x", "target": "1"},
                    "/api/v1/leadership/metrics/{metric_id}/entries": {"week": "2026-01-05", "value": "1"},
                    "/api/v1/leadership/meetings/{meeting_id}/conclude": {"rating": 5},
                    "/api/v1/leadership/plans/{year}/goals": {"text": "x"},
-                   "/api/v1/leadership/plans/{year}": {"vision": "x"}}
+                   "/api/v1/leadership/plans/{year}": {"vision": "x"},
+                   "/api/v1/time-sheets/{sheet_id}/return": {"comment": "x"}}
 
 
 def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(client, demo, settings, tmp_path):
@@ -276,10 +280,16 @@ def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(cli
            "review_id": Review.objects.filter(client=other.contact.client).first().pk, "recommendation_id": 1,
            "step_id": 1, "notification_id": 1, "attachment_id": foreign_file.pk, "reply_id": 1, "rule_id": 1,
            "article_id": 1, "problem_id": 1, "run_id": 1,  # knowledge: the demo's article 1 is an unpublished SOP
-           "credential_id": 1,
+           "credential_id": 1, "approval_link_id": 1, "question": "cont-backup",
            "hat_id": 1, "meeting_id": 1, "issue_id": 1, "todo_id": 1, "conversation_id": 1, "rock_id": 1,
            "metric_id": 1, "goal_id": 1,
-           "year": 2026, "doc_id": 1}  # leadership: MSP-wide rows, never a contact's
+           "year": 2026, "doc_id": 1,  # leadership: MSP-wide rows, never a contact's
+           "sheet_id": 1,  # timesheets: the MSP's own
+           "schedule_entry_id": 1,  # schedule: the MSP's own plan, never a contact's
+           "relation_id": 1,  # documentation: relations are staff-only
+           "icp_id": 1, "solution_id": 1, "value_id": 1,  # foundation: the MSP's own records
+           "proposal_id": 1,  # proposals: the MSP's sales, never a contact's
+           }
     headers = bearer(mine.username)
     checked = 0
     for path, operations in client.get("/api/v1/openapi.json").json()["paths"].items():

@@ -1,4 +1,5 @@
-"""One date format and one money format for every page: {% load formats %} then |when, |day, |month, |quarter, |money.
+"""One date format and one money format for every page: {% load formats %} then |when, |day, |month, |quarter,
+|fiscal_quarter:start_month, |money.
 
 Dates and times are shown in the active time zone (the viewer's, set by `core.middleware.UserTimeZone`), month
 names in the active language; amounts with two places, the locale's separators and the currency code first. The
@@ -15,6 +16,7 @@ from django.utils import dateformat, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import number_format
 
+from bspos.core import dates
 from bspos.core.money import cents
 
 register = template.Library()
@@ -70,6 +72,21 @@ def quarter(value: date | datetime | None) -> str:
         return MISSING
     value = _local(value)
     return f"{value.year} Q{(value.month - 1) // 3 + 1}" if isinstance(value, date) else str(value)
+
+
+@register.filter
+def fiscal_quarter(value: date | str | None, start_month: int = 1) -> str:
+    """The client's fiscal quarter a day falls in with the calendar dates it covers: "FY2027 Q1 (1 Jul – 30 Sep
+    2026)"; `start_month` is the client's `fiscal_year_start`."""
+    if not value:
+        return MISSING
+    value = _local(value)
+    if not isinstance(value, date):
+        return str(value)
+    if isinstance(value, datetime):
+        value = value.date()
+    quarter = dates.fiscal_quarter(value, int(start_month or 1))
+    return f"{quarter.label} ({quarter.span})"
 
 
 @register.filter

@@ -46,3 +46,11 @@ def test_a_contact_sees_only_what_is_shared_with_their_company(company, other_co
     DomainFactory(client=other_company, name="theirs.example", expires_on=TODAY, shared_with_client=True)
     assert [item.name for item in expiring(within_days=30, user=contact_user, today=TODAY, kinds=["domain"])] == [
         "shared.example"]
+
+
+def test_a_retired_or_disposed_assets_warranty_is_not_listed(company, tech):
+    AssetFactory(client=company, name="PC-in-use", warranty_expires=TODAY + timedelta(days=3))
+    AssetFactory(client=company, name="PC-retired", warranty_expires=TODAY + timedelta(days=3), lifecycle="retired")
+    AssetFactory(client=company, name="PC-gone", warranty_expires=TODAY + timedelta(days=3), lifecycle="disposed")
+    assert [item.name for item in expiring(within_days=30, user=tech, today=TODAY, kinds=["warranty"])] == [
+        "PC-in-use"]

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from bspos.documentation.models import Domain, Network, Record
+from bspos.documentation import services
+from bspos.documentation.models import Domain, Network, Record, Relation
 from bspos.documentation.tests.factories import (
     CertificateFactory,
     DomainFactory,
@@ -77,7 +78,8 @@ def test_another_companys_contact_gets_404_on_every_documentation_url(client, co
     client.force_login(contact_user)
     urls = ["/documentation/expiring/", "/documentation/types/", "/documentation/types/new/",
             f"/documentation/types/{rows['records'].record_type_id}/", f"/documentation/clients/{other_company.pk}/",
-            f"/documentation/certificates/{rows['certificates'].pk}/check/"]
+            f"/documentation/certificates/{rows['certificates'].pk}/check/", "/documentation/relations/add/",
+            f"/documentation/relations/{services.relate(rows['domains'], rows['licences'], by=None).pk}/remove/"]
     for kind, row in rows.items():
         urls += [f"/documentation/{kind}/", f"/documentation/{kind}/new/", f"/documentation/{kind}/{row.pk}/",
                  f"/documentation/{kind}/{row.pk}/edit/", f"/documentation/{kind}/{row.pk}/delete/"]
@@ -85,7 +87,7 @@ def test_another_companys_contact_gets_404_on_every_documentation_url(client, co
         for method in ("get", "post"):
             response = getattr(client, method)(url)
             assert response.status_code == 404, (method, url, response.status_code)
-    assert Domain.objects.count() == 1
+    assert Domain.objects.count() == 1 and Relation.objects.count() == 1
 
 
 def test_the_expiring_page_filters_by_window_and_kind(client, tech, company):
@@ -95,3 +97,12 @@ def test_the_expiring_page_filters_by_window_and_kind(client, tech, company):
     assert "soon.example" in client.get("/documentation/expiring/", {"within": 60}).content.decode()
     assert "soon.example" not in client.get("/documentation/expiring/", {"within": 60, "kind": "licence"}
                                             ).content.decode()
+
+
+def test_the_ticket_page_leads_to_the_clients_documentation(client, tech, company):
+    from bspos.servicedesk.tests.factories import TicketFactory
+
+    ticket = TicketFactory(client=company)
+    client.force_login(tech)
+    page = client.get(f"/desk/tickets/{ticket.number}/").content.decode()
+    assert f'href="/documentation/clients/{company.pk}/"' in page

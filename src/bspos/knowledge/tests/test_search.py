@@ -88,3 +88,17 @@ def test_sqlite_triggers_come_back_after_another_app_rebuilds_a_table(demo, comp
     ticket = new_ticket(companies[0], "After rebuild")
     desk.add_note(ticket, author=staff(), body="plonkified")
     assert search("plonkified", staff())[0].id == ticket.number
+
+
+def test_the_newest_matches_are_found_however_far_back_they_lie(demo, companies, monkeypatch):
+    # Tiny windows and candidate counts: the window-by-window read must return exactly the newest matches, even
+    # when the nearest one lies many windows back, and never an older one in their place.
+    from bspos.knowledge import search as search_module
+
+    monkeypatch.setattr(search_module, "FIRST_WINDOW", 1)
+    monkeypatch.setattr(search_module, "CANDIDATES", 3)
+    matching = [new_ticket(companies[0], f"Glorbnax failure {n}") for n in range(5)]
+    for n in range(6):
+        new_ticket(companies[0], f"Unrelated printer {n}")
+    hits = search_module.search("glorbnax", staff(), limit=3)
+    assert sorted(h.id for h in hits) == sorted(t.number for t in matching[-3:])

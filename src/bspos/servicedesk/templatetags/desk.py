@@ -48,3 +48,21 @@ def files_of(context, note=None, ticket=None) -> list[tuple]:
         return []
     url_name = "servicedesk:attachment" if can(context["request"].user, Can.DESK_READ) else "portal:attachment"
     return [(item, reverse(url_name, args=[item.pk])) for item in items]
+
+
+@register.inclusion_tag("servicedesk/_running_timers.html", takes_context=True)
+def running_timers(context) -> dict:
+    """The timers the person has running (kept in the session by the ticket page's timer), for the top bar; one
+    query, and none when no timer runs."""
+    from datetime import datetime
+
+    from bspos.servicedesk.models import Ticket
+
+    request = context.get("request")
+    timers = request.session.get("timers", {}) if request is not None and hasattr(request, "session") else {}
+    if not timers:
+        return {"timers": []}
+    numbers = dict(Ticket.objects.filter(pk__in=[int(pk) for pk in timers if pk.isdigit()])
+                   .values_list("pk", "number"))
+    return {"timers": [{"number": numbers[int(pk)], "since": datetime.fromisoformat(started)}
+                       for pk, started in timers.items() if pk.isdigit() and int(pk) in numbers]}

@@ -110,3 +110,27 @@ def test_two_concurrent_views_of_a_one_view_link_one_wins(firewall, tech):
     assert outcomes.count("revealed") == 1, outcomes
     assert ShareLink.objects.get().views == 1
     assert Access.objects.filter(action="share_view").count() == 1
+
+
+@pytest.mark.django_db
+def test_every_use_of_a_link_is_in_the_audit_trail_without_its_token_or_passphrase(client, firewall, tech):
+    from bspos.audit.models import AuditEvent
+
+    link, token = services.create_share_link(firewall, by=tech, expires_in=timedelta(days=1), max_views=2,
+                                             passphrase="blue fox")
+    client.post(_url(token), {"passphrase": "red fox"}, REMOTE_ADDR="198.51.100.7")
+    client.post(_url(token), {"passphrase": "blue fox"}, REMOTE_ADDR="203.0.113.9")
+    client.force_login(tech)
+    client.post(reverse("vault:share-revoke", args=[link.pk]))
+    events = list(AuditEvent.objects.filter(content_type__model="sharelink").order_by("pk"))
+    assert [(event.action, event.actor) for event in events] == [("created", tech), ("changed", None),
+                                                                  ("changed", tech)]
+    assert events[0].changes["max_views"] == [None, 2] and events[0].changes["passphrase"] == [None, "yes"]
+    assert events[1].changes == {"views": [0, 1], "viewed_from": [None, "203.0.113.9"]}
+    assert "revoked_at" in events[2].changes
+    assert not any(token in str(event.changes) or link.token_hash in str(event.changes)
+                   or link.passphrase_hash in str(event.changes) for event in events)
+    trail = [(a.action, a.address, a.share_link_id) for a in Access.objects.order_by("pk")]
+    assert trail == [("share_denied", "198.51.100.7", link.pk), ("share_view", "203.0.113.9", link.pk)]
+    page = client.get(reverse("vault:detail", args=[firewall.pk])).content.decode()
+    assert "someone with the share link tess made" in page and "1 of 2 views used" in page

@@ -59,7 +59,8 @@ def test_assessment_answers_targets_links_roadmap_budget_and_matrix_over_the_api
     patched = call(client, "patch", f"/roadmap-items/{item.json()['id']}", payload={"status": "planned"})
     assert patched.json()["status"] == "planned"
     budget = call(client, "get", f"/clients/{company.pk}/it-budget?first_year=2027&years=2").json()
-    assert budget[0] == {"year": 2027, "one_time": "1000.00", "recurring": "120.00", "total": "1120.00"}
+    assert budget[0] == {"year": 2027, "label": "FY2027", "first": "2027-01-01", "last": "2027-12-31",
+                         "one_time": "1000.00", "recurring": "120.00", "total": "1120.00"}
 
     assert call(client, "get", f"/clients/{company.pk}/responsibility-matrix").json()["parties"] == []  # a read
     parties = call(client, "put", f"/clients/{company.pk}/responsibility-matrix", payload={"cells": []}).json()[

@@ -26,6 +26,9 @@ class Command(BaseCommand):
         self.stdout.write(result.summary())
         for problem in result.problems:
             self.stderr.write(f"  not billed: {problem['client']}: {problem['message']}")
+        for row in result.left_out:
+            self.stdout.write(f"  left out: {row['client']}: {row['minutes']} min in {row['entries']} entries, "
+                              "awaiting approval")
         if issue:
             issued = issue_invoices(Invoice.objects.filter(period_start=result.month))
             self.stdout.write(f"{issued} invoice(s) issued.")
