@@ -158,7 +158,8 @@ def create_credit_note(request, payload: CreditIn, invoice_id: int = PathId):
 
 class UnbilledOut(Schema):
     time_entry_id: int
-    ticket_number: int
+    ticket_number: int | None
+    task_id: int | None = Field(None, description="The project task, for time on a project.")
     started_at: str
     minutes: int
     unbilled_minutes: int
@@ -194,7 +195,8 @@ def get_reconciliation(request, client_id: Id | None = None, month: str | None =
 
 
 def _open_entry(entry) -> dict:
-    return {"time_entry_id": entry.pk, "ticket_number": entry.ticket.number, "started_at": entry.started_at.isoformat(),
+    return {"time_entry_id": entry.pk, "ticket_number": entry.ticket.number if entry.ticket_id else None,
+            "task_id": entry.task_id, "started_at": entry.started_at.isoformat(),
             "minutes": entry.minutes, "unbilled_minutes": entry.unbilled_minutes}
 
 

@@ -12,6 +12,7 @@ from bspos.agreements.models import Agreement
 from bspos.catalogue.models import AppSubscription
 from bspos.clients.models import Client
 from bspos.core.querysets import ClientOwnedQuerySet
+from bspos.projects.models import Milestone, Project
 from bspos.servicedesk.models import Ticket, TimeEntry
 
 
@@ -155,6 +156,7 @@ class LineKind(models.TextChoices):
     DISCOUNT = "discount", "Quantity discount"
     TIME = "time", "Billable time"
     OVERAGE = "overage", "Block overage"
+    MILESTONE = "milestone", "Project milestone"
 
 
 class InvoiceLine(models.Model):
@@ -170,6 +172,9 @@ class InvoiceLine(models.Model):
     subscription = models.ForeignKey(AppSubscription, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
     ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    milestone = models.ForeignKey(Milestone, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="invoice_lines", help_text="The fixed-fee milestone this line bills.")
 
     objects = InvoicePartQuerySet.as_manager()
 

@@ -39,6 +39,7 @@ from bspos.money.models import (
 )
 from bspos.money.selectors import bill_to_details, seller_details
 from bspos.people.models import User
+from bspos.projects.models import BillingTerms, Milestone
 from bspos.servicedesk.models import TimeEntry
 
 RECURRING_KINDS = {AgreementKind.PER_USER, AgreementKind.PER_DEVICE, AgreementKind.FLAT, AgreementKind.BLOCK_HOURS}
@@ -88,6 +89,8 @@ class DraftLine:
     agreement_id: int | None = None
     subscription_id: int | None = None
     ticket_id: int | None = None
+    project_id: int | None = None
+    milestone_id: int | None = None
     billed: list[tuple[int, int]] = field(default_factory=list)  # (time entry, minutes)
 
 
@@ -111,6 +114,7 @@ class MonthData:
     fees: dict[tuple[str, int | None], Decimal]
     discounts: list[QuantityDiscount]
     awaiting: dict[int, dict] = field(default_factory=dict)  # client → {entries, minutes} left out for approval
+    milestones: dict[int, list[Milestone]] = field(default_factory=dict)  # fixed-fee milestones reached in the month
 
     @classmethod
     def load(cls, month: date, client_ids: list[int] | None = None,
@@ -126,8 +130,8 @@ class MonthData:
         users, devices = billable_users(scope), active_devices(scope)
         entries = defaultdict(list)
         entry_scope = Q(client_id__in=client_ids) if client_ids is not None else Q()
-        month_time = TimeEntry.objects.filter(entry_scope, billable=True, ticket__isnull=False,
-                                              started_at__gte=start, started_at__lt=end)
+        month_time = TimeEntry.objects.filter(entry_scope, Q(ticket__isnull=False) | Q(task__isnull=False),
+                                              billable=True, started_at__gte=start, started_at__lt=end)
         awaiting = {}
         if approved_only:
             awaiting = {row["client_id"]: row for row in month_time.awaiting_approval().values("client_id").annotate(
@@ -135,18 +139,25 @@ class MonthData:
             month_time = month_time.approved()
         for row in (month_time.order_by("started_at", "pk")
                     .values("pk", "minutes", "bill_rate", "ticket_id", "client_id", "ticket__number",
-                            "ticket__subject", "ticket__in_scope", "ticket__agreement_id")):
+                            "ticket__subject", "ticket__in_scope", "ticket__agreement_id", *PROJECT_ENTRY_FIELDS)):
             entries[row["client_id"]].append(row)
+        milestones = defaultdict(list)
+        for milestone in (Milestone.objects.filter(project__billing=BillingTerms.FIXED_FEE, amount__gt=0,
+                                                   completed_on__gte=month, completed_on__lte=last)
+                          .filter(Q(project__client_id__in=client_ids) if client_ids is not None else Q())
+                          .select_related("project").order_by("completed_on", "pk")):
+            milestones[milestone.project.client_id].append(milestone)
         subscriptions = defaultdict(list)
         for subscription in (AppSubscription.objects.in_force_during(month, last).filter(scope).select_related("app")
                              .order_by("app__name", "pk")):
             subscriptions[subscription.client_id].append(subscription)
         fees = {(fee.app_class, fee.package_id): fee.fee_per_user for fee in AppFee.objects.all()}
         return cls(month, agreements, users, devices, entries, subscriptions, fees,
-                   list(QuantityDiscount.objects.order_by("-min_apps")), awaiting)
+                   list(QuantityDiscount.objects.order_by("-min_apps")), awaiting, milestones)
 
     def client_ids(self) -> set[int]:
-        return set(self.agreements) | set(self.entries) | set(self.subscriptions) | set(self.awaiting)
+        return (set(self.agreements) | set(self.entries) | set(self.subscriptions) | set(self.awaiting)
+                | set(self.milestones))
 
 
 def _recurring_line(agreement: Agreement, data: MonthData, days: int, month_days: int) -> DraftLine:
@@ -171,10 +182,29 @@ def _recurring_line(agreement: Agreement, data: MonthData, days: int, month_days
 
 def _rate(entry: dict, agreement: Agreement | None) -> Decimal:
     rate = agreement.hourly_rate if agreement is not None and agreement.hourly_rate > 0 else entry["bill_rate"]
+    if entry["task__project_id"] and agreement is None and entry["task__project__hourly_rate"] > 0:
+        rate = entry["task__project__hourly_rate"]  # a time & materials project's own rate
     if rate <= 0:
-        raise BillingProblem(f"Ticket #{entry['ticket__number']} has billable time with no rate: give the agreement "
-                             "an hourly rate or the technician a bill rate.")
+        where = (f"Project PRJ-{entry['task__project__number']:05d}" if entry["task__project_id"]
+                 else f"Ticket #{entry['ticket__number']}")
+        raise BillingProblem(f"{where} has billable time with no rate: give the "
+                             f"{'project' if entry['task__project_id'] else 'agreement'} an hourly rate or the "
+                             "technician a bill rate.")
     return rate
+
+
+PROJECT_ENTRY_FIELDS = ("task__project_id", "task__project__number", "task__project__name", "task__project__billing",
+                        "task__project__agreement_id", "task__project__hourly_rate")
+
+
+def _milestone_lines(milestones: list[Milestone], draft: DraftInvoice) -> None:
+    """Fixed-fee projects bill each milestone's amount in the month it is reached (once: the month's invoice is)."""
+    for milestone in milestones:
+        project = milestone.project
+        draft.lines.append(DraftLine(LineKind.MILESTONE, f"{project.reference} {project.name} — milestone "
+                                     f"“{milestone.name}” reached {milestone.completed_on:%Y-%m-%d}"[:300],
+                                     Decimal(1), milestone.amount, milestone.amount, project_id=project.pk,
+                                     milestone_id=milestone.pk))
 
 
 def _time_lines(entries: list[dict], agreements: dict[int, Agreement], data: MonthData,
@@ -189,18 +219,32 @@ def _time_lines(entries: list[dict], agreements: dict[int, Agreement], data: Mon
     billed: dict[tuple, DraftLine] = {}
 
     def bill(entry: dict, minutes: int, rate: Decimal, kind: str, label: str, agreement_id: int | None) -> None:
-        key = (entry["ticket_id"], rate, kind)
+        project = entry["task__project_id"]
+        key = (entry["ticket_id"], project, rate, kind)
         line = billed.get(key)
         if line is None:
-            line = billed[key] = DraftLine(kind, f"Ticket #{entry['ticket__number']} {entry['ticket__subject']}"
-                                           f" — {label}"[:300], Decimal(0), rate, Decimal(0), minutes=0,
-                                           agreement_id=agreement_id, ticket_id=entry["ticket_id"])
+            what = (f"PRJ-{entry['task__project__number']:05d} {entry['task__project__name']}" if project
+                    else f"Ticket #{entry['ticket__number']} {entry['ticket__subject']}")
+            line = billed[key] = DraftLine(kind, f"{what} — {label}"[:300], Decimal(0), rate, Decimal(0), minutes=0,
+                                           agreement_id=agreement_id, ticket_id=entry["ticket_id"],
+                                           project_id=project)
         line.minutes += minutes
         line.billed.append((entry["pk"], minutes))
 
     for entry in entries:
-        agreement = agreements.get(entry["ticket__agreement_id"])
         minutes = entry["minutes"]
+        # A project's time follows its billing terms: covered by a fixed fee, billed by time & materials, or
+        # treated as in-scope work of the agreement it is billed under.
+        terms = entry["task__project__billing"]
+        if terms == BillingTerms.FIXED_FEE:
+            draft.covered.append((entry["pk"], minutes))
+            continue
+        if terms == BillingTerms.TIME_AND_MATERIALS:
+            bill(entry, minutes, _rate(entry, None), LineKind.TIME, "time and materials", None)
+            continue
+        if terms == BillingTerms.AGREEMENT:
+            entry = {**entry, "ticket__agreement_id": entry["task__project__agreement_id"], "ticket__in_scope": True}
+        agreement = agreements.get(entry["ticket__agreement_id"])
         if agreement is None:
             bill(entry, minutes, _rate(entry, None), LineKind.TIME, "no agreement", None)
         elif not entry["ticket__in_scope"]:
@@ -267,6 +311,7 @@ def price_client(client_id: int, data: MonthData) -> DraftInvoice:
         days, month_days = proration(agreement.start_date, agreement.end_date, data.month)
         draft.lines.append(_recurring_line(agreement, data, days, month_days))
     _app_lines(client_id, agreements, data, draft)
+    _milestone_lines(data.milestones.get(client_id, []), draft)
     _time_lines(data.entries.get(client_id, []), {a.pk: a for a in agreements}, data, draft)
     return draft
 
@@ -311,7 +356,8 @@ def _write(client: Client, month: date, draft: DraftInvoice, settings: BillingSe
     lines = InvoiceLine.objects.bulk_create([
         InvoiceLine(invoice=invoice, position=position, kind=line.kind, description=line.description,
                     quantity=line.quantity, unit_price=line.unit_price, amount=line.amount, minutes=line.minutes,
-                    agreement_id=line.agreement_id, subscription_id=line.subscription_id, ticket_id=line.ticket_id)
+                    agreement_id=line.agreement_id, subscription_id=line.subscription_id, ticket_id=line.ticket_id,
+                    project_id=line.project_id, milestone_id=line.milestone_id)
         for position, line in enumerate(draft.lines, start=1)])
     allocations = [TimeAllocation(time_entry_id=entry, invoice=invoice, bucket=Bucket.COVERED, minutes=minutes)
                    for entry, minutes in draft.covered]
@@ -424,7 +470,7 @@ def credit_invoice(invoice: Invoice, *, reason: str, by: User | None = None, tod
             InvoiceLine(invoice=note, position=line.position, kind=line.kind, description=line.description,
                         quantity=line.quantity, unit_price=line.unit_price, amount=-line.amount,
                         agreement_id=line.agreement_id, subscription_id=line.subscription_id,
-                        ticket_id=line.ticket_id)
+                        ticket_id=line.ticket_id, project_id=line.project_id)
             for line in original.lines.all()])
         Invoice.objects.filter(pk=original.pk).update(status=InvoiceStatus.CREDITED)
     return note
@@ -467,7 +513,7 @@ def reconcile(client: Client, month: date) -> Reconciliation:
     totals = entries.aggregate(**sums)
     waiting_totals = entries.filter(waiting).aggregate(**sums) if waits else {"total": 0, "billed": 0, "covered": 0}
     awaiting_minutes = waiting_totals["total"] - waiting_totals["billed"] - waiting_totals["covered"]
-    open_entries = (entries.filter(unbilled_minutes__gt=0).select_related("ticket", "technician")
+    open_entries = (entries.filter(unbilled_minutes__gt=0).select_related("ticket", "technician", "task__project")
                     .order_by("started_at", "pk"))
     unbilled = list(open_entries.exclude(waiting))
     awaiting = list(open_entries.filter(waiting)) if waits else []

@@ -18,6 +18,7 @@ from bspos.core.api import MAX_ID, Id, Pages, existing, require_write, staff_rea
 from bspos.core.filters import api_filter, query_schema
 from bspos.core.permissions import Can, can
 from bspos.people.models import User
+from bspos.projects.models import Task
 from bspos.servicedesk import services
 from bspos.servicedesk.attachments import attach, download
 from bspos.servicedesk.filters import TicketFilter, TimeEntryFilter
@@ -367,6 +368,7 @@ class TimeEntryOut(Schema):
     id: int
     technician_id: int
     ticket_number: int | None
+    task_id: int | None = Field(None, description="The project task the time is on, if any.")
     internal_category: str
     started_at: datetime
     minutes: int
@@ -390,6 +392,7 @@ class TimeEntryOut(Schema):
 class TimeEntryIn(Schema):
     technician_id: Id | None = Field(None, description="Defaults to the caller; others need time.all.")
     ticket_number: Id | None = None
+    task_id: Id | None = Field(None, description="A project task instead of a ticket.")
     internal_category: text(20) | None = Field(None, description="The code of an internal category in use "
                                                                  "(GET /time-categories).")
     started_at: AwareDatetime
@@ -433,7 +436,8 @@ def create_time_entry(request, payload: TimeEntryIn):
         ticket = Ticket.objects.filter(number=payload.ticket_number).first()
         if ticket is None:
             raise ValidationError({"ticket_number": f"No ticket #{payload.ticket_number}."})
-    entry = services.log_time(technician=technician, ticket=ticket, minutes=payload.minutes,
+    task = existing(Task, payload.task_id, "task_id", Task.objects.visible_to(request.user).select_related("project"))
+    entry = services.log_time(technician=technician, ticket=ticket, task=task, minutes=payload.minutes,
                               started_at=payload.started_at, internal_category=payload.internal_category or "",
                               billable=payload.billable, notes=payload.notes, by=request.user)
     return Reply(201, entry)

@@ -88,6 +88,7 @@ def queue_filter(request, tickets: QuerySet) -> TicketFilter:
 class TimeEntryFilter(FilterSet):
     technician = RowFilter(queryset=User.objects.all())
     ticket = IdFilter(field_name="ticket__number", label="Ticket number")
+    task = IdFilter(field_name="task_id", label="Project task")
     since = django_filters.DateFilter(field_name="started_at", lookup_expr="date__gte", label="Started on or after")
     until = django_filters.DateFilter(field_name="started_at", lookup_expr="date__lte", label="Started on or before")
     billable = django_filters.BooleanFilter()

@@ -186,6 +186,14 @@ class TimeForm(forms.Form):
     notes = forms.CharField(required=False, max_length=2000)
 
 
+class TaskTimeForm(TimeForm):
+    """Time on a project's task: when it started, how long, billable, a note."""
+
+    started_at = forms.DateTimeField(label="Started at", widget=forms.DateTimeInput(
+        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    field_order = ["started_at", "minutes", "billable", "notes"]
+
+
 class AssetLinkForm(forms.Form):
     asset = forms.ModelChoiceField(queryset=Asset.objects.none(), required=False, empty_label="No asset")
 

@@ -287,6 +287,8 @@ class TimeEntry(models.Model):
 
     technician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="time_entries")
     ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.PROTECT, related_name="time_entries")
+    task = models.ForeignKey("projects.Task", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="time_entries", help_text="Work on a project's task (instead of a ticket).")
     client = models.ForeignKey(Client, null=True, blank=True, editable=False, on_delete=models.PROTECT,
                                related_name="time_entries", help_text="The ticket's client, kept here for money "
                                                                       "queries; empty for internal time.")
@@ -313,10 +315,11 @@ class TimeEntry(models.Model):
             models.CheckConstraint(condition=Q(minutes__gt=0), name="time_entry_minutes_positive"),
             models.CheckConstraint(condition=Q(cost_rate__gte=0) & Q(bill_rate__gte=0),
                                    name="time_entry_rates_not_negative"),
-            models.CheckConstraint(
-                condition=(Q(ticket__isnull=False) & Q(internal_category=""))
-                | (Q(ticket__isnull=True) & ~Q(internal_category="")),
-                name="time_entry_ticket_xor_internal",
+            models.CheckConstraint(  # exactly one of ticket, project task, internal category
+                condition=(Q(ticket__isnull=False) & Q(task__isnull=True) & Q(internal_category=""))
+                | (Q(ticket__isnull=True) & Q(task__isnull=False) & Q(internal_category=""))
+                | (Q(ticket__isnull=True) & Q(task__isnull=True) & ~Q(internal_category="")),
+                name="time_entry_ticket_task_or_internal",
             ),
             models.CheckConstraint(condition=Q(approved_at__isnull=False) | Q(approved_by__isnull=True),
                                    name="time_entry_approver_only_when_approved"),
@@ -326,16 +329,24 @@ class TimeEntry(models.Model):
         errors = {}
         if self.minutes is not None and self.minutes <= 0:
             errors["minutes"] = "Minutes must be more than zero."
-        if self.ticket_id and self.internal_category:
-            errors["internal_category"] = "Time on a ticket has no internal category."
-        if not self.ticket_id and not self.internal_category:
-            errors["internal_category"] = "Choose a ticket or an internal category."
+        if self.ticket_id and self.task_id:
+            errors["task"] = "Time is on a ticket or on a project task, not both."
+        if (self.ticket_id or self.task_id) and self.internal_category:
+            errors["internal_category"] = "Time on a ticket or task has no internal category."
+        if not self.ticket_id and not self.task_id and not self.internal_category:
+            errors["internal_category"] = "Choose a ticket, a project task or an internal category."
         if errors:
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs) -> None:
-        # A ticket never changes client (servicedesk.services refuses it), so copying it here keeps it right.
-        self.client_id = self.ticket.client_id if self.ticket_id else None
+        # A ticket never changes client (servicedesk.services refuses it), nor a project (projects.services), so
+        # copying it here keeps it right.
+        if self.ticket_id:
+            self.client_id = self.ticket.client_id
+        elif self.task_id:
+            self.client_id = self.task.project.client_id
+        else:
+            self.client_id = None
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "client"}
         super().save(*args, **kwargs)

@@ -16,6 +16,7 @@ from bspos.clients.models import Client
 from bspos.core.services import next_numbers
 from bspos.people.models import User
 from bspos.people.services import rate_on
+from bspos.projects.models import Task
 from bspos.servicedesk import attachments, signals
 from bspos.servicedesk.models import (
     PLACEHOLDERS,
@@ -341,16 +342,20 @@ def add_note(ticket: Ticket, *, author: User | None, body: str, is_internal: boo
 
 @transaction.atomic
 def log_time(*, technician: User, minutes: int, started_at: datetime, ticket: Ticket | None = None,
-             internal_category: str = "", billable: bool | None = None, notes: str = "",
+             task: Task | None = None, internal_category: str = "", billable: bool | None = None, notes: str = "",
              by: User | None = None) -> TimeEntry:
-    """Record work, copying the technician's cost and bill rate in force on that day."""
+    """Record work on a ticket, a project task or internal, copying the technician's cost and bill rate in force on
+    that day. Time goes on a task only while its project is open."""
     if internal_category and not TimeCategory.objects.in_use().filter(code=internal_category).exists():
         raise ValidationError({"internal_category": f"“{internal_category}” is not an internal category in use; "
                                                     "choose one from the list."})
+    if task is not None and not task.project.is_open:
+        raise ValidationError({"task": f"{task.project.reference} is {task.project.get_status_display().lower()}; "
+                                       "reopen it to log time on its tasks."})
     cost_rate, bill_rate = rate_on(technician, timezone.localdate(started_at))
     if billable is None:
-        billable = ticket is not None
-    entry = TimeEntry(technician=technician, ticket=ticket, internal_category=internal_category,
+        billable = ticket is not None or task is not None
+    entry = TimeEntry(technician=technician, ticket=ticket, task=task, internal_category=internal_category,
                       started_at=started_at, minutes=minutes, billable=billable, cost_rate=cost_rate,
                       bill_rate=bill_rate, notes=notes)
     entry.full_clean()

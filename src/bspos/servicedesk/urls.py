@@ -29,5 +29,6 @@ urlpatterns = [
     path("canned/<id:pk>/", views.canned_edit, name="canned_edit"),
     path("canned/<id:pk>/delete/", views.canned_delete, name="canned_delete"),
     path("time/<id:pk>/", views.time_entry, name="time_entry"),
+    path("tasks/<id:pk>/time/", views.task_time, name="task-time"),
     path("time/<id:pk>/delete/", views.time_entry_delete, name="time_entry_delete"),
 ]

@@ -16,11 +16,13 @@ from django.views.decorators.http import require_POST
 
 from bspos.agreements.models import Agreement
 from bspos.assets.models import Asset
+from bspos.clients.forms import show_refusal
 from bspos.clients.models import Contact
 from bspos.core import csvwriter
 from bspos.core.filters import parse_id
 from bspos.core.paging import CappedPaginator
 from bspos.core.permissions import Can, can, requires
+from bspos.projects.models import Task
 from bspos.servicedesk import attachments, selectors, services
 from bspos.servicedesk.filters import queue_filter
 from bspos.servicedesk.forms import (
@@ -34,6 +36,7 @@ from bspos.servicedesk.forms import (
     ContactForm,
     PriorityForm,
     StatusForm,
+    TaskTimeForm,
     TicketForm,
     TimeForm,
 )
@@ -335,8 +338,29 @@ def _time_entry_for(request: HttpRequest, pk: int) -> TimeEntry:
 
 
 def _time_home(entry: TimeEntry) -> str:
+    if entry.task_id:
+        return reverse("projects:task", args=[entry.task_id])
     return reverse("servicedesk:ticket", args=[entry.ticket.number]) if entry.ticket_id else \
         reverse("servicedesk:dashboard")
+
+
+@requires(Can.TIME_OWN)
+def task_time(request: HttpRequest, pk: int) -> HttpResponse:
+    """Log one's time on a project's task (the project and task pages link here; projects sit below the desk)."""
+    task = get_object_or_404(Task.objects.visible_to(request.user).select_related("project__client"), pk=pk)
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    form = TaskTimeForm(request.POST or None, initial={"started_at": now, "billable": True})
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.log_time(technician=request.user, task=task, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            show_refusal(form, error)
+        else:
+            messages.success(request, f"{entry.minutes} minutes logged on “{task.name}”.")
+            return _back(request, reverse("projects:task", args=[task.pk]))
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    return render(request, "servicedesk/task_time.html", {"task": task, "form": form, "next": back},
+                  status=400 if form.errors else 200)
 
 
 @requires(Can.TIME_OWN)

@@ -16,6 +16,7 @@ from bspos.audit.models import AuditEvent
 from bspos.clients.models import Client, Contact, Site
 from bspos.demo.services import DemoSize, load_demo
 from bspos.people.models import Role, User
+from bspos.projects.models import Milestone, Project, Task
 from bspos.reviews.models import Review
 from bspos.servicedesk import services
 from bspos.servicedesk.attachments import attach
@@ -120,7 +121,7 @@ def test_invalid_transitions_and_bad_input_are_422_with_field_messages(client, d
 @pytest.mark.parametrize("path", [
     "/clients", "/contacts", "/sites", "/agreements", "/sla-plans", "/assets", "/time-entries", "/invoices",
     "/margins", "/reconciliation", "/assessments", "/assessment-templates", "/roadmap-items", "/notifications",
-    "/schedule-entries", "/schedule-hours"])
+    "/schedule-entries", "/schedule-hours", "/projects", "/project-templates"])
 def test_a_client_contact_gets_404_on_msp_wide_resources(client, demo, path):
     contact = User.objects.filter(role=Role.CLIENT_CONTACT).first()
     assert api(client, "get", path, bearer(contact.username)).status_code == 404
@@ -260,7 +261,9 @@ WELL_FORMED_FOR = {"/api/v1/clients/{client_id}/status": {"status": "active"},  
                    "/api/v1/leadership/meetings/{meeting_id}/conclude": {"rating": 5},
                    "/api/v1/leadership/plans/{year}/goals": {"text": "x"},
                    "/api/v1/leadership/plans/{year}": {"vision": "x"},
-                   "/api/v1/time-sheets/{sheet_id}/return": {"comment": "x"}}
+                   "/api/v1/time-sheets/{sheet_id}/return": {"comment": "x"},
+                   **{f"/api/v1/projects/{{project_id}}/{part}": {"name": "x"}
+                      for part in ("phases", "tasks", "milestones")}}
 
 
 def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(client, demo, settings, tmp_path):
@@ -289,6 +292,10 @@ def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(cli
            "relation_id": 1,  # documentation: relations are staff-only
            "icp_id": 1, "solution_id": 1, "value_id": 1,  # foundation: the MSP's own records
            "proposal_id": 1,  # proposals: the MSP's sales, never a contact's
+           # projects: MSP-wide to a contact (they see none, not even their own company's)
+           "project_id": Project.objects.order_by("pk").first().pk,
+           "task_id": Task.objects.order_by("pk").first().pk,
+           "milestone_id": Milestone.objects.order_by("pk").first().pk,
            }
     headers = bearer(mine.username)
     checked = 0

@@ -6,17 +6,19 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max, Min, Q, Sum
 from django.db.models.functions import TruncDate
 from django.test import RequestFactory
+from django.utils import timezone
 
 from bspos.agreements.models import Agreement, AgreementKind
 from bspos.assets.models import Asset
 from bspos.clients.models import Client, ClientStatus, Contact
-from bspos.demo.services import DEMO_TIME_ZONE, DemoSize, load_demo
+from bspos.demo.services import DEMO_TIME_ZONE, DemoSize, foreign_keys_validated_at_the_end, load_demo
 from bspos.notifications.models import Notification
 from bspos.people.models import Role, User
-from bspos.servicedesk.models import OPEN_STATUSES, Status, Ticket, TimeEntry
+from bspos.servicedesk.models import OPEN_STATUSES, Note, Status, Ticket, TimeEntry
 from bspos.servicedesk.selectors import SlaState, with_sla_state
 
 TODAY = date(2026, 11, 20)
@@ -155,3 +157,35 @@ def test_demo_command_prints_counts_and_logins(db):
     text = out.getvalue()
     assert "Demo MSP loaded" in text and "owner" in text and "tech1" in text
     assert Client.objects.count() == 4
+
+
+def foreign_keys() -> set[tuple]:
+    """Every foreign key of the app's tables, as (table, column, referenced table)."""
+    keys = set()
+    with connection.cursor() as cursor:
+        for table in connection.introspection.django_table_names(only_existing=True):
+            if connection.vendor == "sqlite":  # Django's SQLite constraint parser trips on some CHECKs
+                cursor.execute(f"PRAGMA foreign_key_list({table})")
+                keys |= {(table, row[3], row[2]) for row in cursor.fetchall()}
+            else:
+                keys |= {(table, info["columns"][0], info["foreign_key"][0])
+                         for info in connection.introspection.get_constraints(cursor, table).values()
+                         if info["foreign_key"]}
+    return keys
+
+
+def test_the_load_leaves_every_foreign_key_in_place(db):
+    before = foreign_keys()
+    load_demo(SMALL)
+    assert ("servicedesk_note", "ticket_id", "servicedesk_ticket") in before
+    assert foreign_keys() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_breaking_a_foreign_key_fails_the_load_and_the_keys_stay():
+    # The bulk load takes PostgreSQL's keys off and validates them once at the end; a bad row must still fail.
+    before = foreign_keys()
+    with pytest.raises(IntegrityError), transaction.atomic(), foreign_keys_validated_at_the_end():
+        Note.objects.bulk_create([Note(ticket_id=10**9, body="orphan", created_at=timezone.now())])
+    assert not Note.objects.exists()
+    assert foreign_keys() == before
