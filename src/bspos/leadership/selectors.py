@@ -205,9 +205,18 @@ def cadence(today: date) -> dict:
 
 
 def core_values() -> list[dict]:
-    """The company's core values a review asks about ("core values lived"), from the foundation app once it holds
-    them; until then none, and each side answers in free text."""
-    return []
+    """The company's core values a review asks about ("core values lived"), from the foundation app; none set:
+    each side answers in free text."""
+    from bspos.foundation.models import CoreValue
+
+    return [{"name": v.name, "description": v.behaviour} for v in CoreValue.objects.order_by("position", "name")]
+
+
+def company_vision():
+    """The foundation's current vision (BHAG, target date), shown at the top of the 365 plan."""
+    from bspos.foundation.selectors import current_vision
+
+    return current_vision()
 
 
 def conversation_figures(conversation: Conversation, today: date) -> list[dict]:

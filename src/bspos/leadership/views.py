@@ -427,7 +427,8 @@ def _plan_context(request: HttpRequest, year: int) -> dict:
     quarters = [{"number": q, **selectors.quarter_close(plan, q)} for q in range(1, 5)] if plan else []
     return {"plan": plan, "year": year, "goals": goals, "quarters": quarters,
             "editing": services.can_lead(request.user), "rock_form": RockForm(), "goal_form": GoalForm(),
-            "current": selectors.quarter_of(today), "staff": RockEditForm().fields["owner"].queryset, **_choices()}
+            "current": selectors.quarter_of(today), "company_vision": selectors.company_vision(),
+            "staff": RockEditForm().fields["owner"].queryset, **_choices()}
 
 
 @requires(Can.DESK_READ)

@@ -67,3 +67,17 @@ def test_a_review_shows_the_persons_hats_metrics_and_both_sides_answers(client):
         "person_working": "Pairing", "manager_working": "changed by Sam"})
     review.refresh_from_db()
     assert review.person_working == "Pairing" and review.manager_working == "Faster resolutions"
+
+
+def test_a_review_lists_the_companys_core_values_and_the_plan_its_bhag(client):
+    from bspos.foundation.models import CoreValue, Vision
+
+    owner = UserFactory(role=Role.OWNER)
+    CoreValue.objects.create(name="Own the outcome", behaviour="We finish what we start.")
+    Vision.objects.create(bhag="Sixty law firms at 60% margin", target_date=date(2030, 12, 31), set_on=TODAY)
+    review = services.schedule_conversation(kind=Conversation.Kind.QUARTERLY, person=UserFactory(),
+                                            period_start=TODAY, by=owner)
+    client.force_login(owner)
+    page = client.get(reverse("leadership:conversation", args=[review.pk])).content.decode()
+    assert "Own the outcome" in page and "We finish what we start." in page
+    assert "Sixty law firms at 60% margin" in client.get(reverse("leadership:plan-year", args=[2026])).content.decode()
