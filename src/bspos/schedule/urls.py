@@ -7,6 +7,7 @@ from bspos.schedule import views
 app_name = "schedule"
 urlpatterns = [
     path("", views.board, name="board"),
+    path("hours/", views.hours, name="hours"),
     path("entries/new/", views.entry_new, name="entry-new"),
     path("entries/<id:pk>/", views.entry_detail, name="entry"),
     path("entries/<id:pk>/move/", views.move, name="move"),

@@ -219,6 +219,18 @@ def entry_email(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("schedule:entry", pk=entry.pk)
 
 
+@requires(Can.DESK_READ)
+def hours(request: HttpRequest) -> HttpResponse:
+    """Planned against logged hours for everyone on the board, one week."""
+    monday = selectors.week_start(_day(request.GET.get("week")) or timezone.localdate())
+    starts, ends = selectors.local_span(monday, 7)
+    people = BoardFilter(request.GET, selectors.board_people(starts, ends), request=request)
+    return render(request, "schedule/hours.html", {
+        "monday": monday, "sunday": monday + timedelta(days=6), "filter": people,
+        "rows": selectors.planned_and_logged(list(people.qs), monday),
+        "previous": monday - timedelta(days=7), "next": monday + timedelta(days=7)})
+
+
 # --- the ticket page's Schedule card ------------------------------------------------------------------------------
 
 def _panel(request: HttpRequest, ticket: Ticket, *, form: EntryForm | None = None, notices=(),

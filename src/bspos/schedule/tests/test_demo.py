@@ -17,7 +17,7 @@ def board_fingerprint() -> list:
         "technician__username", "starts_at", "ends_at", "ticket__number", "title", "location", "site__name"))
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_the_demo_books_on_site_visits_at_the_tickets_client_and_plans_ahead():
     load_demo(SIZE)
     entries = ScheduleEntry.objects.select_related("ticket", "site", "technician")

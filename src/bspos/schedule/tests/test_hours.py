@@ -47,3 +47,13 @@ def test_planned_counts_the_weeks_part_of_each_entry_and_logged_the_desks_time_e
 def test_a_week_with_nothing_planned_or_logged_reads_zero():
     (hours,) = planned_and_logged([UserFactory()], MONDAY)
     assert (hours.planned_minutes, hours.logged_minutes) == (0, 0)
+
+
+def test_the_hours_page_lists_everyone_on_the_board_for_the_week(client):
+    client.force_login(UserFactory(role="manager"))
+    ada = UserFactory(first_name="Ada")
+    ScheduleEntryFactory(technician=ada, starts_at=local(MONDAY, 9), ends_at=local(MONDAY, 15))
+    TimeEntryFactory(technician=ada, started_at=local(MONDAY, 10), minutes=240)
+    html = client.get("/schedule/hours/", {"week": "2026-12-02"}).content.decode()
+    row = html.split(">Ada</a>")[1].split("</tr>")[0]
+    assert [cell.split("<")[0] for cell in row.split('class="num">')[1:]] == ["6 h", "4 h", "40 h", "34 h"]
