@@ -212,7 +212,7 @@ def enqueue(pk: int, run_after: datetime | None = None) -> None:
 
 def _claim(pk: int) -> Delivery | None:
     with transaction.atomic():
-        delivery = (Delivery.objects.select_for_update().select_related("subscription")
+        delivery = (Delivery.objects.select_for_update(of=("self",)).select_related("subscription")
                     .filter(pk=pk, state=Delivery.State.PENDING).first())
         if delivery is None or delivery.next_attempt_at > timezone.now():
             return None  # delivered, given up, or claimed by another run (whoever set the time queued it)

@@ -282,7 +282,7 @@ def update_item(*, item: ChecklistItem, by: User | None, done: bool | None = Non
                 assignee: User | None | str = "unchanged", due_on: date | None | str = "unchanged",
                 at: datetime | None = None) -> ChecklistItem:
     """Tick or untick an item, reassign it or move its due date; the run is complete when every item is done."""
-    item = ChecklistItem.objects.select_for_update().select_related("run").get(pk=item.pk)
+    item = ChecklistItem.objects.select_for_update(of=("self",)).select_related("run").get(pk=item.pk)
     at = at or timezone.now()
     if done is True and item.done_at is None:
         if at < item.run.started_at:

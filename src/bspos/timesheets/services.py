@@ -59,7 +59,7 @@ def submit_week(*, technician: User, week: date, by: User, at: datetime | None =
 
 
 def _decidable(sheet: TimeSheet, by: User) -> TimeSheet:
-    locked = TimeSheet.objects.select_for_update().select_related("technician").get(pk=sheet.pk)
+    locked = TimeSheet.objects.select_for_update(of=("self",)).select_related("technician").get(pk=sheet.pk)
     if locked.technician_id == by.pk and by.role != Role.OWNER:
         raise ValidationError("Someone else decides on your own week: the owner or another service manager.")
     return locked

@@ -123,7 +123,7 @@ def decide_items(*, link: ApprovalLink, decisions: dict[int, tuple[str, str]], n
     the link. Items not on the link, or no longer decidable through it, are left alone; nothing decidable left
     refuses the whole submission and changes nothing."""
     at = at or timezone.now()
-    link = ApprovalLink.objects.select_for_update().select_related("client", "created_by").get(pk=link.pk)
+    link = ApprovalLink.objects.select_for_update(of=("self",)).select_related("client", "created_by").get(pk=link.pk)
     _refuse_if_closed(link, at)
     name = (name or "").strip()[:200]
     if not name:
