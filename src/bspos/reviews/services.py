@@ -205,7 +205,8 @@ def decide(recommendation: Recommendation, decision: str, *, by=None) -> Recomme
     a roadmap item it created is cancelled unless work on it has started."""
     if decision not in Recommendation.Decision.values:
         raise ValidationError({"decision": f"Unknown decision “{decision}”."})
-    recommendation = Recommendation.objects.select_for_update(of=("self",)).select_related("review").get(pk=recommendation.pk)
+    recommendation = (Recommendation.objects.select_for_update(of=("self",)).select_related("review")
+                      .get(pk=recommendation.pk))
     before = snapshot(recommendation)
     item = recommendation.roadmap_item
     if decision == Recommendation.Decision.ACCEPTED:
