@@ -128,18 +128,21 @@ def attach(ticket: Ticket, files: Sequence, *, note: Note | None = None, by=None
     check(files)
     if note is not None and note.ticket_id != ticket.pk:
         raise ValidationError({"attachments": "The note belongs to another ticket."})
-    rows = []
-    for file in files:
-        name = clean_name(file.name)
-        row = Attachment(ticket=ticket, note=note, original_name=name, size=file.size, sha256=_sha256(file),
-                         content_type=content_type_of(name, getattr(file, "content_type", "") or "")[:100],
-                         uploaded_by=by if getattr(by, "is_authenticated", False) else None)
-        # Stored under a random name: what the user called it is kept in the row, never used as a path.
-        row.file.save(uuid.uuid4().hex, file, save=False)
-        row.save()
-        record(by, row, None)
-        rows.append(row)
-    return rows
+    return [store(Attachment(ticket=ticket, note=note), file, by=by) for file in files]
+
+
+def store(row, file, *, by=None):
+    """Save a checked file's bytes and its row (a ticket's attachment, or any model with the same file fields:
+    file, original_name, size, sha256, content_type, uploaded_by), audited; in the caller's transaction."""
+    name = clean_name(file.name)
+    row.original_name, row.size, row.sha256 = name, file.size, _sha256(file)
+    row.content_type = content_type_of(name, getattr(file, "content_type", "") or "")[:100]
+    row.uploaded_by = by if getattr(by, "is_authenticated", False) else None
+    # Stored under a random name: what the user called it is kept in the row, never used as a path.
+    row.file.save(uuid.uuid4().hex, file, save=False)
+    row.save()
+    record(by, row, None)
+    return row
 
 
 def add_to(email, note: Note) -> None:
@@ -161,6 +164,11 @@ def download(item: Attachment) -> FileResponse:
 @receiver(post_delete, sender=Attachment, dispatch_uid="servicedesk.attachment_file_removed")
 def _remove_file(sender, instance: Attachment, **kwargs) -> None:
     """A deleted ticket, note or attachment takes its bytes with it, once the delete has committed."""
-    name, storage = instance.file.name, instance.file.storage
+    remove_bytes(instance.file)
+
+
+def remove_bytes(file) -> None:
+    """Delete a stored file's bytes once the delete of its row has committed (a refused delete keeps them)."""
+    name, storage = file.name, file.storage
     if name:
         transaction.on_commit(lambda: storage.delete(name))

@@ -8,6 +8,7 @@ class VcioConfig(AppConfig):
     def ready(self) -> None:
         from bspos.clients.models import Client
         from bspos.clients.signals import client_status_changed
+        from bspos.vcio import evidence  # noqa: F401 (connects the receiver that removes deleted files' bytes)
         from bspos.vcio.matrix import set_up_for_activated_client
 
         client_status_changed.connect(set_up_for_activated_client, sender=Client,

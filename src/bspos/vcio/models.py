@@ -4,10 +4,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from bspos.clients.models import Client
 from bspos.core.dates import FiscalQuarter, fiscal_quarter_start
 from bspos.core.querysets import ClientOwnedQuerySet, client_owned
+from bspos.servicedesk.models import attachment_storage
 
 
 class AssessmentTemplate(models.Model):
@@ -34,22 +36,40 @@ class AssessmentTemplate(models.Model):
         return f"{self.name} v{self.version}"
 
 
-class Assessment(models.Model):
-    """One run of a framework for a client; its contacts read it in the portal ("Our IT plan")."""
+class AssessmentStatus(models.TextChoices):
+    """The two stages and after: prepared (technicians answer, with evidence and files), reviewed by the vCIO
+    (each answer accepted or sent back), shared with the client, closed (read-only, kept as a snapshot)."""
 
-    class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+    OPEN = "open", "Being prepared"
+    REVIEW = "review", "In review"
+    SHARED = "shared", "Shared with the client"
+    CLOSED = "closed", "Closed"
+
+
+class AssessmentQuerySet(ClientOwnedQuerySet):
+    def contact_filter(self) -> Q:
+        """A client's contacts see an assessment once the vCIO has reviewed and shared it."""
+        return Q(status__in=[AssessmentStatus.SHARED, AssessmentStatus.CLOSED])
+
+
+class Assessment(models.Model):
+    """One run of a framework for a client; its contacts read it in the portal ("Our IT plan") once shared."""
+
+    Status = AssessmentStatus
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="assessments")
     template = models.ForeignKey(AssessmentTemplate, on_delete=models.PROTECT, related_name="assessments")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
+    carried_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                     help_text="The closed assessment whose answers this one started from.")
     created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, help_text="Last sent to the vCIO for review.")
+    shared_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ClientOwnedQuerySet.as_manager()
+    objects = AssessmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -57,8 +77,33 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"{self.template.name} — {self.client} ({self.created_at:%Y-%m-%d})"
 
+    @property
+    def is_closed(self) -> bool:
+        return self.status == AssessmentStatus.CLOSED
+
+
+class AssessmentSnapshot(models.Model):
+    """What a closed assessment showed when it was closed: scores, answers, the client's roadmap and IT budget.
+    Written once by vcio.services.close_assessment; nothing changes it afterwards."""
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="snapshot")
+    taken_at = models.DateTimeField()
+    data = models.JSONField()
+
+    objects = client_owned("assessment__client").as_manager()
+
+    def __str__(self) -> str:
+        return f"Snapshot of {self.assessment} ({self.taken_at:%Y-%m-%d})"
+
 
 class Answer(models.Model):
+    """One question's answer; the vCIO accepts it or sends it back (with a note) before the assessment is shared."""
+
+    class Review(models.TextChoices):
+        WAITING = "waiting", "Waiting for review"
+        ACCEPTED = "accepted", "Accepted"
+        SENT_BACK = "sent_back", "Sent back"
+
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
     question = models.CharField(max_length=50)
     value = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty with not_applicable.")
@@ -67,6 +112,13 @@ class Answer(models.Model):
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", help_text="Empty when answered through the CEO's link.")
     answered_at = models.DateTimeField(auto_now=True)
+    review = models.CharField(max_length=10, choices=Review.choices, default=Review.WAITING)
+    review_note = models.TextField(blank=True, help_text="The vCIO's reason when sending it back.")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = client_owned("assessment__client").as_manager()
 
     class Meta:
         constraints = [
@@ -77,6 +129,31 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question}: {'n/a' if self.not_applicable else self.value}"
+
+
+class EvidenceFile(models.Model):
+    """A file backing an answer (a report, a screenshot): checked and stored like a ticket's attachments
+    (servicedesk.attachments), served only as a download; its bytes go when the row goes."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(storage=attachment_storage, upload_to="assessments/%Y/%m/", max_length=255)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = client_owned("answer__assessment__client",
+                           Q(answer__assessment__status__in=[AssessmentStatus.SHARED, AssessmentStatus.CLOSED]))\
+        .as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class Target(models.Model):

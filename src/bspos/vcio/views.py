@@ -17,10 +17,11 @@ from bspos.catalogue.models import Service, SevenCArea
 from bspos.clients.models import Client
 from bspos.core import csvwriter
 from bspos.core.permissions import Can, can, contact_client_id, requires
-from bspos.vcio import approvals, matrix, selectors, services
+from bspos.servicedesk import attachments
+from bspos.vcio import approvals, evidence, history, matrix, selectors, services
 from bspos.vcio.filters import AssessmentFilter
 from bspos.vcio.forms import RoadmapItemForm
-from bspos.vcio.models import Assessment, AssessmentTemplate, Party, RoadmapItem
+from bspos.vcio.models import Assessment, AssessmentTemplate, EvidenceFile, Party, RoadmapItem
 
 
 def radar(areas: list[services.AreaScore], size: int = 320) -> dict:
@@ -69,35 +70,59 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
 
 @requires(Can.DESK_READ)
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = get_object_or_404(Assessment.objects.visible_to(request.user).select_related("client", "template"),
-                                   pk=pk)
+    assessment = get_object_or_404(Assessment.objects.visible_to(request.user).select_related(
+        "client", "template", "snapshot", "carried_from"), pk=pk)
     areas, overall = services.assessment_scores(assessment)
-    answers = {a.question: a for a in assessment.answers.all()}
+    kept = services.frozen(assessment)
+    answers = {a.question: a for a in assessment.answers.select_related("answered_by", "reviewed_by")
+               .prefetch_related("files")}
+    kept_answers = {row["question"]: row for row in kept["answers"]} if kept else {}
     work = {item.question: item for item in assessment.client.roadmap.filter(ticket__isnull=False).exclude(
         question="").select_related("ticket").order_by("pk")}
+    preparing = can(request.user, Can.DESK_WRITE)
+    user = request.user if preparing else None
     sections = [{"area": area, "score": score, "questions": [
-        {"q": q, "answer": answers.get(q["code"]), "work": work.get(q["code"])} for q in area["questions"]]}
+        {"q": q, "answer": answers.get(q["code"]), "kept": kept_answers.get(q["code"]), "work": work.get(q["code"]),
+         "locked": not preparing or bool(services.answer_refusal(assessment, answers.get(q["code"]), by=user))}
+        for q in area["questions"]]}
         for area, score in zip(assessment.template.data["areas"], areas, strict=True)]
-    earlier_ones = (Assessment.objects.filter(client=assessment.client, template__key=assessment.template.key)
-                    .select_related("template").prefetch_related("answers").order_by("created_at"))
-    history = [{"assessment": earlier,
-                "overall": services.score(earlier.template.data, services.answers_of(earlier))[1]}
-               for earlier in earlier_ones]
+    reviewer = services.reviews(request.user)
     return render(request, "vcio/assessment.html", {
-        "assessment": assessment, "areas": areas, "overall": overall, "sections": sections,
-        "scale": assessment.template.data["scale"], "radar": radar(areas), "history": history,
-        "links": assessment.links.all(), "can_edit": can(request.user, Can.VCIO),
+        "assessment": assessment, "areas": areas, "overall": overall, "sections": sections, "kept": kept,
+        "scale": assessment.template.data["scale"], "radar": radar(areas), "history": history.history(assessment),
+        "links": assessment.links.all(), "can_edit": reviewer, "can_prepare": preparing,
+        "can_answer": preparing and not services.stage_refusal(assessment, by=request.user),
+        "reviewing": reviewer and not services.stage_refusal(assessment, by=request.user),
+        "review_refusal": services.review_refusal(assessment) if not assessment.is_closed else "",
+        "waiting": sum(a.review == a.Review.WAITING for a in answers.values()),
         "new_link": request.session.pop(f"vcio-link-{assessment.pk}", None)})
 
 
-@requires(Can.VCIO)
+PREPARING = {"answers", "submit"}  # what a technician does; everything else on an assessment is the vCIO's
+
+
+@requires(Can.DESK_WRITE)
 @require_POST
 def assessment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     assessment = get_object_or_404(Assessment, pk=pk)
+    if action not in PREPARING and not can(request.user, Can.VCIO):
+        raise PermissionDenied("Only the vCIO reviews, sets targets, sends links, shares and closes.")
     try:
         if action == "answers":
-            saved = services.save_answers(assessment, request.POST, by=request.user)
-            messages.success(request, f"{saved} answer(s) saved.")
+            files = {key.removeprefix("files-"): request.FILES.getlist(key) for key in request.FILES
+                     if key.startswith("files-")}
+            saved = evidence.save_answers_with_files(assessment, request.POST, files, by=request.user)
+            stored = sum(len(group) for group in files.values())
+            messages.success(request, f"{saved} answer(s) saved" + (f", {stored} file(s) stored." if stored else "."))
+        elif action == "submit":
+            services.submit_for_review(assessment=assessment, by=request.user)
+            messages.success(request, "Sent to the vCIO for review.")
+        elif action == "accept-waiting":
+            accepted = services.accept_waiting(assessment=assessment, by=request.user)
+            messages.success(request, f"{accepted} answer(s) accepted.")
+        elif action == "share":
+            services.share_assessment(assessment=assessment, by=request.user)
+            messages.success(request, "Shared: the client's contacts see it under Our IT plan.")
         elif action == "targets":
             services.set_targets(assessment, request.POST)
             messages.success(request, "Targets saved.")
@@ -113,7 +138,8 @@ def assessment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
             messages.success(request, "Link withdrawn." if revoked else "No such open link.")
         elif action == "close":
             services.close_assessment(assessment=assessment, by=request.user)
-            messages.success(request, "Assessment closed; its links no longer open.")
+            messages.success(request, "Assessment closed: kept as it is now, with the roadmap; its links no "
+                                      "longer open.")
         else:
             raise ValidationError("Unknown action.")
     except ValidationError as error:
@@ -264,6 +290,64 @@ def service_map(request: HttpRequest) -> HttpResponse:
 
 
 THIN_COVERAGE = 2  # an area with fewer active services than this is covered thinly
+
+
+@requires(Can.VCIO)
+@require_POST
+def review_answer(request: HttpRequest, pk: int, question: str) -> HttpResponse:
+    """Accept one answer or send it back with a note (the button beside the answer)."""
+    assessment = get_object_or_404(Assessment, pk=pk)
+    decision = request.POST.get("decision", "")
+    try:
+        services.review_answer(assessment=assessment, question=question, decision=decision,
+                               note=request.POST.get(f"note-{question}", ""), by=request.user)
+    except ValidationError as error:
+        messages.error(request, "Nothing changed: " + " ".join(error.messages))
+    else:
+        messages.success(request, f"Answer to {question} " + (
+            "accepted." if decision == "accepted" else "sent back to be prepared again."))
+    return redirect(reverse("vcio:assessment", args=[pk]) + f"#q-{question}")
+
+
+@requires(Can.DESK_READ)
+def assessment_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every assessment of this client's framework, and any two of them compared (`?first=&second=`)."""
+    assessment = get_object_or_404(Assessment.objects.visible_to(request.user).select_related("client", "template"),
+                                   pk=pk)
+    rows = history.history(assessment)
+    by_pk = {row["assessment"].pk: row["assessment"] for row in rows}
+    earlier = [row["assessment"] for row in rows if row["assessment"].pk != assessment.pk]
+    default_first = earlier[-1].pk if earlier else assessment.pk
+    first = by_pk.get(_id(request.GET.get("first")) or default_first)
+    second = by_pk.get(_id(request.GET.get("second")) or assessment.pk)
+    if first is None or second is None:
+        messages.error(request, "Choose two assessments of this client's framework.")
+        first, second = by_pk[default_first], assessment
+    comparison = history.compare(first, second) if first != second else None
+    return render(request, "vcio/history.html", {
+        "assessment": assessment, "rows": rows, "comparison": comparison, "first": first, "second": second})
+
+
+@requires(Can.DESK_READ)
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """One answer's file, as a download (never shown inline)."""
+    return attachments.download(get_object_or_404(EvidenceFile.objects.visible_to(request.user), pk=pk))
+
+
+@requires(Can.DESK_WRITE)
+def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks first; removing a file of an answer nobody may change any more is refused."""
+    file = get_object_or_404(EvidenceFile.objects.select_related("answer__assessment__template"), pk=pk)
+    assessment = file.answer.assessment
+    if request.method == "POST":
+        try:
+            evidence.remove_evidence(file=file, by=request.user)
+        except ValidationError as error:
+            messages.error(request, "Nothing removed: " + " ".join(error.messages))
+        else:
+            messages.success(request, f"{file.original_name} removed.")
+        return redirect(reverse("vcio:assessment", args=[assessment.pk]) + f"#q-{file.answer.question}")
+    return render(request, "vcio/evidence_remove.html", {"file": file, "assessment": assessment})
 
 
 @requires(Can.PORTAL)

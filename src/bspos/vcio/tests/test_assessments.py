@@ -89,14 +89,19 @@ def test_a_link_reaches_only_its_assessment_and_expired_or_withdrawn_links_are_r
     assert "closed" in client.get(reverse("questionnaire", args=[token])).content.decode()
 
 
-def test_roles_technicians_read_only_contacts_never(client, demo):
+def test_roles_technicians_prepare_the_vcio_does_the_rest_contacts_never(client, demo):
     company = Client.objects.filter(status="active").first()
     signed_in(client, "vcio")
     assessment = start(client, company)
     signed_in(client, "tech1")
     assert client.get(reverse("vcio:assessment", args=[assessment.pk])).status_code == 200
-    assert client.post(reverse("vcio:action", args=[assessment.pk, "answers"]), {"cont-backup": "4"}).status_code == 403
+    client.post(reverse("vcio:action", args=[assessment.pk, "answers"]), {"cont-backup": "4"})
+    assert Answer.objects.get(assessment=assessment, question="cont-backup").review == Answer.Review.WAITING
+    for action in ("targets", "link", "share", "close", "accept-waiting"):
+        assert client.post(reverse("vcio:action", args=[assessment.pk, action]), {}).status_code == 403, action
     assert client.post(reverse("vcio:new"), {"client": company.pk}).status_code == 403
+    signed_in(client, "finance")  # reads, never answers
+    assert client.post(reverse("vcio:action", args=[assessment.pk, "answers"]), {"cont-backup": "1"}).status_code == 403
     signed_in(client, User.objects.filter(role=Role.CLIENT_CONTACT).first().username)
     assert client.get(reverse("vcio:list")).status_code == 404
     assert client.get(reverse("vcio:assessment", args=[assessment.pk])).status_code == 404
