@@ -29,6 +29,13 @@ def add_months(day: date, months: int) -> date:
     return day + relativedelta(months=months)
 
 
+def latest_start_ending_by(day: date, months: int) -> date:
+    """The last day `d` with `add_months(d, months) <= day`: what lasts `months` months from `d` has ended by `day`.
+    A month's last day takes the clamped days with it (31 Aug + 6 months is 28 Feb, as is 28 Aug + 6 months)."""
+    start = add_months(day, -months)
+    return month_end(start) if day == month_end(day) else start
+
+
 def previous_month(day: date) -> date:
     """The first day of the month before `day`'s month."""
     return add_months(month_start(day), -1)

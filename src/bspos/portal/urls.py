@@ -1,6 +1,7 @@
 from django.urls import path
 
 from bspos.portal import views
+from bspos.reviews import plan_views
 from bspos.reviews import views as review_views
 from bspos.vcio import approval_views
 from bspos.vcio import views as vcio_views
@@ -14,6 +15,8 @@ urlpatterns = [
     path("attachments/<id:pk>/", views.attachment, name="attachment"),
     path("it-plan/", vcio_views.portal_plan, name="it-plan"),
     path("documentation/", views.documentation, name="documentation"),
+    path("it-plan/forecast/", plan_views.portal_forecast, name="it-plan-forecast"),
+    path("it-plan/forecast.pdf", plan_views.portal_forecast_pdf, name="it-plan-forecast-pdf"),
     path("it-plan/approvals/", approval_views.portal_approvals, name="it-plan-approvals"),
     path("reviews/", review_views.portal_list, name="reviews"),
     path("reviews/<id:pk>/", review_views.portal_report, name="review"),

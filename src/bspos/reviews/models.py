@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -193,3 +193,47 @@ class RefreshPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_asset_type_display()}: {self.max_age_months} months"
+
+
+class PlanSettings(models.Model):
+    """A client's settings for the plan bspos reports to it: the price rise expected at each agreement renewal
+    (the budget forecast) and whether its primary contacts get the monthly summary (opt-in)."""
+
+    client = models.OneToOneField(Client, on_delete=models.CASCADE, related_name="plan_settings")
+    renewal_increase = models.DecimalField(
+        "price rise at renewal (%)", max_digits=5, decimal_places=2, default=Decimal("0"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Each agreement's fee rises by this much at every renewal in the budget forecast.")
+    monthly_summary = models.BooleanField(
+        "send the monthly summary", default=False,
+        help_text="The client's primary contacts get last month's summary (PDF) by email early each month.")
+
+    class Meta:
+        verbose_name_plural = "plan settings"
+        constraints = [models.CheckConstraint(condition=Q(renewal_increase__gte=0, renewal_increase__lte=100),
+                                              name="renewal_increase_is_a_percentage")]
+
+    def __str__(self) -> str:
+        return f"Plan settings of {self.client}"
+
+
+class MonthlySummary(models.Model):
+    """One monthly summary sent to a client: once per client and month (the unique constraint is the rule)."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="monthly_summaries")
+    month = models.DateField(help_text="First day of the month it summarises.")
+    sent_at = models.DateTimeField(default=timezone.now)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+", help_text="Empty: sent by the scheduler.")
+    recipients = models.TextField(help_text="The addresses it went to, comma-separated.")
+
+    objects = ClientOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "monthly summaries"
+        ordering = ["-month", "client"]
+        constraints = [models.UniqueConstraint(fields=["client", "month"], name="one_summary_per_client_and_month"),
+                       models.CheckConstraint(condition=Q(month__day=1), name="summary_month_starts_on_a_first")]
+
+    def __str__(self) -> str:
+        return f"Summary of {self.month:%B %Y} for {self.client}"

@@ -18,7 +18,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
-    Value,
     When,
 )
 from django.db.models.functions import TruncQuarter
@@ -32,6 +31,8 @@ from bspos.core.money import cents, hours, percent
 from bspos.documentation.selectors import expiring
 from bspos.intake.models import Alert
 from bspos.money.models import Invoice, InvoiceStatus
+from bspos.reviews.forecast import budget_forecast, for_json
+from bspos.reviews.lifecycle import refresh_policies, replaced_by, replacement_value
 from bspos.reviews.models import CADENCE_DAYS, PACK_DAYS, RefreshPolicy, Review
 from bspos.satisfaction.selectors import satisfaction_between
 from bspos.servicedesk.models import Category, Source, Ticket, TicketType, TimeEntry
@@ -173,22 +174,11 @@ def hours_by_work_type(client: Client, period: Period) -> dict:
                         for row in rows]}
 
 
-def refresh_policies(client: Client) -> dict[str, RefreshPolicy]:
-    """Per asset type: the client's own policy where one is set, else the default."""
-    policies: dict[str, RefreshPolicy] = {}
-    for policy in RefreshPolicy.objects.filter(Q(client__isnull=True) | Q(client=client)).order_by("client_id"):
-        if policy.asset_type not in policies or policy.client_id:
-            policies[policy.asset_type] = policy
-    return policies
-
-
 def _ageing(client: Client, on: date) -> tuple[QuerySet[Asset], Q, dict[str, RefreshPolicy], date]:
-    """Assets in use past warranty on `on`, or whose planned life (by type) ends within two quarters of it."""
+    """Assets in use past warranty on `on`, or whose replace-by date (the lifecycle rule) is within two quarters."""
     horizon = add_months(on, REFRESH_HORIZON_MONTHS)
     policies = refresh_policies(client)
-    end_of_life = Q(pk__isnull=True)  # nothing, until a policy says how long a type lasts
-    for asset_type, policy in policies.items():
-        end_of_life |= Q(asset_type=asset_type, purchased_on__lte=add_months(horizon, -policy.max_age_months))
+    end_of_life = replaced_by(policies, horizon)
     in_use = Asset.objects.filter(client=client).exclude(lifecycle__in=[Lifecycle.RETIRED, Lifecycle.DISPOSED])
     return in_use.filter(Q(warranty_expires__lt=on) | end_of_life), end_of_life, policies, horizon
 
@@ -200,8 +190,7 @@ def ageing_asset_ids(client: Client, on: date) -> QuerySet:
 def ageing_assets(client: Client, on: date, limit: int = 50) -> dict:
     """The ageing assets with their end of life and replacement value, and the refresh estimate in total."""
     due, end_of_life, policies, horizon = _ageing(client, on)
-    replacement = Case(*[When(asset_type=t, then=Value(p.replacement_value)) for t, p in policies.items()],
-                       default=Value(Decimal("0.00")), output_field=DecimalField(max_digits=14, decimal_places=2))
+    replacement = replacement_value(policies)
     totals = due.aggregate(count=Count("pk"), past_warranty=Count("pk", filter=Q(warranty_expires__lt=on)),
                            end_of_life=Count("pk", filter=end_of_life), estimate=Sum(replacement))
     labels = dict(AssetType.choices)
@@ -308,6 +297,7 @@ def data_pack(review: Review, today: date | None = None) -> dict:
         "money": money_figures(client, period),
         "satisfaction": satisfaction_figures(client, period),
         "documentation": documentation_figures(client, period),
+        "forecast": for_json(budget_forecast(client, today=period.end + timedelta(days=1))),
     }
 
 

@@ -17,6 +17,7 @@ from bspos.reviews import selectors, services
 from bspos.reviews.filters import SHOWS, ReviewFilter
 from bspos.reviews.forms import AgendaForm, HoldForm, NextStepForm, RecommendationForm, ScheduleForm
 from bspos.reviews.models import AGENDA, NextStep, Recommendation, Review
+from bspos.reviews.plan_views import forecast_chart
 from bspos.reviews.selectors import COMPLETION_LINE
 
 
@@ -44,6 +45,11 @@ def bar_pairs(rows: list[dict], width: int = 420) -> dict:
                       "now": round((width - 190) * row["count"] / most, 1),
                       "before": round((width - 190) * row["previous"] / most, 1)})
     return {"width": width, "height": max(len(rows) * 30, 30), "rows": lines}
+
+
+def _pack_forecast_chart(pack: dict) -> dict | None:
+    """The forecast's chart from the pack (packs frozen before the forecast existed have none)."""
+    return forecast_chart(pack["forecast"]["quarters"]) if pack.get("forecast") else None
 
 
 def _seller() -> BillingSettings:
@@ -77,6 +83,7 @@ def _page(request: HttpRequest, review: Review, status: int = 200, **forms) -> H
     context = {
         "review": review, "pack": pack, "agenda": AGENDA, "can_edit": can(request.user, Can.VCIO),
         "objectives": services.previous_objectives(review), "type_chart": bar_pairs(pack["tickets"]["by_type"]),
+        "forecast_chart": _pack_forecast_chart(pack),
         "recommendations": review.recommendations.select_related("roadmap_item"),
         "steps": review.next_steps.all(), "decisions": Recommendation.Decision.choices,
         "schedule_form": forms.get("schedule_form") or ScheduleForm(initial={
@@ -225,7 +232,7 @@ def _report_context(review: Review) -> dict:
     return {"review": review, "pack": pack, "agenda": AGENDA, "objectives": services.previous_objectives(review),
             "recommendations": review.recommendations.exclude(decision=Recommendation.Decision.DECLINED),
             "steps": review.next_steps.all(), "type_chart": bar_pairs(pack["tickets"]["by_type"]),
-            "company": _seller(), "today": timezone.localdate()}
+            "forecast_chart": _pack_forecast_chart(pack), "company": _seller(), "today": timezone.localdate()}
 
 
 def _pdf(request: HttpRequest, review: Review) -> HttpResponse:

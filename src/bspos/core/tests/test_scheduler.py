@@ -13,6 +13,7 @@ from bspos.core.schedule import JOBS, SchedulerLock, every, scheduler
 # The cadences the operations guide promises (docs/operations.md).
 PROMISED = {"mail.send_outbox": "* * * * *", "intake.resume_webhooks": "*/5 * * * *",
             "intake.mark_stale_assets": "10 2 * * *", "reviews.plan_reviews": "15 2 * * *",
+            "reviews.send_monthly_summaries": "0 7 2 * *",
             "core.clear_sessions": "40 3 * * *", "core.prune_task_results": "50 3 * * *"}
 
 
