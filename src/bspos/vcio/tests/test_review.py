@@ -143,6 +143,22 @@ def test_a_shared_assessment_takes_no_answers_but_keeps_its_targets_open_until_c
     assert Target.objects.get(assessment=assessment).score == 90
 
 
+def test_nothing_goes_to_review_unanswered_and_the_ceos_link_waits_while_it_is_reviewed(client, vcio, tech):
+    assessment = AssessmentFactory()
+    _, token = services.create_link(assessment, by=vcio)
+    with pytest.raises(services.ValidationError, match="at least one question"):
+        services.submit_for_review(assessment=assessment, by=tech)
+    with pytest.raises(services.ValidationError, match="Nothing is answered"):
+        services.share_assessment(assessment=assessment, by=vcio)
+    services.save_answers(assessment, {"cont-backup": "1"}, by=tech)
+    services.submit_for_review(assessment=assessment, by=tech)
+    with pytest.raises(services.ValidationError, match="goes to review"):
+        services.submit_for_review(assessment=assessment, by=tech)
+    waiting = client.post(reverse("questionnaire", args=[token]), {"cont-backup": "4"})
+    assert waiting.status_code == 410 and "for review" in waiting.content.decode()
+    assert answer(assessment).value == 1
+
+
 # --- a closed assessment refuses edits on every path -------------------------------------------------------------
 
 def _state(assessment) -> tuple:
