@@ -797,11 +797,12 @@ class DemoBuilder:
         rng, vcio = self.rng, self.staff["vcio"]
         served = [c for c in self.clients if c.status == ClientStatus.ACTIVE][:20]
         for client in served:
-            assessment = Assessment.objects.create(client=client, template=template, started_by=vcio)
+            assessment = Assessment.objects.create(client=client, template=template, started_by=vcio,
+                                                   status=Assessment.Status.SHARED, shared_at=self.now)
             strength = {ServiceTier.SILVER: 1.4, ServiceTier.GOLD: 2.2, ServiceTier.PLATINUM: 2.9}[
                 ServiceTier(client.service_tier)]
             Answer.objects.bulk_create([
-                Answer(assessment=assessment, question=q["code"], answered_by=vcio,
+                Answer(assessment=assessment, question=q["code"], answered_by=vcio, review=Answer.Review.ACCEPTED,
                        value=max(0, min(4, round(rng.gauss(strength, 1.0)))))
                 for area in template.data["areas"] for q in area["questions"]])
             Target.objects.bulk_create([Target(assessment=assessment, area=area["code"], score=rng.choice([70, 75, 80]))

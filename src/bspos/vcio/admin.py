@@ -39,8 +39,12 @@ class AssessmentAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        """A closed assessment is kept as it was: the back office shows it, nothing more."""
+        return super().has_change_permission(request, obj) and not (obj is not None and obj.is_closed)
+
     def save_model(self, request, obj, form, change) -> None:
-        if not change:  # answering and closing happen on the assessment's page
+        if not change:  # answering, reviewing and closing happen on the assessment's page
             obj.pk = services.start_assessment(client=obj.client, template=obj.template, by=request.user).pk
 
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Path, Query, Router, Schema, Status
+from ninja import File, Path, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field
 
@@ -17,12 +17,17 @@ from bspos.clients.models import Client
 from bspos.core.api import MAX_ID, Id, Pages, existing, money, staff_read, staff_write, text
 from bspos.core.filters import api_filter, query_schema
 from bspos.core.permissions import Can
-from bspos.vcio import approvals, matrix, selectors, services, work
+from bspos.servicedesk.api import FILE_ANSWER
+from bspos.servicedesk.attachments import download
+from bspos.vcio import approvals, evidence, history, matrix, selectors, services, work
 from bspos.vcio.filters import AssessmentFilter, RoadmapFilter
 from bspos.vcio.models import (
+    Answer,
     ApprovalLink,
     Assessment,
+    AssessmentSnapshot,
     AssessmentTemplate,
+    EvidenceFile,
     Party,
     QuestionnaireLink,
     RoadmapDecision,
@@ -74,14 +79,22 @@ class AnswerOut(Schema):
     value: int | None
     not_applicable: bool
     evidence: str
+    answered_by_id: int | None
+    review: Answer.Review
+    review_note: str
+    reviewed_by_id: int | None
 
 
 class AssessmentOut(Schema):
     id: int
     client_id: int
     template_id: int
-    status: str
+    status: Assessment.Status
     created_at: str
+    carried_from_id: int | None
+    submitted_at: datetime | None
+    shared_at: datetime | None
+    closed_at: datetime | None
     overall: Decimal | None
 
 
@@ -93,7 +106,9 @@ class AssessmentDetailOut(AssessmentOut):
 def _summary(assessment: Assessment, detail: bool = False) -> dict:
     areas, overall = services.assessment_scores(assessment)
     row = {"id": assessment.pk, "client_id": assessment.client_id, "template_id": assessment.template_id,
-           "status": assessment.status, "created_at": assessment.created_at.isoformat(), "overall": overall}
+           "status": assessment.status, "created_at": assessment.created_at.isoformat(), "overall": overall,
+           **{name: getattr(assessment, name) for name in ("carried_from_id", "submitted_at", "shared_at",
+                                                            "closed_at")}}
     if detail:
         row["areas"] = [{**vars(a), "gap": a.gap} for a in areas]
         row["answers"] = list(assessment.answers.all())
@@ -105,14 +120,15 @@ RoadmapQuery = query_schema(RoadmapFilter, "RoadmapQuery")
 
 
 def _assessment(request, assessment_id: int) -> Assessment:
-    return get_object_or_404(Assessment.objects.visible_to(request.user).select_related("template"), pk=assessment_id)
+    return get_object_or_404(Assessment.objects.visible_to(request.user).select_related("template", "snapshot"),
+                             pk=assessment_id)
 
 
 @router.get("/assessments", response=list[AssessmentOut])
 @paginate(Pages)
 def list_assessments(request, filters: Query[AssessmentQuery]):
     staff_read(request)
-    assessments = Assessment.objects.visible_to(request.user).select_related("template").prefetch_related(
+    assessments = Assessment.objects.visible_to(request.user).select_related("template", "snapshot").prefetch_related(
         "answers", "targets").order_by("-created_at", "-id")
     return [_summary(a) for a in api_filter(AssessmentFilter, request, assessments)]
 
@@ -150,8 +166,10 @@ class AnswersIn(Schema):
 
 @router.put("/assessments/{assessment_id}/answers", response=AssessmentDetailOut)
 def put_answers(request, payload: AnswersIn, assessment_id: int = PathId):
-    """Set answers (a value from the template's scale, or not_applicable), with evidence; all or nothing."""
-    staff_write(request, Can.VCIO)
+    """Set answers (a value from the template's scale, or not_applicable), with evidence; all or nothing. A
+    technician's answers wait for the vCIO's review; the vCIO's are accepted as given. Refused (422) once the
+    assessment is shared or closed, for an answer the vCIO accepted (technicians), and in review (technicians)."""
+    staff_write(request, Can.DESK_WRITE)
     assessment = _assessment(request, assessment_id)
     codes = {q["code"] for area in assessment.template.data["areas"] for q in area["questions"]}
     posted = {}
@@ -198,11 +216,181 @@ def create_link(request, payload: LinkIn, assessment_id: int = PathId):
     """A questionnaire link for the CEO; the URL (with its token) is in this response only."""
     staff_write(request, Can.VCIO)
     assessment = _assessment(request, assessment_id)
-    if assessment.status != Assessment.Status.OPEN:
-        raise ValidationError("The assessment is closed.")
     link, token = services.create_link(assessment, sent_to=payload.sent_to, by=request.user, days=payload.days)
     return Status(201, {"id": link.pk, "url": request.build_absolute_uri(reverse("questionnaire", args=[token])),
                         "expires_at": link.expires_at.isoformat()})
+
+
+# --- the two stages, the snapshot and the history ---------------------------------------------------------------
+
+@router.post("/assessments/{assessment_id}/submit", response=AssessmentDetailOut)
+def submit_assessment(request, assessment_id: int = PathId):
+    """Send an assessment being prepared to the vCIO for review."""
+    staff_write(request, Can.DESK_WRITE)
+    return _summary(services.submit_for_review(assessment=_assessment(request, assessment_id), by=request.user),
+                    detail=True)
+
+
+class ReviewIn(Schema):
+    decision: Answer.Review
+    note: text(5000) = ""
+
+
+@router.post("/assessments/{assessment_id}/answers/{question}/review", response=AnswerOut)
+def review_answer(request, payload: ReviewIn, assessment_id: int = PathId, question: str = Path(..., max_length=50)):
+    """Accept an answer (`accepted`) or send it back (`sent_back`, with a note); sending one back returns an
+    assessment in review to being prepared."""
+    staff_write(request, Can.VCIO)
+    return services.review_answer(assessment=_assessment(request, assessment_id), question=question,
+                                  decision=payload.decision, note=payload.note, by=request.user)
+
+
+@router.post("/assessments/{assessment_id}/accept-waiting", response=AssessmentDetailOut)
+def accept_waiting(request, assessment_id: int = PathId):
+    """Accept every answer waiting for review."""
+    staff_write(request, Can.VCIO)
+    assessment = _assessment(request, assessment_id)
+    services.accept_waiting(assessment=assessment, by=request.user)
+    return _summary(assessment, detail=True)
+
+
+@router.post("/assessments/{assessment_id}/share", response=AssessmentDetailOut)
+def share_assessment(request, assessment_id: int = PathId):
+    """Every answer accepted: the client's contacts see it (422 naming what still waits)."""
+    staff_write(request, Can.VCIO)
+    return _summary(services.share_assessment(assessment=_assessment(request, assessment_id), by=request.user),
+                    detail=True)
+
+
+@router.post("/assessments/{assessment_id}/close", response=AssessmentDetailOut)
+def close_assessment(request, assessment_id: int = PathId):
+    """Close a reviewed assessment: read-only from now on, kept as a snapshot with the client's roadmap."""
+    staff_write(request, Can.VCIO)
+    assessment = services.close_assessment(assessment=_assessment(request, assessment_id), by=request.user)
+    return _summary(_assessment(request, assessment.pk), detail=True)
+
+
+class SnapshotOut(Schema):
+    taken_at: datetime
+    data: dict
+
+
+@router.get("/assessments/{assessment_id}/snapshot", response=SnapshotOut)
+def get_snapshot(request, assessment_id: int = PathId):
+    """What a closed assessment showed when it closed: scores, answers, the roadmap and the IT budget."""
+    staff_read(request)
+    return get_object_or_404(AssessmentSnapshot.objects.visible_to(request.user), assessment_id=assessment_id)
+
+
+class HistoryOut(Schema):
+    id: int
+    created_at: datetime
+    status: Assessment.Status
+    template_version: int
+    overall: Decimal | None
+    change: Decimal | None
+
+
+@router.get("/assessments/{assessment_id}/history", response=list[HistoryOut])
+def assessment_history(request, assessment_id: int = PathId):
+    """Every assessment of the same client and framework, oldest first, with the change in the overall score."""
+    staff_read(request)
+    return [{"id": row["assessment"].pk, "created_at": row["assessment"].created_at, "status": row["assessment"].status,
+             "template_version": row["assessment"].template.version, "overall": row["overall"],
+             "change": row["change"]} for row in history.history(_assessment(request, assessment_id))]
+
+
+class ScoresCompared(Schema):
+    first: Decimal | None
+    second: Decimal | None
+    change: Decimal | None
+
+
+class AreaCompared(ScoresCompared):
+    code: str
+    name: str
+
+
+class QuestionCompared(Schema):
+    code: str
+    area: str
+    text: str
+    first: str
+    second: str
+    changed: bool
+
+
+class ComparisonOut(Schema):
+    first_id: int
+    second_id: int
+    overall: ScoresCompared
+    areas: list[AreaCompared]
+    questions: list[QuestionCompared]
+    changed: int
+
+
+@router.get("/assessments/{assessment_id}/compare/{other_id}", response=ComparisonOut)
+def compare_assessments(request, assessment_id: int = PathId, other_id: int = PathId):
+    """Two assessments of one client's framework side by side (the older first), whichever order they are named."""
+    staff_read(request)
+    comparison = history.compare(_assessment(request, assessment_id), _assessment(request, other_id))
+    return {"first_id": comparison.first.pk, "second_id": comparison.second.pk, "overall": comparison.overall,
+            "areas": comparison.areas, "questions": comparison.questions, "changed": comparison.changed}
+
+
+class EvidenceOut(Schema):
+    id: int
+    question: str
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by_id: int | None
+    created_at: datetime
+
+    @staticmethod
+    def resolve_question(row: EvidenceFile) -> str:
+        return row.answer.question
+
+    @staticmethod
+    def resolve_name(row: EvidenceFile) -> str:
+        return row.original_name
+
+
+def _evidence(request):
+    return EvidenceFile.objects.visible_to(request.user).select_related("answer__assessment")
+
+
+@router.get("/assessments/{assessment_id}/evidence", response=list[EvidenceOut])
+def list_evidence(request, assessment_id: int = PathId):
+    """The files backing the assessment's answers."""
+    staff_read(request)
+    return list(_evidence(request).filter(answer__assessment=_assessment(request, assessment_id)))
+
+
+@router.post("/assessments/{assessment_id}/answers/{question}/evidence", response={201: list[EvidenceOut]})
+def upload_evidence(request, assessment_id: int = PathId, question: str = Path(..., max_length=50),
+                    attachments: File[list[UploadedFile]] = None):
+    """Files for one answer (multipart, field `attachments`); the ticket attachments' limits apply (422 names the
+    file refused, nothing is stored), and the answer's rule: refused once shared or closed."""
+    staff_write(request, Can.DESK_WRITE)
+    rows = evidence.add_evidence(assessment=_assessment(request, assessment_id), question=question,
+                                 files=attachments or [], by=request.user)
+    return Status(201, rows)
+
+
+@router.get("/evidence-files/{evidence_file_id}/download", openapi_extra=FILE_ANSWER)
+def download_evidence(request, evidence_file_id: int = PathId):
+    """The file itself, as `application/octet-stream` with its name in Content-Disposition."""
+    staff_read(request)
+    return download(get_object_or_404(_evidence(request), pk=evidence_file_id))
+
+
+@router.delete("/evidence-files/{evidence_file_id}", response={204: None})
+def delete_evidence(request, evidence_file_id: int = PathId):
+    staff_write(request, Can.DESK_WRITE)
+    evidence.remove_evidence(file=get_object_or_404(_evidence(request), pk=evidence_file_id), by=request.user)
+    return Status(204, None)
 
 
 @router.delete("/questionnaire-links/{link_id}", response={204: None})

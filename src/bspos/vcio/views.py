@@ -356,7 +356,7 @@ def portal_plan(request: HttpRequest) -> HttpResponse:
     company = get_object_or_404(Client, pk=contact_client_id(request.user) or 0)
     user = request.user
     assessments = []
-    for assessment in Assessment.objects.visible_to(user).select_related("template").prefetch_related(
+    for assessment in Assessment.objects.visible_to(user).select_related("template", "snapshot").prefetch_related(
             "answers", "targets"):
         areas, overall = services.assessment_scores(assessment)
         assessments.append({"assessment": assessment, "areas": areas, "overall": overall})
@@ -379,7 +379,7 @@ def roadmap_pdf(request: HttpRequest, client_id: int) -> HttpResponse:
         "items": company.roadmap.exclude(status=RoadmapItem.Status.CANCELLED).select_related("client", "owner"),
         "budget": selectors.budget_by_year(company),
         "assessments": [{"assessment": a, "overall": services.assessment_scores(a)[1]}
-                        for a in company.assessments.select_related("template")[:5]],
+                        for a in company.assessments.select_related("template", "snapshot")[:5]],
         "today": timezone.localdate()}, request=request)
     response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="it-roadmap-{company.pk}.pdf"'

@@ -284,6 +284,7 @@ def test_every_endpoint_answers_404_to_a_contact_for_rows_of_another_company(cli
            "step_id": 1, "notification_id": 1, "attachment_id": foreign_file.pk, "reply_id": 1, "rule_id": 1,
            "article_id": 1, "problem_id": 1, "run_id": 1,  # knowledge: the demo's article 1 is an unpublished SOP
            "credential_id": 1, "approval_link_id": 1, "question": "cont-backup",
+           "other_id": 1, "evidence_file_id": 1,  # vcio: compare two assessments; an answer's file
            "hat_id": 1, "meeting_id": 1, "issue_id": 1, "todo_id": 1, "conversation_id": 1, "rock_id": 1,
            "metric_id": 1, "goal_id": 1,
            "year": 2026, "doc_id": 1,  # leadership: MSP-wide rows, never a contact's
