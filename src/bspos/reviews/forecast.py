@@ -41,7 +41,9 @@ def _index(day: date) -> int:
 
 
 def _month_index(field: str):
-    return ExtractYear(field) * 12 + ExtractMonth(field)
+    """year × 12 + month of a date column, as an integer (PostgreSQL's EXTRACT is numeric; the renewals' division
+    must be whole-number division on both databases)."""
+    return Cast(ExtractYear(field) * 12 + ExtractMonth(field), IntegerField())
 
 
 def renewal_increase(client: Client) -> Decimal:
