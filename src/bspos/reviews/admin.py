@@ -3,6 +3,7 @@ goes through reviews.services (planning, holding and deciding stay with the revi
 
 from django.contrib import admin
 
+from bspos.core.admin import ReadOnlyAdmin
 from bspos.reviews import services, summary
 from bspos.reviews.models import MonthlySummary, NextStep, PlanSettings, Recommendation, RefreshPolicy, Review
 
@@ -84,18 +85,9 @@ class PlanSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(MonthlySummary)
-class MonthlySummaryAdmin(admin.ModelAdmin):
+class MonthlySummaryAdmin(ReadOnlyAdmin):
     """What was sent, when and to whom: history, read only."""
 
     list_display = ["client", "month", "sent_at", "sent_by", "recipients"]
     list_select_related = ["client", "sent_by"]
     search_fields = ["client__name"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
