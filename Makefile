@@ -48,7 +48,7 @@ lint: install-test
 	$(BIN)/ruff check .
 
 bench: install
-	scripts/with-postgres.sh sh -c "$(BIN)/python bench/demo_scale.py && $(BIN)/python bench/desk_requests.py && $(BIN)/python bench/money.py && $(BIN)/python bench/owner.py && $(BIN)/python bench/reviews.py && $(BIN)/python bench/knowledge.py && $(BIN)/python bench/intake.py && $(BIN)/python bench/mail_imports.py && $(BIN)/python bench/notify_latency.py && $(BIN)/python bench/sla_job.py && $(BIN)/python bench/recurring.py && $(BIN)/python bench/vault.py && $(BIN)/python bench/leadership.py && $(BIN)/python bench/timesheets.py && $(BIN)/python bench/schedule.py && $(BIN)/python bench/foundation.py && $(BIN)/python bench/projects.py"
+	scripts/with-postgres.sh sh -c "$(BIN)/python bench/demo_scale.py && $(BIN)/python bench/desk_requests.py && $(BIN)/python bench/money.py && $(BIN)/python bench/owner.py && $(BIN)/python bench/reviews.py && $(BIN)/python bench/plan.py && $(BIN)/python bench/knowledge.py && $(BIN)/python bench/intake.py && $(BIN)/python bench/mail_imports.py && $(BIN)/python bench/notify_latency.py && $(BIN)/python bench/sla_job.py && $(BIN)/python bench/recurring.py && $(BIN)/python bench/vault.py && $(BIN)/python bench/leadership.py && $(BIN)/python bench/timesheets.py && $(BIN)/python bench/schedule.py && $(BIN)/python bench/foundation.py && $(BIN)/python bench/projects.py"
 
 ## container-smoke: build the image with podman from a local debootstrap base (no registry), run it against a
 ## throwaway PostgreSQL, wait for its health check and fetch the login page (needs root; docs/operations.md)

@@ -48,6 +48,7 @@ from bspos.people.models import Rate, Role, User
 from bspos.projects.demo import load_demo_projects
 from bspos.proposals.demo import load_demo_proposals
 from bspos.recurring.demo import load_demo_recurring
+from bspos.reviews.demo import load_demo_plans
 from bspos.reviews.models import CADENCE_DAYS, PACK_DAYS, NextStep, Recommendation, Review
 from bspos.satisfaction.demo import load_demo_ratings
 from bspos.satisfaction.models import Survey
@@ -899,6 +900,8 @@ class DemoBuilder:
                                  sla_plans=list(self.plans.values())), describe_leads(self.rng, Opportunity))
         yield "A year of proposals and the pricing review", lambda: load_demo_proposals(
             self.now, self.rng, leads=Opportunity.objects.all())
+        yield "Client plans: renewal price rises, monthly summaries, devices without dates", lambda: load_demo_plans(
+            self.now, self.rng)
 
     def summary(self) -> DemoSummary:
         return DemoSummary(clients=len(self.clients), staff_logins=self.staff_usernames, **self.counts,

@@ -3,8 +3,9 @@ goes through reviews.services (planning, holding and deciding stay with the revi
 
 from django.contrib import admin
 
-from bspos.reviews import services
-from bspos.reviews.models import NextStep, Recommendation, RefreshPolicy, Review
+from bspos.core.admin import ReadOnlyAdmin
+from bspos.reviews import services, summary
+from bspos.reviews.models import MonthlySummary, NextStep, PlanSettings, Recommendation, RefreshPolicy, Review
 
 NOTES = ["business_goals", "business_challenges", "observations", "location"]
 
@@ -67,3 +68,26 @@ class RefreshPolicyAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset) -> None:
         for policy in queryset:
             services.delete_refresh_policy(policy, by=request.user)
+
+
+@admin.register(PlanSettings)
+class PlanSettingsAdmin(admin.ModelAdmin):
+    list_display = ["client", "renewal_increase", "monthly_summary"]
+    list_filter = ["monthly_summary"]
+    raw_id_fields = ["client"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        summary.update_plan_settings(obj.client, by=request.user, renewal_increase=obj.renewal_increase,
+                                     monthly_summary=obj.monthly_summary)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # turn the summary off or the rise to 0 instead
+
+
+@admin.register(MonthlySummary)
+class MonthlySummaryAdmin(ReadOnlyAdmin):
+    """What was sent, when and to whom: history, read only."""
+
+    list_display = ["client", "month", "sent_at", "sent_by", "recipients"]
+    list_select_related = ["client", "sent_by"]
+    search_fields = ["client__name"]

@@ -3,7 +3,7 @@ recommendations and decisions, next steps, completion per quarter and the invite
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -12,12 +12,16 @@ from ninja import Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
+from bspos.clients.models import Client
 from bspos.core.api import MAX_ID, Id, Moment, Pages, money, staff_read, staff_write, text
+from bspos.core.dates import parse_month
 from bspos.core.filters import api_filter, query_schema
 from bspos.core.permissions import Can
-from bspos.reviews import selectors, services
+from bspos.reviews import selectors, services, summary
 from bspos.reviews.filters import ReviewFilter
-from bspos.reviews.models import NextStep, Recommendation, Review
+from bspos.reviews.forecast import budget_forecast, for_json
+from bspos.reviews.lifecycle import WINDOWS, lifecycle_report
+from bspos.reviews.models import NextStep, PlanSettings, Recommendation, Review
 
 router = Router(tags=["reviews"])
 PathId = Path(..., ge=1, le=MAX_ID)
@@ -252,3 +256,141 @@ def step_done(request, payload: DoneIn, step_id: int = PathId):
     staff_write(request, Can.VCIO)
     step = get_object_or_404(NextStep.objects.visible_to(request.user), pk=step_id)
     return services.set_step_done(step, payload.done, by=request.user)
+
+
+# --- a client's plan: lifecycle, budget forecast, plan settings, the monthly summary -------------------------------
+
+def _company(request, client_id: int) -> Client:
+    staff_read(request)
+    return get_object_or_404(Client, pk=client_id)
+
+
+class DeviceOut(Schema):
+    id: int
+    name: str
+    asset_type: str
+    purchased_on: date | None
+    warranty_expires: date | None
+    age_months: int | None
+    replace_by: date | None
+    days_left: int | None
+    state: str
+    estimate: Decimal
+
+
+class LifecycleOut(Schema):
+    window: str
+    count: int
+    estimate: Decimal
+    past_due: int
+    unknown: int
+    unknown_estimate: Decimal
+    page: int
+    pages: int
+    devices: list[DeviceOut]
+
+
+@router.get("/clients/{client_id}/lifecycle", response=LifecycleOut)
+def get_lifecycle(request, client_id: int = PathId, window: Literal[tuple(WINDOWS)] = "all",
+                  page: Annotated[int, Field(ge=1, le=100_000)] = 1):
+    """Every device in use with its age, warranty end, replace-by date and estimated cost, soonest first; `window`
+    past_due, 90, 180 or 365 (days ahead, past due included); devices without a purchase date are in every window
+    with `state` unknown. 100 devices a page."""
+    report = lifecycle_report(_company(request, client_id), window=window, today=timezone.localdate(), page=page,
+                              page_size=100)
+    return {**report, "page": report["page"].number, "pages": report["page"].paginator.num_pages,
+            "devices": [{**vars(d), "id": d.pk, "state": d.state} for d in report["devices"]]}
+
+
+class ForecastQuarterOut(Schema):
+    label: str
+    span: str
+    first: date
+    agreements: Decimal
+    one_time: Decimal
+    monthly: Decimal
+    hardware: Decimal
+    devices: int
+    total: Decimal
+
+
+class ForecastYearOut(Schema):
+    label: str
+    first: date
+    last: date
+    agreements: Decimal
+    one_time: Decimal
+    monthly: Decimal
+    hardware: Decimal
+    total: Decimal
+
+
+class UnknownDevicesOut(Schema):
+    count: int
+    estimate: Decimal
+
+
+class ForecastOut(Schema):
+    renewal_increase: Decimal
+    quarters: list[ForecastQuarterOut]
+    years: list[ForecastYearOut]
+    total: Decimal
+    unknown_devices: UnknownDevicesOut
+
+
+@router.get("/clients/{client_id}/forecast", response=ForecastOut)
+def get_forecast(request, client_id: int = PathId):
+    """Three fiscal years of the client by quarter: agreements as they renew, approved roadmap items, hardware
+    replacements from the lifecycle report."""
+    return for_json(budget_forecast(_company(request, client_id), today=timezone.localdate()))
+
+
+class PlanSettingsOut(Schema):
+    renewal_increase: Decimal
+    monthly_summary: bool
+
+
+class PlanSettingsIn(Schema):
+    renewal_increase: Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)] | None = None
+    monthly_summary: bool | None = None
+
+
+@router.get("/clients/{client_id}/plan-settings", response=PlanSettingsOut)
+def get_plan_settings(request, client_id: int = PathId):
+    company = _company(request, client_id)
+    return PlanSettings.objects.filter(client=company).first() or PlanSettings(client=company)
+
+
+@router.patch("/clients/{client_id}/plan-settings", response=PlanSettingsOut)
+def update_plan_settings(request, payload: PlanSettingsIn, client_id: int = PathId):
+    """The price rise at each agreement renewal (the forecast) and the monthly summary opt-in."""
+    company = _company(request, client_id)
+    staff_write(request, Can.VCIO)
+    fields = {key: value for key, value in payload.dict(exclude_unset=True).items() if value is not None}
+    return summary.update_plan_settings(company, by=request.user, **fields)
+
+
+@router.get("/clients/{client_id}/monthly-summary", response=dict)
+def get_monthly_summary(request, client_id: int = PathId,
+                        month: Annotated[str, Field(pattern=r"^\d{4}-\d{2}$")] | None = None):
+    """The figures of the monthly summary of `month` (YYYY-MM; default the last complete month)."""
+    company = _company(request, client_id)
+    day = parse_month(month) if month else summary.summary_month(timezone.localdate())
+    figures = summary.monthly_summary(company, day)
+    return services.jsonable({key: value for key, value in figures.items() if key not in ("client", "period")})
+
+
+class SummarySentOut(Schema):
+    month: date
+    sent_at: Moment
+    recipients: str
+
+
+@router.post("/clients/{client_id}/monthly-summary/send", response={201: SummarySentOut})
+def send_monthly_summary(request, client_id: int = PathId):
+    """Email last month's summary to the client's primary contacts now: refused (422) when the client has not opted
+    in, has nobody to send it to, or already had this month's."""
+    company = _company(request, client_id)
+    staff_write(request, Can.VCIO)
+    return Status(201, summary.send_monthly_summary(company, month=summary.summary_month(timezone.localdate()),
+                                                    by=request.user))

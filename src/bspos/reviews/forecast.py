@@ -10,14 +10,16 @@
   replace-by date; devices already past due in the current quarter. Devices without a purchase date have none and
   are reported beside the forecast, not in it.
 
-Each source is one aggregate query over all the quarters; Python only lays the sums out.
+Each source is one grouped query over all the quarters; Python only lays the sums out (and raises the agreements'
+sums by the price rise, exactly).
 """
 
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, F, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import Cast, ExtractMonth, ExtractYear, Power
+from django.db import connection
+from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 
 from bspos.agreements.models import Agreement, AgreementKind
 from bspos.clients.models import Client
@@ -30,8 +32,8 @@ from bspos.vcio.models import RoadmapItem
 from bspos.vcio.selectors import APPROVED, by_year, roadmap_by_quarter
 
 AMOUNT = DecimalField(max_digits=18, decimal_places=2)
-FACTOR = DecimalField(max_digits=12, decimal_places=6)
 NEVER = 10**6  # a month index past any end: an agreement without an end date
+UNKNOWN, BEYOND = -1, -2  # a device without a purchase date; one due after the forecast
 FIELDS = ("agreements", "one_time", "monthly", "hardware", "total")
 YEARS = 3
 
@@ -41,7 +43,9 @@ def _index(day: date) -> int:
 
 
 def _month_index(field: str):
-    return ExtractYear(field) * 12 + ExtractMonth(field)
+    """year × 12 + month of a date column, as an integer (PostgreSQL's EXTRACT is numeric; the renewals' division
+    must be whole-number division on both databases)."""
+    return Cast(ExtractYear(field) * 12 + ExtractMonth(field), IntegerField())
 
 
 def renewal_increase(client: Client) -> Decimal:
@@ -50,15 +54,20 @@ def renewal_increase(client: Client) -> Decimal:
     return settings.renewal_increase if settings else Decimal("0")
 
 
-def _renewals_by(month: int):
-    """How many renewals (the renewal date's month, then every term after it) fall on or before month index
-    `month`; none without a renewal date."""
-    return Case(When(renew_month__lte=month, then=(Value(month) - F("renew_month")) / F("term_months") + 1),
-                default=Value(0), output_field=IntegerField())
+def _renewals_by(month: str) -> str:
+    """SQL: how many renewals (the renewal date's month, then every term after it) fall on or before the month
+    index `month`; none without a renewal date (NULL compares false)."""
+    return f"(CASE WHEN a.renew_month <= {month} THEN ({month} - a.renew_month) / a.term_months + 1 ELSE 0 END)"
 
 
 def agreements_by_quarter(client: Client, quarters: list[FiscalQuarter], increase: Decimal) -> list[Decimal]:
-    """Per quarter: the recurring agreements' fees for the months they are in force, risen at each renewal."""
+    """Per quarter: the recurring agreements' fees for the months they are in force, risen at each renewal.
+
+    One grouped query: the client's agreements (compiled by the ORM, with their months as integer indices) joined
+    to the forecast's months, summing the fees per quarter and number of renewals so far; Python then applies
+    (1 + rise)^renewals to those few sums exactly, in Decimal."""
+    if not quarters:
+        return []
     users = billable_users(Q(client=client)).get(client.pk, 0)
     devices = active_devices(Q(client=client)).get(client.pk, 0)
     quantity = Case(When(kind=AgreementKind.PER_USER, then=Value(Decimal(users))),
@@ -69,41 +78,42 @@ def agreements_by_quarter(client: Client, quarters: list[FiscalQuarter], increas
                             end_month=Case(When(end_date__isnull=True, then=Value(NEVER)),
                                            default=_month_index("end_date"), output_field=IntegerField()),
                             renew_month=_month_index("renewal_date"),
-                            fee=F("unit_price") * quantity))
-    before = _index(quarters[0].first) - 1 if quarters else 0
-    rise = Cast(Value(1 + increase / 100), FACTOR)
-    sums = {}
-    for n, quarter in enumerate(quarters):
-        months = []
-        for offset in range(3):
-            month = _index(quarter.first) + offset
-            factor = Power(rise, _renewals_by(month) - _renewals_by(before)) if increase else Value(Decimal(1))
-            months.append(When(Q(start_month__lte=month, end_month__gte=month), then=F("fee") * factor))
-        sums[f"q{n}"] = Sum(sum((Case(when, default=Value(Decimal(0)), output_field=AMOUNT) for when in months),
-                                Value(Decimal(0), output_field=AMOUNT)), output_field=AMOUNT)
-    totals = agreements.aggregate(**sums) if quarters else {}
-    return [cents(totals[f"q{n}"]) for n in range(len(quarters))]
+                            fee=ExpressionWrapper(F("unit_price") * quantity, output_field=AMOUNT))
+                  .order_by().values("fee", "start_month", "end_month", "renew_month", "term_months"))
+    inner, inner_params = agreements.query.sql_with_params()
+    months = [(n, _index(quarter.first) + offset) for n, quarter in enumerate(quarters) for offset in range(3)]
+    before = str(_index(quarters[0].first) - 1)  # renewals before the forecast are in today's fee already
+    sql = (f"WITH months(q, m) AS (VALUES {', '.join(['(%s, %s)'] * len(months))}) "
+           f"SELECT months.q, {_renewals_by('months.m')} - {_renewals_by(before)}, SUM(a.fee) "
+           f"FROM ({inner}) a JOIN months ON a.start_month <= months.m AND a.end_month >= months.m GROUP BY 1, 2")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for month in months for value in month] + list(inner_params))
+        rows = cursor.fetchall()
+    rise, totals = 1 + increase / 100, [Decimal(0)] * len(quarters)
+    for quarter, renewals, fees in rows:
+        totals[quarter] += Decimal(str(fees)) * rise ** int(renewals)
+    return [cents(total) for total in totals]
 
 
 def hardware_by_quarter(client: Client, quarters: list[FiscalQuarter], today: date) -> tuple[list[dict], dict]:
     """Per quarter: the devices whose replace-by date falls in it and their estimated cost; those already past
-    due in today's quarter; nothing in the quarters before it. Beside it: the devices without a purchase date."""
+    due in today's quarter; nothing in the quarters before it. Beside it: the devices without a purchase date.
+    One grouped query: each device's quarter is the first whose last day its replace-by date is on or before."""
     policies = refresh_policies(client)
-    unknown = Q(purchased_on__isnull=True)
-    sums = {"unknown": Count("pk", filter=unknown), "unknown_cost": Sum("estimate", filter=unknown)}
-    previous_last = None
+    whens = [When(purchased_on__isnull=True, then=Value(UNKNOWN))]
     for n, quarter in enumerate(quarters):
-        if quarter.last < today:
-            continue
-        due = replaced_by(policies, quarter.last)
-        if previous_last is not None:
-            due &= ~replaced_by(policies, previous_last)
-        sums[f"cost_{n}"], sums[f"count_{n}"] = Sum("estimate", filter=due), Count("pk", filter=due)
-        previous_last = quarter.last
-    totals = lifecycle_devices(client, policies).aggregate(**sums)
-    return ([{"cost": cents(totals.get(f"cost_{n}")), "count": totals.get(f"count_{n}") or 0}
+        if quarter.last >= today:
+            whens += [When(replaced_by({asset_type: policy}, quarter.last), then=Value(n))
+                      for asset_type, policy in policies.items()]
+    rows = (lifecycle_devices(client, policies)
+            .annotate(due_quarter=Case(*whens, default=Value(BEYOND), output_field=IntegerField()))
+            .values("due_quarter").annotate(cost=Sum("estimate"), count=Count("pk")).order_by())
+    found = {row["due_quarter"]: row for row in rows}
+    empty = {"cost": None, "count": 0}
+    unknown = found.get(UNKNOWN, empty)
+    return ([{"cost": cents(found.get(n, empty)["cost"]), "count": found.get(n, empty)["count"]}
              for n in range(len(quarters))],
-            {"count": totals["unknown"], "estimate": cents(totals["unknown_cost"])})
+            {"count": unknown["count"], "estimate": cents(unknown["cost"])})
 
 
 def for_json(forecast: dict) -> dict:

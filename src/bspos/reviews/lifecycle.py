@@ -108,7 +108,7 @@ def lifecycle_report(client: Client, *, window: str = "all", today: date, page=1
     devices = lifecycle_devices(client, policies).filter(in_window(policies, window, today))
     past_due = replaced_by(policies, today - timedelta(days=1))
     unknown = Q(purchased_on__isnull=True)
-    totals = devices.aggregate(count=Count("pk"), estimate=Sum("estimate"),
+    totals = devices.aggregate(count=Count("pk"), cost=Sum("estimate"),
                                past_due=Count("pk", filter=past_due), unknown=Count("pk", filter=unknown),
                                unknown_estimate=Sum("estimate", filter=unknown),
                                no_warranty=Count("pk", filter=Q(warranty_expires__isnull=True)))
@@ -122,8 +122,8 @@ def lifecycle_report(client: Client, *, window: str = "all", today: date, page=1
     rows = ordered[pages.start_index() - 1:pages.end_index()] if totals["count"] else []
     labels = dict(AssetType.choices)
     return {"window": window, "window_label": WINDOWS[window][0], "today": today, "count": totals["count"],
-            "estimate": cents(totals["estimate"] or 0), "past_due": totals["past_due"], "unknown": totals["unknown"],
-            "unknown_estimate": cents(totals["unknown_estimate"] or 0), "no_warranty": totals["no_warranty"],
+            "estimate": cents(totals["cost"]), "past_due": totals["past_due"], "unknown": totals["unknown"],
+            "unknown_estimate": cents(totals["unknown_estimate"]), "no_warranty": totals["no_warranty"],
             "page": pages, "devices": [_device(asset, policies, today, labels) for asset in rows],
             "policies": [{"asset_type": t, "label": str(labels.get(t, t)), "max_age_months": p.max_age_months,
                           "replacement_value": cents(p.replacement_value), "client_specific": p.client_id is not None}

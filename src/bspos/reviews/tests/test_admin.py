@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 
 from bspos.audit.models import AuditEvent
+from bspos.clients.tests.factories import ClientFactory
 from bspos.people.models import Role
 from bspos.people.tests.factories import UserFactory
-from bspos.reviews.models import RefreshPolicy, Review
+from bspos.reviews.models import MonthlySummary, PlanSettings, RefreshPolicy, Review
 from bspos.reviews.tests.factories import ReviewFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +48,16 @@ def test_a_refresh_policy_is_changed_and_deleted_with_its_audit(back_office):
     assert not RefreshPolicy.objects.filter(pk=policy.pk).exists()
     assert list(AuditEvent.objects.filter(object_id=policy.pk, object_repr__startswith="Laptop").values_list(
         "action", flat=True).order_by("at")) == ["changed", "deleted"]
+
+
+def test_plan_settings_saved_in_the_back_office_are_audited_and_summaries_are_read_only(back_office):
+    company = ClientFactory()
+    response = back_office.post(reverse("admin:reviews_plansettings_add"), {
+        "client": company.pk, "renewal_increase": "3.5", "monthly_summary": "on"})
+    assert response.status_code == 302
+    settings = PlanSettings.objects.get(client=company)
+    assert settings.renewal_increase == Decimal("3.50") and settings.monthly_summary
+    assert AuditEvent.objects.filter(object_id=str(settings.pk), action="created").exists()
+    assert back_office.get(reverse("admin:reviews_monthlysummary_add")).status_code == 403
+    assert back_office.get(reverse("admin:reviews_monthlysummary_changelist")).status_code == 200
+    assert not MonthlySummary.objects.exists()
