@@ -38,12 +38,14 @@ def board_people(starts: datetime, ends: datetime) -> QuerySet[User]:
 
 
 BOARD_COLUMNS = ("technician_id", "starts_at", "ends_at", "title", "location", "ticket__number", "ticket__subject",
-                 "ticket__client__name", "site__name")  # what a chip shows: a ticket row is wide (its description)
+                 "ticket__client__name", "task__name", "task__project__number", "task__project__client__name",
+                 "site__name")  # what a chip shows: a ticket row is wide (its description)
 
 
 def entries_for(technician_ids: list[int], starts: datetime, ends: datetime) -> QuerySet[ScheduleEntry]:
     return (ScheduleEntry.objects.filter(technician_id__in=technician_ids).during(starts, ends).with_conflicts()
-            .select_related("ticket__client", "site").only(*BOARD_COLUMNS).order_by("starts_at", "pk"))
+            .select_related("ticket__client", "task__project__client", "site").only(*BOARD_COLUMNS)
+            .order_by("starts_at", "pk"))
 
 
 def logged_minutes_by_technician(technician_ids: list[int], starts: datetime, ends: datetime) -> dict[int, int]:
@@ -150,9 +152,10 @@ def slot_times(day: date) -> list[datetime]:
     return [first + timedelta(minutes=SLOT_MINUTES * n) for n in range(SLOTS)]
 
 
-def ticket_entries(ticket) -> QuerySet[ScheduleEntry]:
-    """A ticket's schedule entries with their conflicts, for the ticket page."""
-    return (ScheduleEntry.objects.filter(ticket=ticket).with_conflicts()
+def work_entries(*, ticket=None, task=None) -> QuerySet[ScheduleEntry]:
+    """A ticket's or a project task's schedule entries with their conflicts, for its page's Schedule card."""
+    work = {"ticket": ticket} if ticket is not None else {"task": task}
+    return (ScheduleEntry.objects.filter(**work).with_conflicts()
             .select_related("technician", "site").order_by("starts_at", "pk"))
 
 
@@ -160,4 +163,5 @@ def feed_entries(user: User, *, now: datetime | None = None) -> QuerySet[Schedul
     """What a technician's calendar feed holds: their own entries from 60 days back to a year ahead."""
     now = now or timezone.now()
     return (ScheduleEntry.objects.filter(technician=user).during(now - timedelta(days=60), now + timedelta(days=366))
-            .select_related("ticket__client", "site__client", "technician").order_by("starts_at", "pk"))
+            .select_related("ticket__client", "task__project__client", "site__client", "technician")
+            .order_by("starts_at", "pk"))
