@@ -197,6 +197,8 @@ class Project(models.Model):
                               help_text="What the project was made from (a roadmap item, a recommendation), "
                                         "so one click never makes two.")
     origin_label = models.CharField(max_length=300, blank=True, editable=False)
+    origin_url = models.CharField(max_length=300, blank=True, editable=False,
+                                  help_text="The page of what the project was made from (its link back).")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = ProjectQuerySet.as_manager()

@@ -108,7 +108,7 @@ def template_hours(template: ProjectTemplate) -> Decimal:
 
 @transaction.atomic
 def create_project(*, client: Client, name: str, by: User | None, template: ProjectTemplate | None = None,
-                   origin: str | None = None, origin_label: str = "", **fields) -> Project:
+                   origin: str | None = None, origin_label: str = "", origin_url: str = "", **fields) -> Project:
     """A project for a client, blank or with the whole structure of a template (phases, tasks with due dates and
     dependencies, milestones). From a template the hours budget defaults to the tasks' estimates and the billing
     terms to the template's."""
@@ -118,9 +118,9 @@ def create_project(*, client: Client, name: str, by: User | None, template: Proj
         fields.setdefault("billing", template.billing)
         if fields.get("budget_hours") is None:
             fields["budget_hours"] = template_hours(template)
+    given = {k: v for k, v in fields.items() if v is not None or k in {"due_date", "manager", "agreement"}}
     project = Project(client=client, name=(name or "").strip(), template=template, origin=origin,
-                      origin_label=origin_label[:300], **{k: v for k, v in fields.items() if v is not None or
-                                                          k in {"due_date", "manager", "agreement"}})
+                      origin_label=origin_label[:300], origin_url=origin_url[:300], **given)
     if not project.name:
         raise ValidationError({"name": "Give the project a name."})
     project.number = 0  # placeholder so validation passes; the real number is taken last
@@ -134,16 +134,18 @@ def create_project(*, client: Client, name: str, by: User | None, template: Proj
 
 
 def project_from(*, origin: str, origin_label: str, client: Client, name: str, by: User | None,
-                 description: str = "", template: ProjectTemplate | None = None) -> tuple[Project, bool]:
+                 origin_url: str = "", description: str = "",
+                 template: ProjectTemplate | None = None) -> tuple[Project, bool]:
     """One click turns an accepted roadmap item or recommendation into a project; a second click finds the
-    project the first made (the origin is unique). Returns the project and whether it was created now."""
+    project the first made (the origin is unique). `origin_url` is the page the project links back to.
+    Returns the project and whether it was created now."""
     existing = Project.objects.filter(origin=origin).first()
     if existing is not None:
         return existing, False
     try:
         with transaction.atomic():
             return create_project(client=client, name=name[:200], by=by, template=template, origin=origin,
-                                  origin_label=origin_label, description=description), True
+                                  origin_label=origin_label, origin_url=origin_url, description=description), True
     except IntegrityError:  # a concurrent click made it first
         return Project.objects.get(origin=origin), False
 

@@ -7,12 +7,14 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef, Q, Subquery, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from bspos.audit.services import delete_audited, record, snapshot
 from bspos.clients.models import Client, ClientStatus
 from bspos.core.money import cents
 from bspos.core.money import hours as to_hours
+from bspos.core.services import absolute_url
 from bspos.reviews import selectors
 from bspos.reviews.models import (
     AGENDA,
@@ -25,6 +27,7 @@ from bspos.reviews.models import (
 )
 from bspos.servicedesk.models import TimeEntry
 from bspos.vcio.models import RoadmapItem, RoadmapStatus
+from bspos.vcio.work import project_for_item
 
 RECURRING_HOURS = Decimal(8)  # a recurring issue that cost more than this in the period gets a recommendation
 GAP_POINTS = Decimal(20)  # an assessment area this far below its target gets a recommendation
@@ -228,6 +231,25 @@ def decide(recommendation: Recommendation, decision: str, *, by=None) -> Recomme
     recommendation.save()
     record(by, recommendation, before)
     return recommendation
+
+
+def project_for_recommendation(*, recommendation: Recommendation, by=None):
+    """One click: an accepted recommendation becomes a project through its roadmap item (`vcio.work`), so the
+    review and the roadmap name the same one; the project links back to the review. Returns (project, created)."""
+    if recommendation.decision != Recommendation.Decision.ACCEPTED:
+        raise ValidationError(f"“{recommendation.title}” is {recommendation.get_decision_display().lower()}: only "
+                              "an accepted recommendation becomes a project.")
+    if recommendation.roadmap_item_id is None:
+        raise ValidationError(f"“{recommendation.title}” is not on the roadmap any more: record “Accepted” again.")
+    review = recommendation.review
+    held = f"held {review.held_on:%-d %b %Y}" if review.held_on else "planned"
+    parts = (recommendation.business_problem, recommendation.roi_basis,
+             f"From the Strategic Business Review of {review.client.name} ({held}): "
+             f"{absolute_url(reverse('reviews:review', args=[review.pk]))}")
+    return project_for_item(item=recommendation.roadmap_item, by=by,
+                            made_from=f"SBR recommendation “{recommendation.title}”",
+                            made_from_url=reverse("reviews:review", args=[review.pk]) + "#recommendations",
+                            description="\n\n".join(part for part in parts if part))
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ urlpatterns = [
     path("clients/<id:client_id>/summary/send/", plan_views.summary_action, name="summary-action"),
     path("recommendations/<id:pk>/", views.recommendation_edit, name="recommendation"),
     path("recommendations/<id:pk>/decide/", views.recommendation_decide, name="decide"),
+    path("recommendations/<id:pk>/project/", views.recommendation_project, name="recommendation-project"),
     path("recommendations/<id:pk>/delete/", views.recommendation_delete, name="recommendation-delete"),
     path("steps/<id:pk>/done/", views.step_done, name="step-done"),
 ]

@@ -207,6 +207,22 @@ def recommendation_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @requires(Can.VCIO)
+def recommendation_project(request: HttpRequest, pk: int) -> HttpResponse:
+    """Make the accepted recommendation a project (or open the one it already is)."""
+    recommendation = get_object_or_404(
+        Recommendation.objects.visible_to(request.user).select_related("review__client", "roadmap_item"), pk=pk)
+    try:
+        project, created = services.project_for_recommendation(recommendation=recommendation, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("reviews:review", pk=recommendation.review_id)
+    messages.success(request, f"{project.reference} {'made' if created else 'was already made'} from "
+                              f"“{recommendation.title}”.")
+    return redirect("projects:detail", pk=project.pk)
+
+
+@require_POST
+@requires(Can.VCIO)
 def recommendation_delete(request: HttpRequest, pk: int) -> HttpResponse:
     recommendation = get_object_or_404(Recommendation.objects.visible_to(request.user), pk=pk)
     try:

@@ -17,6 +17,7 @@ from bspos.clients.models import Site
 from bspos.core.api import MAX_ID, Id, Moment, Pages, existing, require_write, staff_read, text
 from bspos.core.filters import api_filter, query_schema
 from bspos.core.permissions import Can
+from bspos.projects.models import Task
 from bspos.schedule import selectors, services
 from bspos.schedule.filters import ScheduleEntryFilter
 from bspos.schedule.models import ScheduleEntry
@@ -35,6 +36,7 @@ class ScheduleEntryOut(Schema):
     starts_at: datetime
     ends_at: datetime
     ticket_number: int | None
+    task_id: int | None = Field(description="The project task the time is planned for.")
     title: str
     location: str
     site_id: int | None
@@ -52,6 +54,7 @@ class ScheduleEntryIn(Schema):
     starts_at: Moment
     ends_at: Moment
     ticket_number: Id | None = Field(None, description="Blank for internal work (then give a title).")
+    task_id: Id | None = Field(None, description="A project task instead of a ticket.")
     title: text(200) = ""
     location: LocationIn = "remote"
     site_id: Id | None = None
@@ -63,6 +66,7 @@ class ScheduleEntryPatch(Schema):
     starts_at: Moment | None = None
     ends_at: Moment | None = None
     ticket_number: Id | None = None
+    task_id: Id | None = None
     title: text(200) | None = None
     location: LocationIn | None = None
     site_id: Id | None = None
@@ -92,6 +96,8 @@ def _fields(payload: Schema, *, partial: bool) -> dict:
         fields["ticket"] = None if number is None else Ticket.objects.filter(number=number).first()
         if number is not None and fields["ticket"] is None:
             raise ValidationError({"ticket_number": f"No ticket #{number}."})
+    if "task_id" in data:  # null: not for a project task
+        fields["task"] = existing(Task, data["task_id"], "task_id", Task.objects.select_related("project__client"))
     if "site_id" in data:
         fields["site"] = existing(Site, data["site_id"], "site_id")
     for name in ("starts_at", "ends_at", "title", "location", "notes"):

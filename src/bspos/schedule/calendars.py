@@ -48,6 +48,8 @@ def _event(entry, *, for_contact: bool = False) -> Event:
     lines = [f"{entry.get_location_display()}."]
     if entry.ticket_id:
         lines.append(absolute_url(reverse("servicedesk:ticket", args=[entry.ticket.number])))
+    elif entry.task_id:
+        lines.append(absolute_url(reverse("projects:task", args=[entry.task_id])))
     if entry.notes:
         lines += ["", entry.notes]
     event.add("description", "\n".join(lines))

@@ -4,6 +4,7 @@ from datetime import datetime, time, timedelta
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from bspos.core.filters import FilterSet, IdFilter, SearchFilter
@@ -28,9 +29,11 @@ def _day_start(day):
 class ScheduleEntryFilter(FilterSet):
     technician = IdFilter(field_name="technician_id", label="Technician (user id)")
     ticket = IdFilter(field_name="ticket__number", label="Ticket number")
-    client = IdFilter(field_name="ticket__client_id", label="Client (id) of the ticket")
+    task = IdFilter(field_name="task_id", label="Project task (id)")
+    project = IdFilter(field_name="task__project_id", label="Project (id) of the task")
+    client = IdFilter(method="for_client", label="Client (id) of the ticket or project")
     location = django_filters.ChoiceFilter(choices=Location.choices, label="On site or remote")
-    internal = django_filters.BooleanFilter(field_name="ticket", lookup_expr="isnull", label="Internal work only",
+    internal = django_filters.BooleanFilter(method="is_internal", label="Internal work only (no ticket or task)",
                                             widget=forms.NullBooleanSelect)
     from_day = django_filters.DateFilter(method="ending_from", label="Overlapping this day or later (YYYY-MM-DD)")
     to_day = django_filters.DateFilter(method="starting_by", label="Overlapping this day or earlier (YYYY-MM-DD)")
@@ -38,6 +41,13 @@ class ScheduleEntryFilter(FilterSet):
     class Meta:
         model = ScheduleEntry
         fields = []
+
+    def for_client(self, queryset, name, value):
+        return queryset.filter(Q(ticket__client_id=value) | Q(task__project__client_id=value))
+
+    def is_internal(self, queryset, name, value):
+        internal = Q(ticket__isnull=True, task__isnull=True)
+        return queryset.filter(internal if value else ~internal)
 
     def ending_from(self, queryset, name, value):
         return queryset.filter(ends_at__gt=_day_start(value))

@@ -9,6 +9,7 @@ from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
+from bspos.clients.models import Site
 from bspos.core.permissions import Can, can
 
 MAX_ENTRY = timedelta(hours=24)  # longer work is one entry per day, so each day's board stays readable
@@ -57,8 +58,10 @@ class ScheduleEntry(models.Model):
     ends_at = models.DateTimeField()
     ticket = models.ForeignKey("servicedesk.Ticket", null=True, blank=True, on_delete=models.CASCADE,
                                related_name="schedule_entries")
+    task = models.ForeignKey("projects.Task", null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="schedule_entries", help_text="The project task the time is planned for.")
     title = models.CharField(max_length=200, blank=True,
-                             help_text="What the time is for; required for internal work (no ticket).")
+                             help_text="What the time is for; required for internal work (no ticket or task).")
     location = models.CharField(max_length=10, choices=Location.choices, default=Location.REMOTE)
     site = models.ForeignKey("clients.Site", null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="schedule_entries", help_text="The client's site an on-site visit is at.")
@@ -77,8 +80,10 @@ class ScheduleEntry(models.Model):
         indexes = [models.Index(fields=["technician", "starts_at"])]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="schedule_entry_ends_after_start"),
-            models.CheckConstraint(condition=Q(ticket__isnull=False) | ~Q(title=""),
-                                   name="schedule_entry_ticket_or_title"),
+            models.CheckConstraint(condition=Q(ticket__isnull=False) | Q(task__isnull=False) | ~Q(title=""),
+                                   name="schedule_entry_work_or_title"),
+            models.CheckConstraint(condition=Q(ticket__isnull=True) | Q(task__isnull=True),
+                                   name="schedule_entry_ticket_or_task"),
         ]
 
     def clean(self) -> None:
@@ -88,12 +93,15 @@ class ScheduleEntry(models.Model):
                 errors["ends_at"] = "The end must be after the start."
             elif self.ends_at - self.starts_at > MAX_ENTRY:
                 errors["ends_at"] = "An entry lasts at most 24 hours; add one per day for longer work."
-        if not self.ticket_id and not self.title.strip():
-            errors["title"] = "Say what the time is for, or choose a ticket."
-        if self.site_id and self.ticket_id and self.site.client_id != self.ticket.client_id:
-            errors["site"] = "The site belongs to another client than the ticket's."
-        if self.location == Location.ON_SITE and not self.site_id and self.ticket_id \
-                and self.ticket.client.sites.exists():
+        if self.ticket_id and self.task_id:
+            errors["task"] = "Book the time for a ticket or for a project task, not both."
+        elif not self.ticket_id and not self.task_id and not self.title.strip():
+            errors["title"] = "Say what the time is for, or choose a ticket or a project task."
+        client_id = self.work_client_id
+        if self.site_id and client_id and self.site.client_id != client_id:
+            errors["site"] = f"The site belongs to another client than the {self.work_noun}'s."
+        if self.location == Location.ON_SITE and not self.site_id and client_id \
+                and Site.objects.filter(client_id=client_id).exists():
             errors["site"] = "Choose the client's site for an on-site visit."
         if errors:
             raise ValidationError(errors)
@@ -103,12 +111,30 @@ class ScheduleEntry(models.Model):
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
 
     @property
+    def work_client_id(self) -> int | None:
+        """The client the work is for: the ticket's, or the project's of the task; None for internal work."""
+        if self.ticket_id:
+            return self.ticket.client_id
+        if self.task_id:
+            return self.task.project.client_id
+        return None
+
+    @property
+    def work_noun(self) -> str:
+        return "ticket" if self.ticket_id else "project task" if self.task_id else "internal work"
+
+    @property
     def label(self) -> str:
-        """What the board and the calendar show: the ticket and its client, or the internal work's title."""
+        """What the board and the calendar show: the ticket or project task and its client, or the internal work's
+        title."""
         if self.ticket_id:
             text = f"#{self.ticket.number} {self.ticket.subject} — {self.ticket.client.name}"
-            return f"{text}: {self.title}" if self.title else text
-        return self.title
+        elif self.task_id:
+            project = self.task.project
+            text = f"{project.reference} {self.task.name} — {project.client.name}"
+        else:
+            return self.title
+        return f"{text}: {self.title}" if self.title else text
 
     def __str__(self) -> str:
         return f"{self.technician} {self.starts_at:%Y-%m-%d %H:%M}: {self.label}"

@@ -5,12 +5,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from math import ceil
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from bspos.people.models import STAFF_ROLES, Role, User
+from bspos.projects.models import Task
 from bspos.schedule.models import ScheduleEntry
-from bspos.servicedesk.models import TimeEntry
+from bspos.servicedesk.models import Ticket, TimeEntry
 
 SLOT_MINUTES = 30
 DAY_FIRST_HOUR, DAY_LAST_HOUR = 7, 19  # the day board's hours; entries outside are pinned to its edges
@@ -37,13 +38,18 @@ def board_people(starts: datetime, ends: datetime) -> QuerySet[User]:
             .order_by("first_name", "last_name", "username"))
 
 
-BOARD_COLUMNS = ("technician_id", "starts_at", "ends_at", "title", "location", "ticket__number", "ticket__subject",
-                 "ticket__client__name", "site__name")  # what a chip shows: a ticket row is wide (its description)
+BOARD_COLUMNS = ("technician_id", "starts_at", "ends_at", "title", "location", "ticket_id", "task_id", "site__name")
 
 
 def entries_for(technician_ids: list[int], starts: datetime, ends: datetime) -> QuerySet[ScheduleEntry]:
+    """The board's entries with only what a chip shows. The ticket and the task come by primary key in their own
+    queries: joined, PostgreSQL hashed the whole ticket table (every ticket ever) to find a few hundred."""
+    tickets = Ticket.objects.select_related("client").only("number", "subject", "client__name")
+    tasks = Task.objects.select_related("project__client").only("name", "project__number", "project__client__name")
     return (ScheduleEntry.objects.filter(technician_id__in=technician_ids).during(starts, ends).with_conflicts()
-            .select_related("ticket__client", "site").only(*BOARD_COLUMNS).order_by("starts_at", "pk"))
+            .select_related("site").only(*BOARD_COLUMNS)
+            .prefetch_related(Prefetch("ticket", queryset=tickets), Prefetch("task", queryset=tasks))
+            .order_by("starts_at", "pk"))
 
 
 def logged_minutes_by_technician(technician_ids: list[int], starts: datetime, ends: datetime) -> dict[int, int]:
@@ -150,9 +156,10 @@ def slot_times(day: date) -> list[datetime]:
     return [first + timedelta(minutes=SLOT_MINUTES * n) for n in range(SLOTS)]
 
 
-def ticket_entries(ticket) -> QuerySet[ScheduleEntry]:
-    """A ticket's schedule entries with their conflicts, for the ticket page."""
-    return (ScheduleEntry.objects.filter(ticket=ticket).with_conflicts()
+def work_entries(*, ticket=None, task=None) -> QuerySet[ScheduleEntry]:
+    """A ticket's or a project task's schedule entries with their conflicts, for its page's Schedule card."""
+    work = {"ticket": ticket} if ticket is not None else {"task": task}
+    return (ScheduleEntry.objects.filter(**work).with_conflicts()
             .select_related("technician", "site").order_by("starts_at", "pk"))
 
 
@@ -160,4 +167,5 @@ def feed_entries(user: User, *, now: datetime | None = None) -> QuerySet[Schedul
     """What a technician's calendar feed holds: their own entries from 60 days back to a year ahead."""
     now = now or timezone.now()
     return (ScheduleEntry.objects.filter(technician=user).during(now - timedelta(days=60), now + timedelta(days=366))
-            .select_related("ticket__client", "site__client", "technician").order_by("starts_at", "pk"))
+            .select_related("ticket__client", "task__project__client", "site__client", "technician")
+            .order_by("starts_at", "pk"))

@@ -23,7 +23,7 @@ from bspos.people.models import STAFF_ROLES, User
 from bspos.schedule.calendars import appointment_invite
 from bspos.schedule.models import CalendarFeed, ScheduleEntry
 
-EDITABLE = ("technician", "starts_at", "ends_at", "ticket", "title", "location", "site", "notes")
+EDITABLE = ("technician", "starts_at", "ends_at", "ticket", "task", "title", "location", "site", "notes")
 
 
 def can_dispatch(user, technician: User | None) -> bool:
@@ -51,7 +51,8 @@ def schedulable_people():
 def conflicts(entry: ScheduleEntry):
     """The technician's other entries overlapping this one (shown, not refused: a dispatcher may double-book)."""
     return ScheduleEntry.objects.in_conflict_with(technician_id=entry.technician_id, starts=entry.starts_at,
-                                                  ends=entry.ends_at, exclude_pk=entry.pk).select_related("ticket")
+                                                  ends=entry.ends_at, exclude_pk=entry.pk).select_related(
+        "ticket__client", "task__project__client")
 
 
 def _save(entry: ScheduleEntry, by, fields: dict) -> ScheduleEntry:
@@ -72,13 +73,17 @@ def _save(entry: ScheduleEntry, by, fields: dict) -> ScheduleEntry:
     return entry
 
 
-def create_entry(*, technician: User, starts_at: datetime, ends_at: datetime, by, ticket=None, title: str = "",
-                 location: str = "remote", site=None, notes: str = "") -> ScheduleEntry:
-    """Book a technician; overlaps are allowed and reported by `conflicts`."""
+def create_entry(*, technician: User, starts_at: datetime, ends_at: datetime, by, ticket=None, task=None,
+                 title: str = "", location: str = "remote", site=None, notes: str = "") -> ScheduleEntry:
+    """Book a technician for a ticket, a project task or internal work; overlaps are allowed and reported by
+    `conflicts`. A task is planned only while its project is open (as time is logged)."""
     require_dispatch(by, technician)
+    if task is not None and not task.project.is_open:
+        raise ValidationError({"task": f"{task.project.reference} is {task.project.get_status_display().lower()}: "
+                                       "reopen it to plan time on its tasks."})
     entry = ScheduleEntry(created_by=by if getattr(by, "is_authenticated", False) else None)
     return _save(entry, by, {"technician": technician, "starts_at": starts_at, "ends_at": ends_at, "ticket": ticket,
-                             "title": title, "location": location, "site": site, "notes": notes})
+                             "task": task, "title": title, "location": location, "site": site, "notes": notes})
 
 
 @transaction.atomic
@@ -119,7 +124,8 @@ def email_appointment(entry: ScheduleEntry, *, by) -> ScheduleEntry:
     ticket = entry.ticket
     contact = ticket.contact if ticket else None
     if ticket is None:
-        raise ValidationError("Internal work has no contact to email; only a ticket's appointment is sent.")
+        raise ValidationError(f"{entry.work_noun.capitalize()} has no contact to email; only a ticket's appointment "
+                              "is sent.")
     if contact is None or not contact.email:
         raise ValidationError(f"Ticket #{ticket.number} has no contact with an email address.")
     if entry.ends_at <= timezone.now():

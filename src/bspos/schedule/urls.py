@@ -15,6 +15,8 @@ urlpatterns = [
     path("entries/<id:pk>/email/", views.entry_email, name="entry-email"),
     path("tickets/<id:number>/panel/", views.ticket_panel, name="ticket-panel"),
     path("tickets/<id:number>/entries/", views.ticket_entry_new, name="ticket-entries"),
+    path("tasks/<id:pk>/panel/", views.task_panel, name="task-panel"),
+    path("tasks/<id:pk>/entries/", views.task_entry_new, name="task-entries"),
     path("feed/", views.feed_settings, name="feed-settings"),
     path("feed/<str:token>.ics", views.feed, name="feed"),
 ]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from bspos.core.filters import parse_id
 from bspos.core.permissions import Can, can, requires
+from bspos.projects.models import Task
 from bspos.schedule import selectors, services
 from bspos.schedule.calendars import technician_calendar
 from bspos.schedule.filters import BoardFilter
@@ -157,7 +158,7 @@ def _entry_form_for(entry: ScheduleEntry, data=None) -> EntryForm:
     initial = {"technician": entry.technician, "starts_at": timezone.localtime(entry.starts_at),
                "ends_at": timezone.localtime(entry.ends_at), "ticket": entry.ticket.number if entry.ticket else None,
                "title": entry.title, "location": entry.location, "site": entry.site, "notes": entry.notes}
-    form = EntryForm(data, initial=initial)
+    form = EntryForm(data, initial=initial, task=entry.task)  # a task's entry stays the task's
     if entry.ticket_id and data is None:
         form.fields["site"].queryset = entry.ticket.client.sites.order_by("name")
     return form
@@ -166,7 +167,7 @@ def _entry_form_for(entry: ScheduleEntry, data=None) -> EntryForm:
 @requires(Can.DESK_READ)
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(ScheduleEntry.objects.select_related("ticket__client", "ticket__contact", "site",
-                                                                   "technician"), pk=pk)
+                                                                   "task__project__client", "technician"), pk=pk)
     form, status = None, 200
     if request.method == "POST":
         form = _entry_form_for(entry, request.POST)
@@ -231,32 +232,28 @@ def hours(request: HttpRequest) -> HttpResponse:
         "previous": monday - timedelta(days=7), "next": monday + timedelta(days=7)})
 
 
-# --- the ticket page's Schedule card ------------------------------------------------------------------------------
+# --- the Schedule card of a ticket's and a project task's page ------------------------------------------------------
 
-def _panel(request: HttpRequest, ticket: Ticket, *, form: EntryForm | None = None, notices=(),
-           status: int = 200) -> HttpResponse:
+def _panel(request: HttpRequest, ticket: Ticket | None = None, task: Task | None = None, *,
+           form: EntryForm | None = None, notices=(), status: int = 200) -> HttpResponse:
+    """The card's entries and its Book form; for a ticket the assignee, for a task its assignee, is prefilled."""
     if form is None:
         start = timezone.localtime().replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
         start = start.replace(hour=9)
-        technician = ticket.assignee if ticket.assignee_id and ticket.assignee.is_active else None
-        form = EntryForm(ticket=ticket, initial={"technician": technician or request.user, "starts_at": start,
-                                                 "ends_at": start + timedelta(hours=1)})
-    return render(request, "schedule/_ticket_panel.html", {
-        "ticket": ticket, "entries": selectors.ticket_entries(ticket), "form": form, "notices": notices,
-        "can_write": can(request.user, Can.DESK_WRITE), "now": timezone.now()}, status=status)
+        assignee = (ticket or task).assignee
+        technician = assignee if assignee is not None and assignee.is_active else None
+        form = EntryForm(ticket=ticket, task=task, initial={"technician": technician or request.user,
+                                                            "starts_at": start, "ends_at": start + timedelta(hours=1)})
+    action = (reverse("schedule:ticket-entries", args=[ticket.number]) if ticket is not None
+              else reverse("schedule:task-entries", args=[task.pk]))
+    return render(request, "schedule/_work_panel.html", {
+        "ticket": ticket, "task": task, "entries": selectors.work_entries(ticket=ticket, task=task), "form": form,
+        "notices": notices, "action": action, "can_write": can(request.user, Can.DESK_WRITE),
+        "now": timezone.now()}, status=status)
 
 
-@requires(Can.DESK_READ)
-def ticket_panel(request: HttpRequest, number: int) -> HttpResponse:
-    ticket = get_object_or_404(Ticket.objects.select_related("contact", "client", "assignee"), number=number)
-    return _panel(request, ticket)
-
-
-@require_POST
-@requires(Can.DESK_WRITE)
-def ticket_entry_new(request: HttpRequest, number: int) -> HttpResponse:
-    ticket = get_object_or_404(Ticket.objects.select_related("contact", "client", "assignee"), number=number)
-    form = EntryForm(request.POST, ticket=ticket)
+def _panel_booking(request: HttpRequest, ticket: Ticket | None = None, task: Task | None = None) -> HttpResponse:
+    form = EntryForm(request.POST, ticket=ticket, task=task)
     if form.is_valid():
         try:
             entry = services.create_entry(by=request.user, **form.entry_fields())
@@ -268,8 +265,40 @@ def ticket_entry_new(request: HttpRequest, number: int) -> HttpResponse:
             notices = [("success", f"Booked {entry.technician} {_when(entry.starts_at)}.")]
             if conflict := _conflict_text(entry):
                 notices.append(("warning", conflict))
-            return _panel(request, ticket, notices=notices)
-    return _panel(request, ticket, form=form, status=400)
+            return _panel(request, ticket, task, notices=notices)
+    return _panel(request, ticket, task, form=form, status=400)
+
+
+def _ticket(number: int) -> Ticket:
+    return get_object_or_404(Ticket.objects.select_related("contact", "client", "assignee"), number=number)
+
+
+def _project_task(request: HttpRequest, pk: int) -> Task:
+    return get_object_or_404(Task.objects.visible_to(request.user).select_related("project__client", "assignee"),
+                             pk=pk)
+
+
+@requires(Can.DESK_READ)
+def ticket_panel(request: HttpRequest, number: int) -> HttpResponse:
+    return _panel(request, _ticket(number))
+
+
+@require_POST
+@requires(Can.DESK_WRITE)
+def ticket_entry_new(request: HttpRequest, number: int) -> HttpResponse:
+    return _panel_booking(request, _ticket(number))
+
+
+@requires(Can.DESK_READ)
+def task_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The project task page's Schedule card (loaded by URL: projects sit below this app)."""
+    return _panel(request, task=_project_task(request, pk))
+
+
+@require_POST
+@requires(Can.DESK_WRITE)
+def task_entry_new(request: HttpRequest, pk: int) -> HttpResponse:
+    return _panel_booking(request, task=_project_task(request, pk))
 
 
 # --- the personal calendar feed ----------------------------------------------------------------------------------

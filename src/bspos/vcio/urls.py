@@ -22,6 +22,7 @@ urlpatterns = [
     path("approval-links/<id:pk>/withdraw/", approval_views.approval_revoke, name="approval-revoke"),
     # findings to work (work_views)
     path("roadmap-items/<id:pk>/ticket/", work_views.item_ticket, name="item-ticket"),
+    path("roadmap-items/<id:pk>/project/", work_views.item_project, name="item-project"),
     path("roadmap-items/<id:pk>/done/", work_views.item_done, name="item-done"),
     path("assessments/<id:pk>/answers/<str:question>/ticket/", work_views.answer_ticket, name="answer-ticket"),
     path("tickets/<id:number>/panel/", work_views.ticket_panel, name="ticket-panel"),

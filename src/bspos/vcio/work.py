@@ -1,5 +1,6 @@
 """Findings to work: a roadmap item (or an assessment's weak answer, through its item) becomes a ticket for the
-client in one action, linked both ways; closed work offers to mark the item done."""
+client in one action, linked both ways; an accepted item (or an SBR recommendation, through its item) becomes a
+project in one click; closed work offers to mark the item done."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -8,11 +9,15 @@ from django.utils import timezone
 
 from bspos.audit.services import record, snapshot
 from bspos.core.services import absolute_url
+from bspos.projects.models import Project
+from bspos.projects.services import project_from
 from bspos.servicedesk.models import OPEN_STATUSES, Ticket, TicketType
 from bspos.servicedesk.services import create_ticket
 from bspos.vcio.models import Assessment, RoadmapItem, RoadmapStatus
 
 OPEN_ITEM = [RoadmapStatus.PROPOSED, RoadmapStatus.PLANNED, RoadmapStatus.IN_PROGRESS]
+ACCEPTED_ITEM = [RoadmapStatus.PLANNED, RoadmapStatus.IN_PROGRESS]  # the client said yes, the work is not done
+PROJECT_ORIGIN = "roadmap-item:"  # + the item's id: `Project.origin`, unique, so one item makes one project
 
 
 def work_is_closed(item: RoadmapItem) -> bool:
@@ -81,3 +86,37 @@ def mark_done(*, item: RoadmapItem, by=None) -> RoadmapItem:
     item.save(update_fields=["status"])
     record(by, item, before)
     return item
+
+
+def item_projects(client_id: int) -> dict[int, Project]:
+    """The projects made from a client's roadmap items, by item id (one query for a whole roadmap)."""
+    projects = Project.objects.filter(client_id=client_id, origin__startswith=PROJECT_ORIGIN).only(
+        "pk", "number", "name", "status", "origin")
+    return {int(project.origin.removeprefix(PROJECT_ORIGIN)): project for project in projects}
+
+
+@transaction.atomic
+def project_for_item(*, item: RoadmapItem, by=None, made_from: str = "", made_from_url: str = "",
+                     description: str = "") -> tuple[Project, bool]:
+    """One click: an accepted roadmap item becomes a project for its client (a planned item is then in progress);
+    a second click finds the project the first made. Returns the project and whether it was made now.
+    `made_from` and its URL name what the project page links back to (the SBR recommendation, else the item)."""
+    item = RoadmapItem.objects.select_for_update(of=("self",)).select_related("client").get(pk=item.pk)
+    if item.status not in ACCEPTED_ITEM:
+        raise ValidationError(f"“{item.title}” is {item.get_status_display().lower()}: only an accepted (planned or "
+                              "in progress) roadmap item becomes a project.")
+    quarter = item.fiscal_quarter
+    roadmap_url = reverse("vcio:roadmap", args=[item.client_id])
+    project, created = project_from(
+        origin=f"{PROJECT_ORIGIN}{item.pk}", client=item.client, name=item.title, by=by,
+        origin_label=made_from or f"Roadmap item “{item.title}” ({quarter.label})",
+        origin_url=made_from_url or roadmap_url,
+        description=description or "\n\n".join(part for part in (
+            item.problem, f"From the IT roadmap of {item.client.name}, planned for {quarter.label} ({quarter.span}): "
+            f"{absolute_url(roadmap_url)}") if part))
+    if created and item.status == RoadmapStatus.PLANNED:
+        before = snapshot(item)
+        item.status = RoadmapStatus.IN_PROGRESS
+        item.save(update_fields=["status"])
+        record(by, item, before)
+    return project, created

@@ -37,6 +37,21 @@ def item_ticket(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(Can.VCIO)
 @require_POST
+def item_project(request: HttpRequest, pk: int) -> HttpResponse:
+    """Make the accepted item a project (or open the one it already is)."""
+    item = get_object_or_404(RoadmapItem, pk=pk)
+    try:
+        project, created = work.project_for_item(item=item, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("vcio:roadmap", client_id=item.client_id)
+    messages.success(request, f"{project.reference} {'made' if created else 'was already made'} from “{item.title}”"
+                              f"{': add its phases and tasks, or edit it' if created else ''}.")
+    return redirect("projects:detail", pk=project.pk)
+
+
+@requires(Can.VCIO)
+@require_POST
 def answer_ticket(request: HttpRequest, pk: int, question: str) -> HttpResponse:
     assessment = get_object_or_404(Assessment.objects.select_related("client", "template"), pk=pk)
     try:
