@@ -128,10 +128,12 @@ def scorecard(months: list[date], margin: reports.MarginReport, today: date,
     served = Client.objects.filter(client_since__isnull=False, status__in=[ClientStatus.ACTIVE, ClientStatus.CHURNED])
     tenure = served.aggregate(avg=Avg(ExpressionWrapper(Coalesce("churned_on", Value(today)) - F("client_since"),
                                                         output_field=DurationField())))["avg"]
-    won = Opportunity.objects.filter(excitement_on__gte=first, excitement_on__lte=month_last_day(last),
-                                     engagement_on__isnull=False)
-    cycle = won.aggregate(avg=Avg(ExpressionWrapper(F("excitement_on") - F("engagement_on"),
-                                                    output_field=DurationField())), n=Count("pk"))
+    # from Engagement, or the first step after Awareness a lead reached (Conversion when a proposal won it alone)
+    courted = Coalesce("engagement_on", "subscription_on", "conversion_on")
+    won = Opportunity.objects.filter(~Q(engagement_on=None, subscription_on=None, conversion_on=None),
+                                     excitement_on__gte=first, excitement_on__lte=month_last_day(last))
+    cycle = won.aggregate(avg=Avg(ExpressionWrapper(F("excitement_on") - courted, output_field=DurationField())),
+                          n=Count("pk"))
     owner_rows = [row for row in work if row["technician__role"] == Role.OWNER]  # the owner's time entries
     founder_minutes = sum(row["total"] or 0 for row in owner_rows)
     founders = len({row["technician_id"] for row in owner_rows})
@@ -142,7 +144,7 @@ def scorecard(months: list[date], margin: reports.MarginReport, today: date,
         "gross_margin": (_d(gross), "invoiced revenue and commission less labour and tool costs"),
         "tenure": (_d(tenure.days / Decimal("365.25")) if tenure else None, "clients served, to churn or today"),
         "sales_cycle": (_d(cycle["avg"].days / Decimal(7)) if cycle["avg"] else None,
-                        f"Engagement to signing, {cycle['n']} opportunities won"),
+                        f"Engagement (or the next step reached) to signing, {cycle['n']} opportunities won"),
         "founder_hours": (_d(founder_hours), "time entries of the owner"),
     }
     figures = [Figure(key, value, BANDS[key], place(value, BANDS[key]), note) for key, (value, note) in values.items()]
