@@ -36,6 +36,13 @@ AMOUNT = ExpressionWrapper(F("quantity") * F("unit_price") * (Value(100) - F("di
                            output_field=DecimalField(max_digits=18, decimal_places=4))
 
 
+def with_monthly_total(proposals):
+    """Proposals annotated with their offer's monthly total (`monthly_total`), summed in the same query."""
+    amount = ExpressionWrapper(F("lines__quantity") * F("lines__unit_price") * (Value(100) - F(
+        "lines__discount_percent")) / Value(100), output_field=DecimalField(max_digits=18, decimal_places=4))
+    return proposals.annotate(monthly_total=Coalesce(Sum(amount, filter=Q(lines__monthly=True)), Value(Decimal(0))))
+
+
 def totals(proposal: Proposal) -> dict[str, Decimal]:
     """The offer's monthly and one-time totals, summed in the database."""
     sums = proposal.lines.aggregate(

@@ -239,3 +239,25 @@ def test_a_lead_won_on_a_proposal_alone_counts_in_the_sales_cycle():
     card = scorecard.scorecard(months, reports.margin_report(months), timezone.localdate())
     cycle = next(f for f in card["figures"] if f.key == "sales_cycle")
     assert cycle.value == Decimal("2.0") and "1 opportunities won" in cycle.note
+
+
+def test_the_client_page_lists_the_clients_proposals_for_account_managers_only(client):
+    from bspos.clients.tests.factories import ClientFactory
+
+    customer = ClientFactory(name="Hale & Co")
+    seller = UserFactory(role=Role.VCIO)
+    proposal = services.create_proposal(by=seller, title="Second office", client=customer)
+    services.update_proposal(proposal, by=seller, **PASTA)
+    services.add_line(proposal=proposal, by=seller, description="Site", unit_price=Decimal("400"), quantity=Decimal(2))
+    services.add_line(proposal=proposal, by=seller, description="Setup", unit_price=Decimal("999"), monthly=False)
+    services.send(proposal, by=seller)
+    second = services.revise(proposal, by=seller)
+    services.create_proposal(by=seller, title="Someone else's", client=ClientFactory(name="Other"))
+    client.force_login(seller)
+    page = client.get(f"/clients/{customer.pk}/").content.decode()
+    section = page[page.index('id="proposals"'):]
+    assert f'href="/proposals/{second.pk}/"' in section and f'href="/proposals/{proposal.pk}/"' not in section
+    assert "Draft" in section and ">2</td>" in section and "800.00" in section
+    assert "Someone else" not in section
+    client.force_login(UserFactory(role=Role.TECHNICIAN))
+    assert 'id="proposals"' not in client.get(f"/clients/{customer.pk}/").content.decode()
