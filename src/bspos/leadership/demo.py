@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from bspos.core.dates import add_months, month_end, month_start, quarter_end, quarter_start
+from bspos.core.dates import add_months, month_end, month_start, quarter_end, quarter_start, week_start
 from bspos.leadership.models import (
     DEFAULT_AGENDA,
     DEFAULT_HATS,
@@ -22,7 +22,6 @@ from bspos.leadership.models import (
     Plan,
     Rock,
     Todo,
-    week_start,
 )
 from bspos.leadership.selectors import frozen_figures, metrics_window
 

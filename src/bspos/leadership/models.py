@@ -119,10 +119,6 @@ class MetricEntry(models.Model):
         return f"{self.metric} {self.week}: {self.value}"
 
 
-def week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
 class Meeting(models.Model):
     """One weekly leadership meeting: its timed agenda, who came, when it started and how it was rated."""
 

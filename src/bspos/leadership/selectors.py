@@ -16,6 +16,7 @@ from bspos.core.dates import (
     quarter_label,
     quarter_start,
     quarters_ending,
+    week_start,
 )
 from bspos.core.money import maybe_places
 from bspos.leadership.models import (
@@ -29,7 +30,6 @@ from bspos.leadership.models import (
     Plan,
     Rock,
     Todo,
-    week_start,
 )
 from bspos.money import reports
 from bspos.people.models import STAFF_ROLES, Role, User

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from bspos.audit.services import delete_audited, record, snapshot
+from bspos.core.dates import week_start
 from bspos.core.permissions import Can, can, is_client_contact
 from bspos.leadership.models import (
     DEFAULT_AGENDA,
@@ -25,7 +26,6 @@ from bspos.leadership.models import (
     Plan,
     Rock,
     Todo,
-    week_start,
 )
 from bspos.people.models import Role, User
 

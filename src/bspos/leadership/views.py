@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from bspos.audit.models import AuditEvent
+from bspos.core.dates import week_start
 from bspos.core.permissions import Can, requires
 from bspos.leadership import selectors, services
 from bspos.leadership.filters import ConversationFilter, DecisionFilter
@@ -41,7 +42,6 @@ from bspos.leadership.models import (
     Plan,
     Rock,
     Todo,
-    week_start,
 )
 from bspos.people.models import STAFF_ROLES, User
 

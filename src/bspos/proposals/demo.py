@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from bspos.foundation.models import Solution
+from bspos.proposals import selectors
 from bspos.proposals.models import PricingReview, Proposal, ProposalLine, Status
 
 PROBLEMS = [("Partners lose billable hours every month to outages and slow systems.", "36000"),
@@ -71,6 +72,11 @@ def load_demo_proposals(now: datetime, rng: random.Random, *, leads) -> int:
     for proposal in successors:
         proposal.previous = revised[proposal.lead_id]
     Proposal.objects.bulk_update(successors, ["previous"], batch_size=1000)
-    PricingReview.objects.create(year=today.year - 1, held_on=date(today.year - 1, 1, 20),
-                                 decision="Gold and Platinum up 8%; Silver unchanged for existing clients.")
+    held = date(today.year - 1, 1, 20)
+    pushback = selectors.pricing_pushback(held - timedelta(days=365), held)  # as record_pricing_review keeps it
+    PricingReview.objects.create(
+        year=held.year, held_on=held, decision="Gold and Platinum up 8%; Silver unchanged for existing clients.",
+        proposals_sent=pushback["proposals"]["sent"], renewals_due=pushback["renewals"]["due"],
+        proposals_pushback=pushback["proposals"]["declined"] + pushback["proposals"]["renegotiated"],
+        renewals_pushback=pushback["renewals"]["pushback"], pushback_rate=pushback["rate"])
     return len(rows)

@@ -2,7 +2,7 @@
 Transformation, Amazing offer, in that order; the offer's lines from the catalogue and the solution, checked by
 the pricing guard before the proposal can be sent; versions; a public link (only its hash stored) where the
 prospect accepts or declines. The yearly pricing review (seed 000: "if no client is pushing back, you're
-underpriced") lives here too, its pushback rate computed from the proposals.
+underpriced") lives here too, its pushback rate computed from the proposals and the agreements' renewals.
 """
 
 from datetime import date
@@ -15,7 +15,7 @@ from django.db.models import F, Q
 
 from bspos.catalogue.models import App, Package, Service
 from bspos.clients.models import Client
-from bspos.core.money import cents
+from bspos.core.money import cents, maybe_places
 from bspos.core.permissions import Can, can
 from bspos.foundation.models import Solution
 
@@ -107,6 +107,13 @@ class Proposal(models.Model):
             first = first.previous
         return first.pk
 
+    @property
+    def days_to_decision(self) -> Decimal | None:
+        """Days from sending to the prospect's decision, to one place (none until decided)."""
+        if self.decided_at is None or self.sent_at is None:
+            return None
+        return maybe_places(Decimal((self.decided_at - self.sent_at).total_seconds()) / 86400, "0.1")
+
     def expired(self, today: date) -> bool:
         return self.status == Status.SENT and self.expires_on is not None and self.expires_on < today
 
@@ -150,13 +157,21 @@ class ProposalLine(models.Model):
 
 
 class PricingReview(models.Model):
-    """The yearly pricing review: when it was held, what was decided, and the pushback it was held against."""
+    """The yearly pricing review: when it was held, what was decided, and the pushback it was held against (the
+    proposals sent and the agreements up for renewal in the 12 months before, kept as they were that day)."""
 
     year = models.PositiveSmallIntegerField(unique=True)
     held_on = models.DateField()
     decision = models.TextField(help_text="What changed in the prices, and why.")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                            related_name="+")
+    proposals_sent = models.PositiveIntegerField(default=0, editable=False)
+    proposals_pushback = models.PositiveIntegerField(default=0, editable=False, help_text="Declined or renegotiated.")
+    renewals_due = models.PositiveIntegerField(default=0, editable=False)
+    renewals_pushback = models.PositiveIntegerField(default=0, editable=False,
+                                                    help_text="Renegotiated cheaper or not renewed.")
+    pushback_rate = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True, editable=False,
+                                        help_text="Pushback of proposals and renewals together, in percent.")
 
     class Meta:
         ordering = ["-year"]

@@ -254,9 +254,13 @@ def _agreement_for(proposal: Proposal, client: Client, today: date):
 
 
 def record_pricing_review(*, year: int, held_on: date, decision: str, by=None) -> PricingReview:
-    """The yearly pricing review (one a year)."""
+    """The yearly pricing review (one a year), with the pushback of the 12 months before it kept on the record."""
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": "Record the review once it is held."})
     row = PricingReview.objects.filter(year=year).first() or PricingReview(year=year)
     row.by = by
-    return _save(row, by, held_on=held_on, decision=decision.strip())
+    pushback = selectors.pricing_pushback(held_on - timedelta(days=365), held_on)
+    proposals, renewals = pushback["proposals"], pushback["renewals"]
+    return _save(row, by, held_on=held_on, decision=decision.strip(), proposals_sent=proposals["sent"],
+                 proposals_pushback=proposals["declined"] + proposals["renegotiated"],
+                 renewals_due=renewals["due"], renewals_pushback=renewals["pushback"], pushback_rate=pushback["rate"])

@@ -50,7 +50,8 @@ def proposals(request: HttpRequest) -> HttpResponse:
     return render(request, "proposals/list.html", {
         "filter": found, "page": Paginator(found.qs, 50).get_page(request.GET.get("page")),
         "figures": selectors.sales_figures(today - timedelta(days=365), today),
-        "reviews": selectors.pricing_reviews(today), "review_form": review_form,
+        "reviews": selectors.pricing_reviews(), "review_form": review_form,
+        "pushback": selectors.pricing_pushback(today - timedelta(days=365), today),
         "owner": can(request.user, Can.BUSINESS)}, status=status)
 
 

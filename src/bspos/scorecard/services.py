@@ -5,6 +5,7 @@ seed 000's bands, operating-model health and the five diagnostic signals (seed 0
 Aggregates run in the database; Python only divides a handful of totals and compares them with the bands.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -114,6 +115,18 @@ class Figure:
     note: str = ""
 
 
+# The sales cycle: from Engagement, or the first step after Awareness a lead reached (Conversion when a proposal
+# won it alone), to signing (Excitement).
+SALES_CYCLE = ExpressionWrapper(F("excitement_on") - Coalesce("engagement_on", "subscription_on", "conversion_on"),
+                                output_field=DurationField())
+
+
+def won_between(first: date, last: date):
+    """Leads signed in first..last that went further than Awareness first (the ones with a sales cycle)."""
+    return Opportunity.objects.filter(~Q(engagement_on=None, subscription_on=None, conversion_on=None),
+                                      excitement_on__gte=first, excitement_on__lte=last)
+
+
 def scorecard(months: list[date], margin: reports.MarginReport, today: date,
               work: list[dict] | None = None) -> dict:
     work = work if work is not None else work_by_person_month(months)
@@ -128,10 +141,7 @@ def scorecard(months: list[date], margin: reports.MarginReport, today: date,
     served = Client.objects.filter(client_since__isnull=False, status__in=[ClientStatus.ACTIVE, ClientStatus.CHURNED])
     tenure = served.aggregate(avg=Avg(ExpressionWrapper(Coalesce("churned_on", Value(today)) - F("client_since"),
                                                         output_field=DurationField())))["avg"]
-    won = Opportunity.objects.filter(excitement_on__gte=first, excitement_on__lte=month_last_day(last),
-                                     engagement_on__isnull=False)
-    cycle = won.aggregate(avg=Avg(ExpressionWrapper(F("excitement_on") - F("engagement_on"),
-                                                    output_field=DurationField())), n=Count("pk"))
+    cycle = won_between(first, month_last_day(last)).aggregate(avg=Avg(SALES_CYCLE), n=Count("pk"))
     owner_rows = [row for row in work if row["technician__role"] == Role.OWNER]  # the owner's time entries
     founder_minutes = sum(row["total"] or 0 for row in owner_rows)
     founders = len({row["technician_id"] for row in owner_rows})
@@ -142,7 +152,7 @@ def scorecard(months: list[date], margin: reports.MarginReport, today: date,
         "gross_margin": (_d(gross), "invoiced revenue and commission less labour and tool costs"),
         "tenure": (_d(tenure.days / Decimal("365.25")) if tenure else None, "clients served, to churn or today"),
         "sales_cycle": (_d(cycle["avg"].days / Decimal(7)) if cycle["avg"] else None,
-                        f"Engagement to signing, {cycle['n']} opportunities won"),
+                        f"Engagement (or the next step reached) to signing, {cycle['n']} opportunities won"),
         "founder_hours": (_d(founder_hours), "time entries of the owner"),
     }
     figures = [Figure(key, value, BANDS[key], place(value, BANDS[key]), note) for key, (value, note) in values.items()]
@@ -186,10 +196,8 @@ def monthly_series(months: list[date], work: list[dict] | None = None, tickets: 
     series: dict[str, dict[date, Decimal | None]] = {key: {} for key in (
         "revenue_per_client", "escalation_rate", "scope_creep", "founder_hours", "utilisation", "logo_churn",
         "revenue_churn", "tenure", "sales_cycle")}
-    cycles = {_month_key(row["month"]): row["days"] for row in Opportunity.objects.filter(
-        excitement_on__gte=months[0], excitement_on__lte=month_last_day(months[-1]), engagement_on__isnull=False)
-        .annotate(month=TruncMonth("excitement_on")).values("month").annotate(days=Avg(ExpressionWrapper(
-            F("excitement_on") - F("engagement_on"), output_field=DurationField())))}
+    cycles = {_month_key(row["month"]): row["days"] for row in won_between(months[0], month_last_day(months[-1]))
+              .annotate(month=TruncMonth("excitement_on")).values("month").annotate(days=Avg(SALES_CYCLE))}
     tenure = _tenure_at(months)
     revenue = {row["period_start"]: row for row in Invoice.objects.filter(
         period_start__gte=previous_month(months[0]), period_start__lte=months[-1]).values("period_start").annotate(
@@ -548,6 +556,16 @@ def priorities(answers: dict[str, int], limit: int = 10) -> list[dict]:
     return sorted(gaps, key=lambda g: g["order"])[:limit]
 
 
+# Evidence for statements a higher app holds the data for (the scorecard cannot import it): each app adds its
+# function (today -> {code: (answer, evidence)}) when the project starts, as leadership.apps does.
+READINESS_EVIDENCE: list[Callable[[date], dict[str, tuple[int, str]]]] = []
+
+
+def add_readiness_evidence(evidence: Callable[[date], dict[str, tuple[int, str]]]) -> None:
+    if evidence not in READINESS_EVIDENCE:
+        READINESS_EVIDENCE.append(evidence)
+
+
 def readiness_suggestions(context: dict) -> dict[str, tuple[int, str]]:
     """Answers the data can give: question code → (suggested answer, where it came from)."""
     figures = {f.key: f for f in context["scorecard"]["figures"]}
@@ -604,9 +622,8 @@ def readiness_suggestions(context: dict) -> dict[str, tuple[int, str]]:
         suggestions["l7"] = (scale(in_band), f"{in_band:.0%} of technicians average 70-80% utilisation.")
     senior = signals["Senior technicians do account management"]
     suggestions["e6"] = (1 if senior.on else 4, senior.evidence)
-    from bspos.leadership.selectors import readiness_evidence  # the Hats Chart, 1:1s, meetings and plan (e1-e4)
-
-    suggestions.update(readiness_evidence(context.get("today") or timezone.localdate()))
+    for evidence in READINESS_EVIDENCE:  # higher apps' statements (leadership: the Hats Chart, 1:1s, … e1-e4)
+        suggestions.update(evidence(context.get("today") or timezone.localdate()))
     # the ICP, solutions, values, vision and legal documents (s1-s5, c4-c6)
     suggestions.update(foundation_selectors.readiness_evidence(context.get("today") or timezone.localdate()))
     # prescriptive selling and the yearly pricing review (s8, a6), from the proposals

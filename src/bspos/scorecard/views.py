@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from bspos.core.dates import last_month, months_ending
 from bspos.core.permissions import Can, requires
 from bspos.money import reports
+from bspos.proposals import selectors as proposal_selectors
 from bspos.scorecard import services
 from bspos.scorecard.filters import OpportunityFilter, WindowForm
 from bspos.scorecard.forms import OpportunityForm
@@ -19,6 +20,7 @@ from bspos.scorecard.models import Opportunity, ReadinessRun
 from bspos.scorecard.questions import ANSWERS, PHASES
 
 WINDOWS = (3, 6, 12)
+PROPOSALS_SHOWN = 20  # the funnel lists the latest proposals sent; the proposals page has them all
 TREND_LABELS = {"revenue_per_client": "Revenue per client per month ($)", "gross_margin": "Gross margin (%)",
                 "tenure": "Client tenure (years)", "sales_cycle": "Sales cycle of clients won (weeks)",
                 "founder_hours": "Founder hours per week", "utilisation": "Technician utilisation (%)",
@@ -69,7 +71,8 @@ def funnel(request: HttpRequest) -> HttpResponse:
     page = Paginator(filters.qs, 50).get_page(request.GET.get("page"))
     return render(request, "scorecard/funnel.html", {
         "funnel": services.funnel(first, today), "page": page, "form": form, "filter": filters,
-        "first": first, "today": today})
+        "first": first, "today": today, "proposal_figures": proposal_selectors.sales_figures(first, today),
+        "proposals": proposal_selectors.sent_between(first, today).select_related("lead")[:PROPOSALS_SHOWN]})
 
 
 @requires(Can.BUSINESS)

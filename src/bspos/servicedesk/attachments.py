@@ -3,18 +3,13 @@
 check(files) refuses files over the limits before anything is written; attach(...) stores them inside the caller's
 transaction and links them to the ticket (and the reply or note they came with). Limits (docs/attachments.md): at most
 `settings.ATTACHMENT_MAX_BYTES` each (BSPOS_ATTACHMENT_MAX_BYTES, 20 MB by default), MAX_FILES per submit, no
-executables or scripts, by name (REFUSED_EXTENSIONS) or by their first bytes (EXECUTABLE_SIGNATURES).
+executables or scripts, by name or by their first bytes (the checks shared by every upload: core/uploads.py).
 """
 
-import hashlib
-import mimetypes
-import os
-import unicodedata
 import uuid
 from collections.abc import Sequence
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.signals import post_delete
@@ -23,62 +18,18 @@ from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 
 from bspos.audit.services import record
+from bspos.core import uploads
+from bspos.core.uploads import clean_name, content_type_of, max_bytes, refusal, sha256
 from bspos.servicedesk.models import Attachment, Note, Ticket
 
 MAX_FILES = 10
-# Programs and scripts a click could run (Windows, macOS, Linux, Office-free): refused by their name.
-REFUSED_EXTENSIONS = frozenset({
-    "exe", "com", "scr", "pif", "dll", "cpl", "sys", "msi", "msp", "msc", "bat", "cmd", "vbs", "vbe", "js", "jse",
-    "wsf", "wsh", "ps1", "psm1", "psd1", "hta", "lnk", "reg", "inf", "gadget", "jar", "app", "dmg", "pkg", "apk",
-    "deb", "rpm", "run", "bin", "elf", "sh", "bash", "zsh", "csh", "ksh", "command", "py", "pl", "rb", "php",
-})
-# And by content, whatever the name: the first bytes of executables (DOS/Windows PE, ELF, Mach-O, fat Mach-O or
-# Java class) and of any script with an interpreter line. Six signatures are all a deny-list needs; a magic-number
-# library would add a database of types we then ignore.
-EXECUTABLE_SIGNATURES = (b"MZ", b"\x7fELF", b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe",
-                         b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe", b"#!")
-
-
-def max_bytes() -> int:
-    return settings.ATTACHMENT_MAX_BYTES
-
-
-def clean_name(name: str) -> str:
-    """A file's name as shown and offered for download: no folders, no control characters, 200 characters."""
-    name = os.path.basename(str(name or "").replace("\\", "/"))
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip().strip(".")
-    return name[:200] or "file"
-
-
-def _extension(name: str) -> str:
-    return name.rpartition(".")[2].lower() if "." in name else ""
-
-
-def _head(file) -> bytes:
-    file.seek(0)
-    head = file.read(8)
-    file.seek(0)
-    return head or b""
-
-
-def _refusal(file) -> str:
-    name = clean_name(file.name)
-    if file.size == 0:
-        return f"{name} is empty."
-    if file.size > max_bytes():
-        return f"{name} is {filesizeformat(file.size)}, over the {filesizeformat(max_bytes())} limit per file."
-    if _extension(name) in REFUSED_EXTENSIONS:
-        return f"{name}: programs and scripts cannot be attached (.{_extension(name)} files are refused)."
-    if _head(file).startswith(EXECUTABLE_SIGNATURES):
-        return f"{name} is a program or script, whatever its name; such files cannot be attached."
-    return ""
 
 
 def check(files: Sequence) -> None:
     """Raise ValidationError({"attachments": ...}) when a file is too large or of a refused type."""
     if len(files) > MAX_FILES:
         raise ValidationError({"attachments": f"At most {MAX_FILES} files at once ({len(files)} were sent)."})
-    refusals = [reason for reason in map(_refusal, files) if reason]
+    refusals = [reason for reason in map(refusal, files) if reason]
     if refusals:
         raise ValidationError({"attachments": refusals})
 
@@ -109,19 +60,6 @@ class AttachmentsField(forms.FileField):
         return files
 
 
-def _sha256(file) -> str:
-    digest = hashlib.sha256()
-    file.seek(0)
-    for chunk in file.chunks() if hasattr(file, "chunks") else iter(lambda: file.read(65536), b""):
-        digest.update(chunk)
-    file.seek(0)
-    return digest.hexdigest()
-
-
-def content_type_of(name: str, given: str = "") -> str:
-    return mimetypes.guess_type(name)[0] or given or "application/octet-stream"
-
-
 @transaction.atomic
 def attach(ticket: Ticket, files: Sequence, *, note: Note | None = None, by=None) -> list[Attachment]:
     """Store the files on the ticket (and note); returns the attachment rows."""
@@ -135,7 +73,7 @@ def store(row, file, *, by=None):
     """Save a checked file's bytes and its row (a ticket's attachment, or any model with the same file fields:
     file, original_name, size, sha256, content_type, uploaded_by), audited; in the caller's transaction."""
     name = clean_name(file.name)
-    row.original_name, row.size, row.sha256 = name, file.size, _sha256(file)
+    row.original_name, row.size, row.sha256 = name, file.size, sha256(file)
     row.content_type = content_type_of(name, getattr(file, "content_type", "") or "")[:100]
     row.uploaded_by = by if getattr(by, "is_authenticated", False) else None
     # Stored under a random name: what the user called it is kept in the row, never used as a path.
@@ -154,11 +92,7 @@ def add_to(email, note: Note) -> None:
 
 def download(item: Attachment) -> FileResponse:
     """The file as a download, never rendered by the browser (octet-stream, attachment, nosniff)."""
-    response = FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name,
-                            content_type="application/octet-stream")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return uploads.download(item.file, item.original_name)
 
 
 @receiver(post_delete, sender=Attachment, dispatch_uid="servicedesk.attachment_file_removed")
