@@ -63,7 +63,7 @@ def batches(run: str) -> list[bytes]:
 def serve(port: int) -> subprocess.Popen:
     server = subprocess.Popen([sys.executable, "-m", "bspos", "serve", "--port", str(port), "--workers",
                                str(WORKERS)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 300  # collectstatic first; slow on a busy machine
     while time.monotonic() < deadline:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
