@@ -337,9 +337,10 @@ def receive_batch(*, source: AlertSource, incoming: list[Incoming]) -> list[Rece
 
 def _open_first_sightings(source: AlertSource, incoming: list[Incoming], results: list, firing_only: set[str]) -> None:
     """Store the first entry of every key the source has never sent, and open their tickets, in bulk statements: one
-    asset match query, one alert insert, create_tickets (numbers in one step, clocks in one pass, one insert, audit,
-    webhooks), one update linking the tickets, one insert of the alert webhooks. Later entries of a key that only
-    fires are its repeats, counted in the same row; the key's other entries are left to receive_alert, in order.
+    asset match query, one alert insert, create_tickets (numbers in one step and in the batch's order, clocks in one
+    pass, one insert, audit, webhooks), one update linking the tickets, one insert of the alert webhooks. Later
+    entries of a key that only fires are its repeats, counted in the same row; the key's other entries are left to
+    receive_alert, in order.
 
     The unique (source, fingerprint) constraint keeps dedup under concurrency: keys are inserted in sorted order (so
     concurrent batches wait for each other instead of deadlocking), and if another request stored one of the keys
@@ -369,8 +370,8 @@ def _open_first_sightings(source: AlertSource, incoming: list[Incoming], results
                 alerts.append(alert)
             Alert.objects.bulk_create(alerts)
             actions = [_first_action(alert) for alert in alerts]
-            opening = [(alert, item) for alert, item, action in zip(alerts, firsts, actions, strict=True)
-                       if action == "opened"]
+            opening = sorted(((alert, item) for alert, item, action in zip(alerts, firsts, actions, strict=True)
+                              if action == "opened"), key=lambda pair: entries[pair[0].fingerprint][0])
             tickets = desk.create_tickets(tickets=[_ticket_fields(alert, item) for alert, item in opening])
             for (alert, _item), ticket in zip(opening, tickets, strict=True):
                 alert.ticket = ticket
