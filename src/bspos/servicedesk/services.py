@@ -1,7 +1,9 @@
 """Writes and business rules of the service desk: numbering, priority matrix, SLA clocks, status workflow."""
 
 import string
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -138,9 +140,27 @@ def create_tickets(*, tickets: Sequence[dict], created_by: User | None = None) -
     return built
 
 
+_shared: ContextVar[dict | None] = ContextVar("desk_shared_lookups", default=None)
+
+
+@contextmanager
+def shared_ticket_lookups() -> Iterator[None]:
+    """Within the block (one batch of mail) every create_ticket(s) call shares what it reads: the agreement in force
+    per client and day, each SLA plan with its targets and calendar clock."""
+    token = _shared.set({"governing": {}, "plans": {}})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def _lookups() -> dict:
+    return _shared.get() or {"governing": {}, "plans": {}}
+
+
 def _assign_agreements(tickets: list[Ticket]) -> None:
     """Each ticket without one gets the agreement in force for its client on its day (one query per pair)."""
-    governing: dict[tuple[int, object], Agreement | None] = {}
+    governing: dict[tuple[int, object], Agreement | None] = _lookups()["governing"]
     for ticket in tickets:
         if ticket.agreement_id is None:
             key = (ticket.client_id, timezone.localdate(ticket.created_at))
@@ -156,7 +176,7 @@ CLOCK_FIELDS = ("first_response_due", "first_response_warning_at", "resolution_d
 def _set_clocks(tickets: list[Ticket]) -> None:
     """refresh_sla for new tickets in one pass: each plan's targets and calendar clock are read once, and tickets of
     one plan, priority and start share their computed clocks."""
-    plans: dict[int, tuple[SlaPlan, BusinessClock]] = {}
+    plans: dict[int, tuple[SlaPlan, BusinessClock]] = _lookups()["plans"]
     computed: dict[tuple, list] = {}
     for ticket in tickets:
         if ticket.sla_plan is None:
