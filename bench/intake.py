@@ -1,9 +1,11 @@
 """Alert intake over real HTTP: batches of 100 generic alerts with deduplication, against `bspos serve` (gunicorn).
 
-Run on PostgreSQL (make bench's scripts/with-postgres.sh sets DATABASE_URL); works after bench/demo_scale.py or
-on an empty database (it migrates). 20,000 alerts over 1,000 distinct keys on 200 RMM-synced hosts: the first
-1,000 open tickets, the rest are repeats that only count. In the same run PostgreSQL's raw COPY of the same rows
-into a bare copy of the alert table gives the floor; prints alerts/s, the ratio to the 1,000/s aim and to COPY.
+Runs on the configured database: PostgreSQL in make bench (scripts/with-postgres.sh sets DATABASE_URL), or SQLite
+(BSPOS_DATA_DIR=$(mktemp -d) .venv/bin/python bench/intake.py); works after bench/demo_scale.py or on an empty
+database (it migrates). 20,000 alerts over 1,000 distinct keys on 200 RMM-synced hosts: the first 1,000 open
+tickets, the rest are repeats that only count. Prints alerts/s of first sightings and of all alerts beside their
+targets (issue 22: ≥ 1,000/s and ≥ 5,000/s) with the ratio; on PostgreSQL also the raw COPY of the same rows into a
+bare copy of the alert table, the floor.
 """
 
 import http.client
@@ -32,7 +34,7 @@ from bspos.intake import services  # noqa: E402
 from bspos.intake.models import Alert  # noqa: E402
 from bspos.servicedesk.models import Ticket  # noqa: E402
 
-AIM = 1000  # alerts per second, sustained
+FIRST_AIM, ALL_AIM = 1000, 5000  # alerts per second over HTTP: first sightings, all alerts
 HOSTS, KEYS, TOTAL, BATCH = 200, 1000, 20_000, 100
 CLIENTS = int(os.environ.get("BENCH_HTTP_CLIENTS", "4"))
 WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "2"))
@@ -61,7 +63,7 @@ def batches(run: str) -> list[bytes]:
 def serve(port: int) -> subprocess.Popen:
     server = subprocess.Popen([sys.executable, "-m", "bspos", "serve", "--port", str(port), "--workers",
                                str(WORKERS)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 300  # collectstatic first; slow on a busy machine
     while time.monotonic() < deadline:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
@@ -115,8 +117,6 @@ def copy_rows(run: str, source_id: int) -> float:
 
 
 def main() -> None:
-    if connection.vendor != "postgresql":
-        raise SystemExit("Run on PostgreSQL: scripts/with-postgres.sh .venv/bin/python bench/intake.py")
     call_command("migrate", verbosity=0)
     run = f"b{int(time.time())}"
     token = prepare(run)
@@ -139,21 +139,23 @@ def main() -> None:
     counted = sum(Alert.objects.filter(source_id=source_id).exclude(fingerprint="warm-up")
                   .values_list("count", flat=True))
     assert opened == KEYS and counted == TOTAL, (opened, counted)
-    copy_seconds = copy_rows(run, source_id)
-    rate, copy_rate = TOTAL / total, TOTAL / copy_seconds
+    rate, first_rate = TOTAL / total, KEYS / opening
     latencies = sorted(first + rest)
     print(f"database: {connection.vendor}; gunicorn {WORKERS} workers × 4 threads, {CLIENTS} HTTP clients; "
           f"{TOTAL:,} alerts in batches of {BATCH} over {KEYS:,} keys on {HOSTS} hosts")
-    print(f"first sightings ({KEYS:,} alerts → {opened:,} tickets)   {opening:7.2f} s  {KEYS / opening:9,.0f} alerts/s")
+    print(f"first sightings ({KEYS:,} alerts → {opened:,} tickets)   {opening:7.2f} s  {first_rate:9,.0f} alerts/s   "
+          f"target ≥ {FIRST_AIM:,}/s, ratio {first_rate / FIRST_AIM:.2f}")
     print(f"repeats ({TOTAL - KEYS:,} alerts, deduplicated)          {total - opening:7.2f} s  "
           f"{(TOTAL - KEYS) / (total - opening):9,.0f} alerts/s")
     print(f"all {TOTAL:,} alerts over HTTP                      {total:7.2f} s  {rate:9,.0f} alerts/s   "
-          f"ratio to the {AIM:,}/s aim {rate / AIM:.2f}")
+          f"target ≥ {ALL_AIM:,}/s, ratio {rate / ALL_AIM:.2f}")
     print(f"batch latency p50 {latencies[len(latencies) // 2] * 1000:.0f} ms, "
           f"p95 {latencies[int(len(latencies) * 0.95)] * 1000:.0f} ms")
-    print(f"PostgreSQL raw COPY of the same {TOTAL:,} rows     {copy_seconds:7.2f} s  {copy_rate:9,.0f} rows/s    "
-          f"HTTP intake / COPY {rate / copy_rate:.3f} (COPY is {copy_rate / rate:.0f}× faster)")
-
+    if connection.vendor == "postgresql":
+        copy_seconds = copy_rows(run, source_id)
+        copy_rate = TOTAL / copy_seconds
+        print(f"PostgreSQL raw COPY of the same {TOTAL:,} rows     {copy_seconds:7.2f} s  {copy_rate:9,.0f} rows/s    "
+              f"HTTP intake / COPY {rate / copy_rate:.3f} (COPY is {copy_rate / rate:.0f}× faster)")
 
 if __name__ == "__main__":
     main()

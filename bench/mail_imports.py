@@ -1,12 +1,14 @@
 """Email to tickets and CSV import/export at large-MSP size, on the configured database (PostgreSQL in make bench).
 
 Run after bench/demo_scale.py on the same database (it loads a small demo itself when the database is empty).
-Prints messages or rows per second and ratios; everything it writes is rolled back at the end.
+Prints messages or rows per second and ratios; everything it writes is rolled back at the end. `--mail-only`: only
+the mail figures.
 """
 
 import csv
 import io
 import os
+import sys
 import tempfile
 import time
 from datetime import date
@@ -27,12 +29,13 @@ from bspos.clients.selectors import CONTACT_COLUMNS, contact_rows  # noqa: E402
 from bspos.core.csvwriter import stream  # noqa: E402
 from bspos.demo.services import DemoSize, load_demo  # noqa: E402
 from bspos.imports.services import run_import  # noqa: E402
-from bspos.mail.services import ingest  # noqa: E402
+from bspos.mail.services import FETCH_BATCH, ingest_batch  # noqa: E402
 from bspos.people.models import User  # noqa: E402
 from bspos.servicedesk import views as desk_views  # noqa: E402
 from bspos.servicedesk.models import Ticket  # noqa: E402
 
 MESSAGES, CONTACT_ROWS = 500, 5000
+NEW_MAIL_AIM = 150  # new messages a second (issue 22)
 
 
 def timed(label: str, count: int, unit: str, work):
@@ -41,6 +44,12 @@ def timed(label: str, count: int, unit: str, work):
     seconds = time.perf_counter() - started
     print(f"{label:<52} {count:>6,} {unit} in {seconds:6.2f} s = {count / seconds:8,.0f} {unit}/s")
     return result, seconds
+
+
+def ingest_all(raws: list[bytes]) -> None:
+    """As fetchmail does: batches of FETCH_BATCH messages through ingest_batch."""
+    for start in range(0, len(raws), FETCH_BATCH):
+        ingest_batch(raws[start:start + FETCH_BATCH])
 
 
 def corpus(contacts: list[str]) -> list[bytes]:
@@ -72,12 +81,14 @@ def main() -> None:
         emails = list(Contact.objects.exclude(email="").values_list("email", flat=True)[:200])
         raws = corpus(emails)
         tickets_before = Ticket.objects.count()
-        _, first = timed("ingest: new mail (tickets, replies, triage, auto)", MESSAGES, "msg",
-                         lambda: [ingest(raw) for raw in raws])
-        print(f"  {Ticket.objects.count() - tickets_before:,} tickets opened")
-        _, again = timed("ingest: the same mail again (Message-ID dedup)", MESSAGES, "msg",
-                         lambda: [ingest(raw) for raw in raws])
+        _, first = timed("ingest: new mail (tickets, replies, triage, auto)", MESSAGES, "msg", lambda: ingest_all(raws))
+        print(f"  {Ticket.objects.count() - tickets_before:,} tickets opened; {MESSAGES / first:,.0f} msg/s, "
+              f"target ≥ {NEW_MAIL_AIM}/s, ratio {MESSAGES / first / NEW_MAIL_AIM:.2f}")
+        _, again = timed("ingest: the same mail again (Message-ID dedup)", MESSAGES, "msg", lambda: ingest_all(raws))
         print(f"  ratio dedup/new time {again / first:.2f}")
+        if "--mail-only" in sys.argv:
+            transaction.set_rollback(True)
+            return
 
         clients = list(Client.objects.values_list("name", flat=True)[:100])
         out = io.StringIO()

@@ -1,7 +1,7 @@
 """Recording the audit trail: call `snapshot` before a change and `record` after it, inside the same transaction
 (or wrap the change in `audited`, or delete with `delete_audited`)."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -31,8 +31,8 @@ def snapshot(instance: Model) -> Snapshot:
             if field.attname not in {"id", "updated_at"}}
 
 
-def record(actor, instance: Model, before: Snapshot | None, *, deleted: bool = False) -> AuditEvent | None:
-    """Store what changed between `before` and the row now; nothing when nothing changed."""
+def _event(actor, instance: Model, before: Snapshot | None, deleted: bool = False) -> AuditEvent | None:
+    """The unsaved audit event of what changed between `before` and the row now; None when nothing changed."""
     after = {} if deleted else snapshot(instance)
     if deleted:
         action, changes = AuditEvent.Action.DELETED, {k: [v, None] for k, v in (before or {}).items()}
@@ -43,11 +43,24 @@ def record(actor, instance: Model, before: Snapshot | None, *, deleted: bool = F
         changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
         if not changes:
             return None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor if getattr(actor, "is_authenticated", False) else None, action=action,
         content_type=ContentType.objects.get_for_model(instance), object_id=instance.pk,
         object_repr=str(instance)[:250], changes=changes,
     )
+
+
+def record(actor, instance: Model, before: Snapshot | None, *, deleted: bool = False) -> AuditEvent | None:
+    """Store what changed between `before` and the row now; nothing when nothing changed."""
+    event = _event(actor, instance, before, deleted)
+    if event is not None:
+        event.save()
+    return event
+
+
+def record_created(actor, instances: Sequence[Model]) -> list[AuditEvent]:
+    """Store the creation of many rows in one insert (a batch of alert tickets): the same events as `record`."""
+    return AuditEvent.objects.bulk_create([_event(actor, instance, None) for instance in instances])
 
 
 @contextmanager

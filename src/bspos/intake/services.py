@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, DateTimeField, F, FloatField, PositiveIntegerField, Q, Value, When
-from django.db.models.functions import Greatest, Least
+from django.db.models.functions import Greatest, Least, Lower
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
@@ -212,23 +212,31 @@ def _candidates(hosts: list[str]) -> list[str]:
 
 def match_asset(hosts: list[str]) -> Asset | None:
     """The asset an alert is about: by RMM id first, then by host name (case-insensitive)."""
-    names = _candidates(hosts)
+    return match_assets([hosts])[0]
+
+
+def match_assets(host_lists: list[list[str]]) -> list[Asset | None]:
+    """`match_asset` for each alert of a batch, with one query for all of them."""
+    candidates = [_candidates(hosts) for hosts in host_lists]
+    names = {name for found in candidates for name in found}
     if not names:
-        return None
-    by_name = Q()
-    for name in names:
-        by_name |= Q(name__iexact=name)
-    found = list(Asset.objects.filter(Q(rmm_id__in=names) | by_name).select_related("client")[:20])
-    if not found:
-        return None
-    rank = {name.lower(): index for index, name in enumerate(names)}
-
-    def order(asset: Asset) -> tuple:
-        if asset.rmm_id in names:
-            return (0, names.index(asset.rmm_id))
-        return (1, rank.get(asset.name.lower(), 99))
-
-    return min(found, key=order)
+        return [None] * len(host_lists)
+    lowered = {name.lower() for name in names}
+    found = list(Asset.objects.annotate(lower_name=Lower("name"))
+                 .filter(Q(rmm_id__in=names) | Q(lower_name__in=lowered)).select_related("client"))
+    by_rmm_id = {asset.rmm_id: asset for asset in found if asset.rmm_id}
+    by_name: dict[str, list[Asset]] = {}
+    for asset in found:
+        by_name.setdefault(asset.name.lower(), []).append(asset)
+    matches = []
+    for names_of_one in candidates:
+        # an RMM id match wins (in the alert's order of hosts), then the first host name that names an asset
+        match = next((by_rmm_id[name] for name in names_of_one if name in by_rmm_id), None)
+        if match is None:
+            match = next((min(by_name[name.lower()], key=lambda a: a.pk) for name in names_of_one
+                          if name.lower() in by_name), None)
+        matches.append(match)
+    return matches
 
 
 def _ticket_text(alert: Alert, incoming: Incoming) -> str:
@@ -243,12 +251,16 @@ def _ticket_text(alert: Alert, incoming: Incoming) -> str:
     return "\n".join(lines)
 
 
-def _open_ticket(alert: Alert, incoming: Incoming, *, by: User | None = None) -> Ticket:
+def _ticket_fields(alert: Alert, incoming: Incoming) -> dict:
+    """What create_ticket(s) gets for an alert's ticket: its priority is exactly the source's for the severity."""
     impact, urgency = PRIORITY_LEVELS[Priority(alert.source.priority_for(alert.severity))]
     asset = alert.asset if alert.asset_id and alert.asset.client_id == alert.client_id else None
-    return desk.create_ticket(client=alert.client, subject=f"[Alert] {alert.title}"[:250],
-                              description=_ticket_text(alert, incoming), source=Source.ALERT, impact=impact,
-                              urgency=urgency, asset=asset, created_by=by)
+    return {"client": alert.client, "subject": f"[Alert] {alert.title}"[:250], "source": Source.ALERT,
+            "description": _ticket_text(alert, incoming), "impact": impact, "urgency": urgency, "asset": asset}
+
+
+def _open_ticket(alert: Alert, incoming: Incoming, *, by: User | None = None) -> Ticket:
+    return desk.create_ticket(**_ticket_fields(alert, incoming), created_by=by)
 
 
 def _note(ticket: Ticket, text: str, at: datetime) -> None:
@@ -290,20 +302,29 @@ def receive_alert(*, source: AlertSource, incoming: Incoming, maybe_repeat: bool
 
 
 def receive_batch(*, source: AlertSource, incoming: list[Incoming]) -> list[Received | ValidationError]:
-    """Apply a batch, each alert atomically and in order; the answer per alert is Received or the error.
+    """Apply a batch; the answer per alert is Received or its ValidationError (an invalid alert is refused on its own,
+    the others are applied). Alerts of different keys are independent; those of one key apply in the batch's order.
 
-    Repeats of alerts already firing (every entry for that key in the batch firing too) are counted together
-    in one locked UPDATE; every other alert goes through receive_alert one by one, in the batch's order.
+    Three steps, each in its own transaction: repeats of alerts already firing (every entry for that key in the batch
+    firing too) are counted in one locked UPDATE; first sightings of keys the source has never sent are stored and
+    their tickets opened together in bulk statements (`_open_first_sightings`); every other alert goes through
+    receive_alert one by one, in the batch's order.
     """
     results: list[Received | ValidationError | None] = [None] * len(incoming)
     statuses: dict[str, set[str]] = {}
-    for item in incoming:
+    for index, item in enumerate(incoming):
+        try:
+            _validate(item)
+        except ValidationError as error:
+            results[index] = error
+            continue
         statuses.setdefault(item.fingerprint, set()).add(item.state)
     firing_only = {key for key, states in statuses.items() if states == {Alert.State.FIRING}}
     not_firing = firing_only - _count_repeats(source, incoming, firing_only, results) if firing_only else set()
     from bspos.intake.webhooks import cached_subscribers
 
     with cached_subscribers():  # one subscriptions query for the whole batch
+        _open_first_sightings(source, incoming, results, firing_only)
         for index, item in enumerate(incoming):
             if results[index] is None:
                 try:
@@ -312,6 +333,60 @@ def receive_batch(*, source: AlertSource, incoming: list[Incoming]) -> list[Rece
                 except ValidationError as error:
                     results[index] = error
     return results
+
+
+def _open_first_sightings(source: AlertSource, incoming: list[Incoming], results: list, firing_only: set[str]) -> None:
+    """Store the first entry of every key the source has never sent, and open their tickets, in bulk statements: one
+    asset match query, one alert insert, create_tickets (numbers in one step and in the batch's order, clocks in one
+    pass, one insert, audit, webhooks), one update linking the tickets, one insert of the alert webhooks. Later
+    entries of a key that only fires are its repeats, counted in the same row; the key's other entries are left to
+    receive_alert, in order.
+
+    The unique (source, fingerprint) constraint keeps dedup under concurrency: keys are inserted in sorted order (so
+    concurrent batches wait for each other instead of deadlocking), and if another request stored one of the keys
+    first the whole step rolls back and its alerts are applied one by one instead.
+    """
+    entries: dict[str, list[int]] = {}
+    for index, item in enumerate(incoming):
+        if results[index] is None:
+            entries.setdefault(item.fingerprint, []).append(index)
+    if not entries:
+        return
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            known = set(Alert.objects.filter(source=source, fingerprint__in=list(entries))
+                        .values_list("fingerprint", flat=True))
+            new = sorted(set(entries) - known)
+            if not new:
+                return
+            firsts = [incoming[entries[key][0]] for key in new]
+            repeats = {key: entries[key][1:] if key in firing_only else [] for key in new}
+            alerts = []
+            for key, item, asset in zip(new, firsts, match_assets([item.hosts for item in firsts]), strict=True):
+                alert = _new_alert(source, item, asset, min(item.at or now, now))
+                alert.count += len(repeats[key])
+                alert.last_seen = max([alert.last_seen, *(min(incoming[i].at or now, now) for i in repeats[key])])
+                alerts.append(alert)
+            Alert.objects.bulk_create(alerts)
+            actions = [_first_action(alert) for alert in alerts]
+            opening = sorted(((alert, item) for alert, item, action in zip(alerts, firsts, actions, strict=True)
+                              if action == "opened"), key=lambda pair: entries[pair[0].fingerprint][0])
+            tickets = desk.create_tickets(tickets=[_ticket_fields(alert, item) for alert, item in opening])
+            for (alert, _item), ticket in zip(opening, tickets, strict=True):
+                alert.ticket = ticket
+            Alert.objects.bulk_update([alert for alert, _item in opening], ["ticket"])
+            from bspos.intake.webhooks import emit_all
+
+            emit_all(Event.ALERT_RECEIVED, [alert_payload(alert, action)
+                                            for alert, action in zip(alerts, actions, strict=True)])
+    except IntegrityError:  # another request stored one of these keys first: receive_alert applies them one by one
+        return
+    for key, alert, action in zip(new, alerts, actions, strict=True):
+        number = alert.ticket.number if alert.ticket_id else None
+        results[entries[key][0]] = Received(alert.pk, key, action, number)
+        for index in repeats[key]:
+            results[index] = Received(alert.pk, key, "repeat", number)
 
 
 def _count_repeats(source: AlertSource, incoming: list[Incoming], keys: set[str], results: list) -> set[str]:
@@ -327,7 +402,7 @@ def _count_repeats(source: AlertSource, incoming: list[Incoming], keys: set[str]
         last: dict[str, datetime] = {}
         for index, item in enumerate(incoming):
             row = firing.get(item.fingerprint)
-            if row is None or item.title.strip() == "" or not item.fingerprint:
+            if row is None or results[index] is not None:
                 continue
             counts[item.fingerprint] = counts.get(item.fingerprint, 0) + 1
             seen = min(item.at or now, now)
@@ -350,15 +425,7 @@ def _apply(source: AlertSource, incoming: Incoming, seen: datetime) -> Received:
     alert = _locked(source, incoming.fingerprint)
     created = False
     if alert is None:
-        asset = match_asset(incoming.hosts)
-        alert = Alert(source=source, fingerprint=incoming.fingerprint, state=incoming.state,
-                      severity=incoming.severity[:40], title=incoming.title.strip()[:250],
-                      details=incoming.details, host=", ".join(h for h in incoming.hosts if h)[:200],
-                      labels=incoming.labels, link=incoming.link[:500], asset=asset,
-                      client=asset.client if asset else None, first_seen=seen, last_seen=seen,
-                      started_at=incoming.started_at, count=1,
-                      fire_count=1 if incoming.state == Alert.State.FIRING else 0,
-                      resolved_at=seen if incoming.state == Alert.State.RESOLVED else None)
+        alert = _new_alert(source, incoming, match_asset(incoming.hosts), seen)
         try:
             with transaction.atomic():
                 alert.save()
@@ -387,14 +454,31 @@ def _apply(source: AlertSource, incoming: Incoming, seen: datetime) -> Received:
     return Received(alert.pk, alert.fingerprint, action, alert.ticket.number if alert.ticket_id else None)
 
 
-def _first_sighting(alert: Alert, incoming: Incoming) -> str:
+def _new_alert(source: AlertSource, incoming: Incoming, asset: Asset | None, seen: datetime) -> Alert:
+    """The row of an alert seen for the first time (unsaved)."""
+    return Alert(source=source, fingerprint=incoming.fingerprint, state=incoming.state,
+                 severity=incoming.severity[:40], title=incoming.title.strip()[:250],
+                 details=incoming.details, host=", ".join(h for h in incoming.hosts if h)[:200],
+                 labels=incoming.labels, link=incoming.link[:500], asset=asset,
+                 client=asset.client if asset else None, first_seen=seen, last_seen=seen,
+                 started_at=incoming.started_at, count=1,
+                 fire_count=1 if incoming.state == Alert.State.FIRING else 0,
+                 resolved_at=seen if incoming.state == Alert.State.RESOLVED else None)
+
+
+def _first_action(alert: Alert) -> str:
+    """What a first sighting does: open a ticket for the asset's client, wait unassigned, or only be recorded."""
     if alert.state == Alert.State.RESOLVED:
         return "recorded"  # resolved before we saw it fire: kept, nothing to open
-    if alert.client_id is None:
-        return "unassigned"
-    alert.ticket = _open_ticket(alert, incoming)
-    alert.save(update_fields=["ticket"])
-    return "opened"
+    return "unassigned" if alert.client_id is None else "opened"
+
+
+def _first_sighting(alert: Alert, incoming: Incoming) -> str:
+    action = _first_action(alert)
+    if action == "opened":
+        alert.ticket = _open_ticket(alert, incoming)
+        alert.save(update_fields=["ticket"])
+    return action
 
 
 def _resolved(alert: Alert, seen: datetime) -> str:

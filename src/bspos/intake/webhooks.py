@@ -186,17 +186,24 @@ def subscribers(event: str) -> list[Subscription]:
 def emit(event: str, data: dict, *, at: datetime | None = None,
          subscriptions: list[Subscription] | None = None) -> list[Delivery]:
     """Persist one delivery per active subscription to `event`; each is queued once the transaction commits."""
+    return emit_all(event, [data], at=at, subscriptions=subscriptions)
+
+
+def emit_all(event: str, items: list[dict], *, at: datetime | None = None,
+             subscriptions: list[Subscription] | None = None) -> list[Delivery]:
+    """`emit` for many events of one kind (a batch's tickets or alerts): every delivery in one insert."""
     subscriptions = subscribers(event) if subscriptions is None else subscriptions
-    if not subscriptions:
+    if not subscriptions or not items:
         return []
     at = at or timezone.now()
     deliveries = []
-    for subscription in subscriptions:
-        delivery_id = uuid.uuid4()
-        body = json.dumps({"id": str(delivery_id), "event": event, "created_at": at.isoformat(), "data": data},
-                          cls=DjangoJSONEncoder, separators=(",", ":"), sort_keys=True)
-        deliveries.append(Delivery(delivery_id=delivery_id, subscription=subscription, event=event, body=body,
-                                   created_at=at, next_attempt_at=at))
+    for data in items:
+        for subscription in subscriptions:
+            delivery_id = uuid.uuid4()
+            body = json.dumps({"id": str(delivery_id), "event": event, "created_at": at.isoformat(), "data": data},
+                              cls=DjangoJSONEncoder, separators=(",", ":"), sort_keys=True)
+            deliveries.append(Delivery(delivery_id=delivery_id, subscription=subscription, event=event, body=body,
+                                       created_at=at, next_attempt_at=at))
     Delivery.objects.bulk_create(deliveries)
     pks = [d.pk for d in deliveries]
     transaction.on_commit(lambda: [enqueue(pk) for pk in pks])
@@ -315,8 +322,8 @@ def ticket_payload(ticket) -> dict:
             "created_at": ticket.created_at, "resolved_at": ticket.resolved_at}
 
 
-def on_ticket_created(sender, ticket, **kwargs) -> None:
-    emit(Event.TICKET_CREATED, ticket_payload(ticket))
+def on_tickets_created(sender, tickets, **kwargs) -> None:
+    emit_all(Event.TICKET_CREATED, [ticket_payload(ticket) for ticket in tickets])
 
 
 def on_ticket_updated(sender, ticket, changed=(), **kwargs) -> None:
@@ -330,9 +337,7 @@ def on_status_changed(sender, ticket, previous, status, **kwargs) -> None:
 
 
 def on_invoices_issued(sender, invoices, **kwargs) -> None:
-    subscriptions = subscribers(Event.INVOICE_ISSUED)  # one query for the whole billing run's invoices
-    for invoice in invoices if subscriptions else []:
-        emit(Event.INVOICE_ISSUED, subscriptions=subscriptions, data={
-            "id": invoice.pk, "number": invoice.number, "client_id": invoice.client_id, "kind": invoice.kind,
-            "issued_on": invoice.issued_on, "period_start": invoice.period_start, "period_end": invoice.period_end,
-            "total": str(invoice.total)})
+    emit_all(Event.INVOICE_ISSUED, [{
+        "id": invoice.pk, "number": invoice.number, "client_id": invoice.client_id, "kind": invoice.kind,
+        "issued_on": invoice.issued_on, "period_start": invoice.period_start, "period_end": invoice.period_end,
+        "total": str(invoice.total)} for invoice in invoices])

@@ -1,4 +1,5 @@
-"""Mail in and out. `ingest(raw)` is the one code path behind `bspos ingest-mail` and `bspos fetchmail`.
+"""Mail in and out. `ingest_batch(raws)` (`ingest(raw)` for one) is the one code path behind `bspos ingest-mail` and
+`bspos fetchmail`.
 
 Rules (docs/mail.md): nothing that arrives is lost — every message is stored with its raw bytes first, whatever
 happens next; the same message twice (same Message-ID, else same bytes) creates nothing twice; auto-replies and
@@ -10,6 +11,7 @@ import hashlib
 import imaplib
 import logging
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email import policy
@@ -22,7 +24,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Lower, StrIndex, Substr
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django_tasks import task
@@ -34,6 +37,7 @@ from bspos.people.models import User
 from bspos.servicedesk import attachments
 from bspos.servicedesk import services as desk
 from bspos.servicedesk.models import Note, Source, Status, Ticket
+from bspos.servicedesk.services import shared_ticket_lookups
 
 log = logging.getLogger(__name__)
 
@@ -172,18 +176,47 @@ def parse(raw: bytes) -> Parsed:
 
 def client_for(sender: str) -> tuple[Client | None, Contact | None]:
     """The sender's contact (by address), else the one client whose contacts or website use the sender's domain."""
-    contacts = list(Contact.objects.filter(email__iexact=sender, is_active=True).select_related("client")[:2])
-    if len({c.client_id for c in contacts}) == 1:
-        return contacts[0].client, contacts[0]
-    domain = sender.rpartition("@")[2].lower()
-    if not domain or domain in FREEMAIL:
-        return None, None
-    client_ids = set(Contact.objects.filter(email__iendswith=f"@{domain}").values_list("client_id", flat=True)[:5])
-    client_ids |= set(Client.objects.filter(website__iregex=rf"^https?://(www\.)?{re.escape(domain)}(/|:|$)")
-                      .values_list("pk", flat=True)[:5])
-    if len(client_ids) == 1:
-        return Client.objects.get(pk=client_ids.pop()), None
-    return None, None
+    return clients_for([sender])[sender]
+
+
+def clients_for(senders: Iterable[str]) -> dict[str, tuple[Client | None, Contact | None]]:
+    """`client_for` of each sender (lower-case addresses), in at most four queries however many there are."""
+    senders = set(senders)
+    found: dict[str, tuple[Client | None, Contact | None]] = {}
+    contacts: dict[str, list[Contact]] = {}
+    if senders:
+        for contact in (Contact.objects.annotate(address=Lower("email"))
+                        .filter(address__in={s.lower() for s in senders}, is_active=True).select_related("client")):
+            contacts.setdefault(contact.address, []).append(contact)
+    domains: dict[str, set[str]] = {}
+    for sender in senders:
+        theirs = contacts.get(sender.lower(), [])
+        if len({c.client_id for c in theirs}) == 1:
+            found[sender] = theirs[0].client, theirs[0]
+            continue
+        found[sender] = None, None
+        domain = sender.rpartition("@")[2].lower()
+        if domain and domain not in FREEMAIL:
+            domains.setdefault(domain, set()).add(sender)
+    if not domains:
+        return found
+    at_domain = Lower(Substr("email", StrIndex("email", Value("@")) + 1))
+    client_ids: dict[str, set[int]] = {domain: set() for domain in domains}
+    for domain, client_id in (Contact.objects.annotate(domain=at_domain).filter(domain__in=list(domains))
+                              .values_list("domain", "client_id").distinct()):
+        client_ids[domain].add(client_id)
+    websites = {domain: re.compile(rf"^https?://(www\.)?{re.escape(domain)}(/|:|$)", re.IGNORECASE)
+                for domain in domains}
+    for pk, website in Client.objects.exclude(website="").values_list("pk", "website"):
+        for domain, pattern in websites.items():
+            if pattern.match(website):
+                client_ids[domain].add(pk)
+    single = {domain: ids.pop() for domain, ids in client_ids.items() if len(ids) == 1}
+    by_pk = Client.objects.in_bulk(set(single.values()))
+    for domain, client_id in single.items():
+        for sender in domains[domain]:
+            found[sender] = by_pk[client_id], None
+    return found
 
 
 def thread_of(parsed: Parsed) -> Ticket | None:
@@ -249,12 +282,12 @@ def _reply(ticket: Ticket, parsed: Parsed, contact: Contact | None) -> Note:
     return note
 
 
-def _apply_rules(message: InboundMessage, parsed: Parsed) -> None:
+def _apply_rules(message: InboundMessage, parsed: Parsed, senders: dict) -> None:
     if parsed.auto_reason:
         message.outcome, message.reason = Outcome.AUTO, parsed.auto_reason
         return
     ticket = thread_of(parsed)
-    client, contact = client_for(parsed.sender)
+    client, contact = senders[parsed.sender] if parsed.sender in senders else client_for(parsed.sender)
     if ticket is not None and ticket.status != Status.CLOSED:
         if client is None or client.pk != ticket.client_id:
             message.outcome = Outcome.TRIAGE
@@ -293,21 +326,48 @@ def _quarantine(raw: bytes, key: str, message_id: str, reason: str) -> InboundMe
 
 def ingest(raw: bytes) -> tuple[InboundMessage, bool]:
     """Take one RFC 822 message; returns (the stored message, whether it is new). Never raises on bad mail."""
-    key, message_id = key_for(raw)
-    existing = InboundMessage.objects.filter(key=key).defer("raw").first()
-    if existing is not None:
-        return existing, False
-    try:
-        parsed = parse(raw)
-    except Unparseable as error:
-        return _quarantine(raw, key, message_id, str(error)), True
+    return ingest_batch([raw])[0]
+
+
+def ingest_batch(raws: Sequence[bytes]) -> list[tuple[InboundMessage, bool]]:
+    """`ingest` for each message, in order, each stored and applied in its own transaction (a message that fails
+    never takes another with it); the work messages can share is done once for the batch: one query for the keys
+    already stored, the senders' contacts and clients looked up together (`clients_for`), and the agreements, SLA
+    plans and webhook subscriptions the new tickets need read once."""
+    from bspos.intake.webhooks import cached_subscribers
+
+    keys = [key_for(raw) for raw in raws]
+    stored = set(InboundMessage.objects.filter(key__in={key for key, _ in keys}).values_list("key", flat=True))
+    parsed: dict[int, Parsed | Unparseable] = {}
+    for index, (raw, (key, _message_id)) in enumerate(zip(raws, keys, strict=True)):
+        if key not in stored:
+            try:
+                parsed[index] = parse(raw)
+            except Unparseable as error:
+                parsed[index] = error
+    senders = clients_for({p.sender for p in parsed.values() if isinstance(p, Parsed) and not p.auto_reason})
+    results = []
+    with shared_ticket_lookups(), cached_subscribers():
+        for index, (raw, (key, message_id)) in enumerate(zip(raws, keys, strict=True)):
+            if key in stored:  # stored before, or earlier in this batch
+                results.append((InboundMessage.objects.filter(key=key).defer("raw").get(), False))
+                continue
+            stored.add(key)
+            results.append(_store(raw, key, message_id, parsed[index], senders))
+    return results
+
+
+def _store(raw: bytes, key: str, message_id: str, parsed: Parsed | Unparseable,
+           senders: dict) -> tuple[InboundMessage, bool]:
+    if isinstance(parsed, Unparseable):
+        return _quarantine(raw, key, message_id, str(parsed)), True
     try:
         with transaction.atomic():
             message = InboundMessage(key=key, message_id=parsed.message_id, sender=parsed.sender,
                                      subject=parsed.subject, body=parsed.body, in_reply_to=parsed.in_reply_to,
                                      references=" ".join(parsed.references), size=len(raw), raw=raw)
             message.save()  # first: a concurrent copy of the same message stops here on the unique key
-            _apply_rules(message, parsed)
+            _apply_rules(message, parsed, senders)
             message.save()
             _save_attachments(message, parsed)
         return message, True
@@ -349,6 +409,9 @@ def discard(message: InboundMessage, *, by: User | None) -> InboundMessage:
 
 
 # --- IMAP ------------------------------------------------------------------------------------------------------
+
+
+FETCH_BATCH = 50  # messages fetched, then ingested together (ingest_batch), before they are flagged seen
 
 
 @dataclass
@@ -415,19 +478,22 @@ def fetchmail(*, everything: bool = False, progress=None) -> FetchResult:
             raise ValueError(f"Mailbox {imap_conf.mailbox!r} cannot be opened.")
         _, data = imap.uid("SEARCH", None, "ALL" if everything else "UNSEEN")
         uids = data[0].split() if data and data[0] else []
-        for uid in uids:
-            _, parts = imap.uid("FETCH", uid, "(BODY.PEEK[])")
-            raw = next((p[1] for p in parts if isinstance(p, tuple)), None)
-            if raw is None:
-                continue
-            message, created = ingest(raw)
-            imap.uid("STORE", uid, "+FLAGS", "(\\Seen)")
-            result.fetched += 1
-            result.new += int(created)
-            if created:
-                result.by_outcome[message.outcome] = result.by_outcome.get(message.outcome, 0) + 1
-            if progress is not None:
-                progress(result.fetched, len(uids))
+        for start in range(0, len(uids), FETCH_BATCH):
+            fetched = []
+            for uid in uids[start:start + FETCH_BATCH]:
+                _, parts = imap.uid("FETCH", uid, "(BODY.PEEK[])")
+                raw = next((p[1] for p in parts if isinstance(p, tuple)), None)
+                if raw is not None:
+                    fetched.append((uid, raw))
+            for (uid, _raw), (message, created) in zip(fetched, ingest_batch([raw for _uid, raw in fetched]),
+                                                       strict=True):
+                imap.uid("STORE", uid, "+FLAGS", "(\\Seen)")  # only once the message is stored
+                result.fetched += 1
+                result.new += int(created)
+                if created:
+                    result.by_outcome[message.outcome] = result.by_outcome.get(message.outcome, 0) + 1
+                if progress is not None:
+                    progress(result.fetched, len(uids))
         imap.logout()
     return result
 

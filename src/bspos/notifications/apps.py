@@ -9,7 +9,7 @@ class NotificationsConfig(AppConfig):
         from bspos.notifications import services
         from bspos.servicedesk import signals
 
-        for signal, receiver in [(signals.ticket_created, services.on_ticket_created),
+        for signal, receiver in [(signals.tickets_created, services.on_tickets_created),
                                  (signals.ticket_updated, services.on_ticket_updated),
                                  (signals.ticket_status_changed, services.on_ticket_status_changed),
                                  (signals.note_added, services.on_note_added),

@@ -154,10 +154,19 @@ def _watchers(ticket: Ticket, told: set[int]):
     return selectors.watchers_of(ticket).exclude(pk__in=told)
 
 
-def on_ticket_created(sender, ticket: Ticket, by: User | None = None, **kwargs) -> None:
+def on_tickets_created(sender, tickets: list[Ticket], by: User | None = None, **kwargs) -> None:
+    audience = None
+    for ticket in tickets:
+        if ticket.source == Source.ALERT and ticket.priority == Priority.CRITICAL and not ticket.assignee_id:
+            audience = list(selectors.critical_alert_audience()) if audience is None else audience
+        _announce(ticket, by, audience or [])
+
+
+def _announce(ticket: Ticket, by: User | None, audience: list[User]) -> None:
+    """A critical alert ticket tells its assignee, else the critical-alert audience; an assigned ticket its assignee."""
     told: set[int] = set()
     if ticket.source == Source.ALERT and ticket.priority == Priority.CRITICAL:
-        audience = [ticket.assignee] if ticket.assignee_id else selectors.critical_alert_audience()
+        audience = [ticket.assignee] if ticket.assignee_id else audience
         told = notify(event=Event.CRITICAL_ALERT, ticket=ticket, recipients=audience, by=by,
                       text=f"An alert opened critical ticket #{ticket.number} for {ticket.client}: {ticket.subject}")
     if ticket.assignee_id and ticket.assignee_id not in told:

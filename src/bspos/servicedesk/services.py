@@ -1,18 +1,22 @@
 """Writes and business rules of the service desk: numbering, priority matrix, SLA clocks, status workflow."""
 
 import string
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model, prefetch_related_objects
 from django.utils import timezone
 from django.utils.text import slugify
 
 from bspos.agreements.models import Agreement
 from bspos.assets.models import Asset
-from bspos.audit.services import audited, delete_audited, record
+from bspos.audit.services import audited, delete_audited, record, record_created
 from bspos.clients.models import Client
+from bspos.core.business_time import BusinessClock
 from bspos.core.services import next_numbers
 from bspos.people.models import User
 from bspos.people.services import rate_on
@@ -68,8 +72,9 @@ def sla_plan_for(agreement: Agreement | None) -> SlaPlan | None:
     return agreement.sla_plan if agreement is not None else None
 
 
-def refresh_sla(ticket: Ticket) -> None:
-    """Recompute the ticket's due and at-risk times from its plan, priority and paused minutes (no save)."""
+def refresh_sla(ticket: Ticket, *, clock: BusinessClock | None = None) -> None:
+    """Recompute the ticket's due and at-risk times from its plan, priority and paused minutes (no save); `clock`:
+    the plan calendar's clock when the caller has it already."""
     if ticket.sla_plan is None:
         ticket.first_response_due = ticket.first_response_warning_at = None
         ticket.resolution_due = ticket.resolution_warning_at = None
@@ -77,7 +82,7 @@ def refresh_sla(ticket: Ticket) -> None:
     target = targets_by_priority(ticket.sla_plan).get(ticket.priority)
     if target is None:
         raise ValidationError(f"SLA plan “{ticket.sla_plan}” has no target for {ticket.get_priority_display()}.")
-    clocks = compute_clocks(clock=business_clock(ticket.sla_plan.calendar), target=target,
+    clocks = compute_clocks(clock=clock or business_clock(ticket.sla_plan.calendar), target=target,
                             at_risk_percent=ticket.sla_plan.at_risk_percent, started_at=ticket.created_at,
                             paused_minutes=ticket.sla_paused_minutes)
     ticket.first_response_due = clocks.first_response_due
@@ -86,32 +91,107 @@ def refresh_sla(ticket: Ticket) -> None:
     ticket.resolution_warning_at = clocks.resolution_warning_at
 
 
-@transaction.atomic
 def create_ticket(*, client: Client, subject: str, created_by: User | None = None, impact: int = Level.MEDIUM,
                   urgency: int = Level.MEDIUM, created_at: datetime | None = None, **fields) -> Ticket:
     """Open a ticket: next number, priority from impact × urgency, its agreement (the one in force on the ticket's
     day unless one of the client's is given), the agreement's SLA plan and clocks; validated first.
 
-    Every ticket takes this path: the desk's form, the portal, email, alerts, the API and the back office.
+    Every ticket takes this path or `create_tickets` (which it is, for one): the desk's form, the portal, email,
+    alerts, the API and the back office.
     """
-    ticket = Ticket(client=client, subject=subject, impact=impact, urgency=urgency,
-                    created_at=created_at or timezone.now(), **fields)
-    ticket.priority = priority_for(impact, urgency)
-    # Fields and cross-client rules (a given agreement, contact or asset of another client) are checked here; the
-    # table's check constraints (tier, priority, dates not before creation) cannot fail for a new ticket whose fields
-    # passed, and the database still enforces them: checking them again in Python costs six queries per ticket
-    # (a quarter of alert and mail intake time).
-    ticket.full_clean(exclude=["number"], validate_constraints=False)
-    if ticket.agreement_id is None:
-        ticket.agreement = Agreement.objects.select_related("sla_plan").governing(
-            client, timezone.localdate(ticket.created_at))
-    ticket.sla_plan = sla_plan_for(ticket.agreement)
-    refresh_sla(ticket)
-    ticket.number = next_numbers(TICKET_SEQUENCE)[0]
-    ticket.save()
-    record(created_by, ticket, None)
-    signals.ticket_created.send(sender=Ticket, ticket=ticket, by=created_by)
-    return ticket
+    return create_tickets(tickets=[dict(client=client, subject=subject, impact=impact, urgency=urgency,
+                                        created_at=created_at, **fields)], created_by=created_by)[0]
+
+
+TICKET_RELATIONS = ("client", "contact", "agreement", "asset", "assignee", "sla_plan")
+
+
+@transaction.atomic
+def create_tickets(*, tickets: Sequence[dict], created_by: User | None = None) -> list[Ticket]:
+    """Open several tickets by create_ticket's rules (each dict: its keyword arguments), in bulk statements: the
+    numbers reserved in one step in the given order, one agreement look-up per client and day, each SLA plan's
+    clock built once and the clocks computed once per plan, priority and start, one insert, one audit insert; one
+    `tickets_created` signal. A ticket that fails validation refuses the whole call (nothing is written)."""
+    now = timezone.now()
+    built = []
+    for spec in tickets:
+        spec = dict(spec)
+        impact, urgency = spec.pop("impact", Level.MEDIUM), spec.pop("urgency", Level.MEDIUM)
+        # A related row given as an object the caller has read is not looked up again (its foreign key still refuses
+        # one that has gone); one given by id is.
+        read = [name for name in TICKET_RELATIONS if isinstance(spec.get(name), Model)]
+        ticket = Ticket(impact=impact, urgency=urgency, created_at=spec.pop("created_at", None) or now, **spec)
+        ticket.priority = priority_for(impact, urgency)
+        # Fields and cross-client rules (a given agreement, contact or asset of another client) are checked here;
+        # the table's check constraints (tier, priority, dates not before creation) cannot fail for a new ticket
+        # whose fields passed, and the database still enforces them: checking them again in Python costs six
+        # queries per ticket.
+        ticket.full_clean(exclude=["number", *read], validate_constraints=False)
+        built.append(ticket)
+    if not built:
+        return []
+    _assign_agreements(built)
+    _set_clocks(built)
+    for ticket, number in zip(built, next_numbers(TICKET_SEQUENCE, len(built)), strict=True):
+        ticket.number = number
+    Ticket.objects.bulk_create(built)
+    record_created(created_by, built)
+    signals.tickets_created.send(sender=Ticket, tickets=built, by=created_by)
+    return built
+
+
+_shared: ContextVar[dict | None] = ContextVar("desk_shared_lookups", default=None)
+
+
+@contextmanager
+def shared_ticket_lookups() -> Iterator[None]:
+    """Within the block (one batch of mail) every create_ticket(s) call shares what it reads: the agreement in force
+    per client and day, each SLA plan with its targets and calendar clock."""
+    token = _shared.set({"governing": {}, "plans": {}})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def _lookups() -> dict:
+    return _shared.get() or {"governing": {}, "plans": {}}
+
+
+def _assign_agreements(tickets: list[Ticket]) -> None:
+    """Each ticket without one gets the agreement in force for its client on its day (one query per pair)."""
+    governing: dict[tuple[int, object], Agreement | None] = _lookups()["governing"]
+    for ticket in tickets:
+        if ticket.agreement_id is None:
+            key = (ticket.client_id, timezone.localdate(ticket.created_at))
+            if key not in governing:
+                governing[key] = Agreement.objects.select_related("sla_plan").governing(ticket.client, key[1])
+            ticket.agreement = governing[key]
+        ticket.sla_plan = sla_plan_for(ticket.agreement)
+
+
+CLOCK_FIELDS = ("first_response_due", "first_response_warning_at", "resolution_due", "resolution_warning_at")
+
+
+def _set_clocks(tickets: list[Ticket]) -> None:
+    """refresh_sla for new tickets in one pass: each plan's targets and calendar clock are read once, and tickets of
+    one plan, priority and start share their computed clocks."""
+    plans: dict[int, tuple[SlaPlan, BusinessClock]] = _lookups()["plans"]
+    computed: dict[tuple, list] = {}
+    for ticket in tickets:
+        if ticket.sla_plan is None:
+            refresh_sla(ticket)
+            continue
+        if ticket.sla_plan.pk not in plans:
+            prefetch_related_objects([ticket.sla_plan], "targets")
+            plans[ticket.sla_plan.pk] = (ticket.sla_plan, business_clock(ticket.sla_plan.calendar))
+        ticket.sla_plan, clock = plans[ticket.sla_plan.pk]
+        key = (ticket.sla_plan.pk, ticket.priority, ticket.created_at, ticket.sla_paused_minutes)
+        if key not in computed:
+            refresh_sla(ticket, clock=clock)
+            computed[key] = [getattr(ticket, name) for name in CLOCK_FIELDS]
+        for name, value in zip(CLOCK_FIELDS, computed[key], strict=True):
+            setattr(ticket, name, value)
 
 
 @transaction.atomic

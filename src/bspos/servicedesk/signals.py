@@ -8,7 +8,9 @@ them out of their own notifications.
 
 from django.dispatch import Signal
 
-ticket_created = Signal()  # sender=Ticket, ticket=, by=
+# Sent once for the tickets one create_tickets call opened (create_ticket is that call for one ticket), so a
+# receiver can write its rows for all of them in bulk.
+tickets_created = Signal()  # sender=Ticket, tickets=list of Ticket, by=
 ticket_updated = Signal()  # sender=Ticket, ticket=, changed=set of field names, by=
 ticket_status_changed = Signal()  # sender=Ticket, ticket=, previous=, status=, by=
 note_added = Signal()  # sender=Note, note=, by= (the note's author)
