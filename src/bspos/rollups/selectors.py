@@ -2,6 +2,8 @@
 change, `rollups.facts` from the raw rows for the others (the current month, a month changed since its build, a
 month never built, or every month when the viewer's time zone is not the installation's)."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -46,6 +48,37 @@ def _runs(months: list[date]) -> list[list[date]]:
     return runs
 
 
+_reading: ContextVar[dict | None] = ContextVar("rollups_reading", default=None)
+
+
+@contextmanager
+def one_reading():
+    """Within it, a month computed from the raw rows is computed once per table, however many figures read it
+    (the owner's page reads the same months for a dozen figures)."""
+    token = _reading.set({})
+    try:
+        yield
+    finally:
+        _reading.reset(token)
+
+
+def _live(compute, months: list[date], client_ids: list[int] | None) -> list[dict]:
+    """`compute` over the months, each month once per reading."""
+    cache = _reading.get()
+    if cache is None:
+        return [row for run in _runs(months) for row in (compute(run) if client_ids is None
+                                                          else compute(run, client_ids))]
+    key = (compute, tuple(client_ids) if client_ids is not None else None)
+    known = cache.setdefault(key, {})
+    for run in _runs([m for m in months if m not in known]):
+        found = compute(run) if client_ids is None else compute(run, client_ids)
+        for month in run:
+            known[month] = []
+        for row in found:
+            known[row["month"]].append(row)
+    return [row for month in months for row in known[month]]
+
+
 def _rows(model, compute, fields: list[str], months: list[date], client_ids: list[int] | None = None) -> list[dict]:
     months = sorted(set(months))
     stored = stored_months(months)
@@ -55,9 +88,7 @@ def _rows(model, compute, fields: list[str], months: list[date], client_ids: lis
         if client_ids is not None:
             table = table.filter(client_id__in=client_ids)
         rows = list(table.values("month", *fields))
-    for run in _runs([m for m in months if m not in stored]):
-        rows += compute(run) if client_ids is None else compute(run, client_ids)
-    return rows
+    return rows + _live(compute, [m for m in months if m not in stored], client_ids)
 
 
 def _client_facts(months: list[date], client_ids: list[int] | None = None) -> list[dict]:

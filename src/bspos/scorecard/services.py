@@ -631,8 +631,9 @@ def client_satisfaction(months: list[date]) -> dict:
     return satisfaction_between(start, end, month_span(add_months(months[0], -len(months)))[0])
 
 
+@rollups.one_reading()
 def owner_view(months: list[date], today: date) -> dict:
-    """Everything on the owner's page, for the given window of complete months."""
+    """Everything on the owner's page, for the given window of complete months (each month's facts read once)."""
     margin = reports.margin_report(months)
     work, tickets, working = work_by_person_month(months), tickets_by_month(months), working_time()
     series = monthly_series(months, work, tickets, working)
