@@ -80,7 +80,6 @@ INSTALLED_APPS = [
     "bspos.documentation",
     "bspos.timesheets",
     "bspos.projects",
-    "bspos.rollups",
     "bspos.foundation",
     "bspos.proposals",
     "bspos.schedule",
@@ -170,7 +169,6 @@ TIME_ZONE = os.environ.get("BSPOS_TIME_ZONE", "UTC")
 BSPOS_BASE_URL = os.environ.get("BSPOS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Sensitive actions (tokens, roles, vault reveals) ask for the password again after this long (people.reauth).
 BSPOS_REAUTH_MINUTES = int(os.environ.get("BSPOS_REAUTH_MINUTES", "10"))
-BSPOS_ROLLUPS = env_flag("BSPOS_ROLLUPS", True)  # the owner's figures read closed months from the monthly roll-ups
 # BSPOS_REQUIRE_MFA=true: every staff role must enrol a second factor before reaching any page (people.two_factor).
 BSPOS_REQUIRE_MFA = env_flag("BSPOS_REQUIRE_MFA")
 OTP_TOTP_ISSUER = os.environ.get("BSPOS_MFA_ISSUER", "bspos")  # the name authenticator apps show

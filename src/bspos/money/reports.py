@@ -4,24 +4,21 @@ Gross margin = revenue (invoices net of credit notes, drafts included) + vendor 
 (labour: minutes × the cost rate entered on each time entry; plus the client's tool and licence costs).
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Count, DecimalField, F, Q, Sum
-from django.db.models.functions import TruncMonth
-from django.utils import timezone
 
 from bspos.agreements.models import Agreement
 from bspos.assets.models import Asset, Lifecycle
 from bspos.clients.models import Client, Contact
 from bspos.core.dates import month_end as month_last_day
-from bspos.core.dates import month_span, month_start, months_ending
+from bspos.core.dates import month_span, months_ending
 from bspos.core.money import cents, maybe_places, to_places
 from bspos.core.permissions import Can, can
-from bspos.money.models import Commission, CostBasis, Invoice, InvoiceKind, InvoiceStatus, ToolCost
+from bspos.money.models import Commission, CostBasis, Invoice, InvoiceStatus, ToolCost
 from bspos.money.services import (
     RECURRING_KINDS,
     active_devices,
@@ -32,80 +29,30 @@ from bspos.servicedesk.models import TimeEntry
 
 FLAG_POINTS = Decimal("15")  # a client more than this many points from its tier's average margin is flagged
 
-# Where the per-client-month figures come from: the raw rows (`live_month_figures`) unless a higher app supplies
-# stored ones (the monthly roll-ups, `rollups.apps`, which fall back to the raw rows for months not stored).
-_month_figures_source: Callable[[list[date], list[int] | None], list[dict]] | None = None
 
 
-def supply_month_figures(source: Callable[[list[date], list[int] | None], list[dict]] | None) -> None:
-    """Register the function that gives `live_month_figures`'s rows for a window (called once at start-up)."""
-    global _month_figures_source
-    _month_figures_source = source
 
-
-def month_figures(months: list[date], client_ids: list[int] | None = None) -> list[dict]:
-    """Per client and month of the window: revenue, invoices, commission, labour minutes and labour × minutes."""
-    source = _month_figures_source or live_month_figures
-    return source(months, client_ids)
-
-
-def _as_month(value) -> date:
-    """A database month (TruncMonth gives an aware datetime, a date, or text on SQLite) as its first day."""
-    if isinstance(value, datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return month_start(_as_date(value))
-
-
-def live_month_figures(months: list[date], client_ids: list[int] | None = None) -> list[dict]:
-    """From the raw rows, per client and month: `revenue` (invoices net of credit notes, drafts included, by the
-    month they bill), `invoices` (how many of kind invoice), `commission` (on invoices not credited), labour
-    `labour_minutes` and `labour_rate_minutes` (minutes × the cost rate on each entry; ÷ 60 is the labour cost)."""
-    wanted = set(months)
-    first, last = min(months), month_last_day(max(months))
-    start, end = month_span(first)[0], month_span(last)[1]
-    only = Q(client_id__in=client_ids) if client_ids is not None else Q()
-    rows: dict[tuple[int, date], dict] = {}
-
-    def add(client_id: int, month, **figures) -> None:
-        month = _as_month(month)
-        if month in wanted:
-            row = rows.setdefault((client_id, month), {
-                "client_id": client_id, "month": month, "revenue": Decimal(0), "invoices": 0,
-                "commission": Decimal(0), "labour_minutes": 0, "labour_rate_minutes": Decimal(0)})
-            row.update({name: value or 0 for name, value in figures.items()})
-
-    for row in (Invoice.objects.filter(only, period_start__gte=first, period_start__lte=last)
-                .annotate(month=TruncMonth("period_start")).values("client_id", "month")
-                .annotate(revenue=Sum("subtotal"), invoices=Count("pk", filter=Q(kind=InvoiceKind.INVOICE)))
-                .order_by()):
-        add(**row)
-    for row in (Commission.objects.filter(only, period_start__gte=first, period_start__lte=last)
-                .exclude(invoice__status=InvoiceStatus.CREDITED).annotate(month=TruncMonth("period_start"))
-                .values("client_id", "month").annotate(commission=Sum("amount")).order_by()):
-        add(**row)
-    for row in (TimeEntry.objects.filter(only, client_id__isnull=False, started_at__gte=start, started_at__lt=end)
-                .annotate(month=TruncMonth("started_at")).values("client_id", "month")
-                .annotate(labour_minutes=Sum("minutes"), labour_rate_minutes=Sum(
-                    F("minutes") * F("cost_rate"), output_field=DecimalField(max_digits=20, decimal_places=2)))
-                .order_by()):
-        add(**row)
-    return list(rows.values())
 
 
 def _tables() -> dict[str, str]:
     quote = connection.ops.quote_name
     return {name: quote(model._meta.db_table) for name, model in {
-        "tool": ToolCost, "asset": Asset, "contact": Contact}.items()}
+        "entry": TimeEntry, "invoice": Invoice, "commission": Commission, "tool": ToolCost,
+        "asset": Asset, "contact": Contact, "client": Client}.items()}
 
 
-def tool_costs(months: list[date], client_ids: list[int] | None = None) -> dict[tuple[int, date], Decimal]:
-    """Tool and licence cost per client and month: each cost in force in the month × today's count of the client's
-    active assets or billable users (per asset / per user) or once (flat). Computed live: the counts are today's."""
+def _grid_sql(months: list[date], client_ids: list[int] | None = None) -> tuple[str, list]:
+    """A CTE chain that yields one row per client and month: revenue, commission, labour and tool cost.
+
+    With `client_ids`, every part is restricted to those clients (the planner then reads only their rows).
+    """
     ops = connection.ops
     values, params = [], []
     for first in months:
-        values.append("(%s, %s)")
-        params += [ops.adapt_datefield_value(first), ops.adapt_datefield_value(month_last_day(first))]
+        start, end = month_span(first)
+        values.append("(%s, %s, %s, %s)")
+        params += [ops.adapt_datefield_value(first), ops.adapt_datefield_value(month_last_day(first)),
+                   ops.adapt_datetimefield_value(start), ops.adapt_datetimefield_value(end)]
     ids = list(client_ids) if client_ids is not None else None
 
     def only(column: str) -> str:
@@ -116,53 +63,57 @@ def tool_costs(months: list[date], client_ids: list[int] | None = None) -> dict[
         return f" AND {column} IN ({', '.join(['%s'] * len(ids))})" if ids else " AND 1 = 0"
 
     t = _tables()
-    params.append(Lifecycle.ACTIVE.value)
+    first, last = ops.adapt_datefield_value(months[0]), ops.adapt_datefield_value(months[-1])
     sql = f"""
-    WITH months(m, m_last) AS (VALUES {", ".join(values)}),
+    WITH months(m, m_last, m_start, m_end) AS (VALUES {", ".join(values)}),
+    labour AS (
+        SELECT e.client_id, mo.m, SUM(e.minutes * e.cost_rate) / 60.0 AS amount
+        FROM {t["entry"]} e JOIN months mo ON e.started_at >= mo.m_start AND e.started_at < mo.m_end
+        WHERE e.client_id IS NOT NULL{only("e.client_id")}
+        GROUP BY e.client_id, mo.m),"""
+    params += [first, last]
+    sql += f"""
+    revenue AS (
+        SELECT i.client_id, i.period_start AS m, SUM(i.subtotal) AS amount
+        FROM {t["invoice"]} i WHERE i.period_start >= %s AND i.period_start <= %s{only("i.client_id")}
+        GROUP BY i.client_id, i.period_start),"""
+    params += [InvoiceStatus.CREDITED.value, first, last]
+    sql += f"""
+    commission AS (
+        SELECT c.client_id, c.period_start AS m, SUM(c.amount) AS amount
+        FROM {t["commission"]} c JOIN {t["invoice"]} i ON i.id = c.invoice_id
+        WHERE i.status <> %s AND c.period_start >= %s AND c.period_start <= %s{only("c.client_id")}
+        GROUP BY c.client_id, c.period_start),"""
+    params += [Lifecycle.ACTIVE.value]
+    sql += f"""
     assets AS (SELECT client_id, COUNT(*) AS n FROM {t["asset"]} WHERE lifecycle = %s{only("client_id")}
                GROUP BY client_id),"""
     params += [True, True]
     sql += f"""
     users AS (SELECT client_id, COUNT(*) AS n FROM {t["contact"]}
-              WHERE is_active = %s AND is_billable_user = %s{only("client_id")} GROUP BY client_id)"""
+              WHERE is_active = %s AND is_billable_user = %s{only("client_id")} GROUP BY client_id),"""
     params += [CostBasis.PER_ASSET.value, CostBasis.PER_USER.value]
     sql += f"""
-    SELECT tc.client_id, mo.m, SUM(tc.unit_cost * CASE tc.basis
-            WHEN %s THEN COALESCE(a.n, 0) WHEN %s THEN COALESCE(u.n, 0) ELSE 1 END) AS amount
-    FROM {t["tool"]} tc JOIN months mo ON tc.start_date <= mo.m_last AND (tc.end_date IS NULL OR tc.end_date >= mo.m)
-    LEFT JOIN assets a ON a.client_id = tc.client_id LEFT JOIN users u ON u.client_id = tc.client_id
-    WHERE 1 = 1{only("tc.client_id")}
-    GROUP BY tc.client_id, mo.m"""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {(pk, _as_date(m)): Decimal(str(amount or 0)) for pk, m, amount in cursor.fetchall()}
-
-
-@dataclass
-class _Grid:
-    """Revenue, commission, labour cost and tool cost per client and month, unrounded."""
-
-    cells: dict[tuple[int, date], list[Decimal]]
-
-    @classmethod
-    def load(cls, months: list[date], client_ids: list[int] | None = None) -> "_Grid":
-        cells: dict[tuple[int, date], list[Decimal]] = {}
-        for row in month_figures(months, client_ids):
-            cells[(row["client_id"], row["month"])] = [Decimal(row["revenue"]), Decimal(row["commission"]),
-                                                        Decimal(row["labour_rate_minutes"]) / 60, Decimal(0)]
-        for key, amount in tool_costs(months, client_ids).items():
-            cells.setdefault(key, [Decimal(0)] * 4)[3] = amount
-        return cls(cells)
-
-    def per_month(self, months: list[date]) -> list["MonthMargin"]:
-        totals = {m: [Decimal(0)] * 3 for m in months}
-        for (_, m), (revenue, commission, labour, tools) in self.cells.items():
-            if m in totals:
-                total = totals[m]
-                total[0] += revenue
-                total[1] += commission
-                total[2] += labour + tools
-        return [MonthMargin(m, *(cents(v) for v in totals[m])) for m in months]
+    tools AS (
+        SELECT tc.client_id, mo.m, SUM(tc.unit_cost * CASE tc.basis
+                WHEN %s THEN COALESCE(a.n, 0) WHEN %s THEN COALESCE(u.n, 0) ELSE 1 END) AS amount
+        FROM {t["tool"]} tc JOIN months mo ON tc.start_date <= mo.m_last
+             AND (tc.end_date IS NULL OR tc.end_date >= mo.m)
+        LEFT JOIN assets a ON a.client_id = tc.client_id LEFT JOIN users u ON u.client_id = tc.client_id
+        WHERE 1 = 1{only("tc.client_id")}
+        GROUP BY tc.client_id, mo.m),
+    keys AS (SELECT client_id, m FROM labour UNION SELECT client_id, m FROM revenue
+             UNION SELECT client_id, m FROM commission UNION SELECT client_id, m FROM tools),
+    grid AS (
+        SELECT k.client_id, k.m, COALESCE(r.amount, 0) AS revenue, COALESCE(co.amount, 0) AS commission,
+               COALESCE(l.amount, 0) AS labour, COALESCE(tl.amount, 0) AS tools
+        FROM keys k
+        LEFT JOIN revenue r ON r.client_id = k.client_id AND r.m = k.m
+        LEFT JOIN commission co ON co.client_id = k.client_id AND co.m = k.m
+        LEFT JOIN labour l ON l.client_id = k.client_id AND l.m = k.m
+        LEFT JOIN tools tl ON tl.client_id = k.client_id AND tl.m = k.m)
+    """
+    return sql, params
 
 
 @dataclass
@@ -234,41 +185,67 @@ def _pct(value) -> Decimal | None:
 
 
 def margin_report(months: list[date]) -> MarginReport:
-    """Per client over the window, with each client's tier average and spread; per month."""
-    grid = _Grid.load(months)
-    totals: dict[int, list[Decimal]] = {}
-    for (pk, _), cell in grid.cells.items():
-        total = totals.setdefault(pk, [Decimal(0)] * 4)
-        for index, value in enumerate(cell):
-            total[index] += value
-    clients_of = {pk: (name, tier or "") for pk, name, tier in Client.objects.filter(pk__in=list(totals))
-                  .values_list("pk", "name", "service_tier")}
-    rows = []
-    for pk, (revenue, commission, labour, tools) in totals.items():
-        income, margin = revenue + commission, revenue + commission - labour - tools
-        rows.append((pk, *clients_of[pk], revenue, commission, labour, tools, margin,
-                     margin * 100 / income if income > 0 else None))
-    by_tier: dict[str, list[Decimal]] = {}
-    for row in rows:
-        if row[-1] is not None:
-            by_tier.setdefault(row[2], []).append(row[-1])
-    spread = {tier: (sum(pcts) / len(pcts), min(pcts), max(pcts)) for tier, pcts in by_tier.items()}
-    clients, tiers = [], {}
-    for pk, name, tier, revenue, commission, labour, tools, margin, pct in rows:
-        avg, low, high = spread.get(tier, (None, None, None))
-        flagged = pct is not None and abs(pct - avg) > FLAG_POINTS
-        clients.append(ClientMargin(pk, name, tier, cents(revenue), cents(commission), cents(labour), cents(tools),
-                                    cents(margin), _pct(pct), _pct(avg), _pct(low), _pct(high), flagged))
-        seen = tiers.setdefault(tier, TierSpread(tier, 0, _pct(avg), _pct(low), _pct(high), 0))
-        seen.clients += 1
-        seen.flagged += flagged
+    """Per client over the window, with each client's tier average and spread by window functions; per month."""
+    grid, params = _grid_sql(months)
+    t = _tables()
+    sql = f"""{grid},
+    totals AS (
+        SELECT g.client_id, SUM(g.revenue) AS revenue, SUM(g.commission) AS commission,
+               SUM(g.labour) AS labour, SUM(g.tools) AS tools
+        FROM grid g GROUP BY g.client_id),
+    margins AS (
+        SELECT c.id, c.name, c.service_tier, t.revenue, t.commission, t.labour, t.tools,
+               t.revenue + t.commission - t.labour - t.tools AS margin,
+               CASE WHEN t.revenue + t.commission > 0
+                    THEN 100.0 * (t.revenue + t.commission - t.labour - t.tools) / (t.revenue + t.commission)
+               END AS margin_pct
+        FROM totals t JOIN {t["client"]} c ON c.id = t.client_id),
+    spread AS (
+        SELECT margins.*, AVG(margin_pct) OVER (PARTITION BY service_tier) AS tier_avg,
+               MIN(margin_pct) OVER (PARTITION BY service_tier) AS tier_min,
+               MAX(margin_pct) OVER (PARTITION BY service_tier) AS tier_max
+        FROM margins),
+    flags AS (
+        SELECT spread.*, CASE WHEN margin_pct IS NOT NULL AND ABS(margin_pct - tier_avg) > %s THEN 1 ELSE 0 END
+               AS flagged FROM spread),
+    per_month AS (
+        SELECT m, SUM(revenue) AS revenue, SUM(commission) AS commission, SUM(labour) + SUM(tools) AS cost
+        FROM grid GROUP BY m)
+    SELECT 'client' AS row_kind, id, name, service_tier, revenue, commission, labour, tools, margin, margin_pct,
+           tier_avg, tier_min, tier_max, flagged, COUNT(*) OVER (PARTITION BY service_tier) AS tier_clients,
+           SUM(flagged) OVER (PARTITION BY service_tier) AS tier_flagged, NULL AS m
+    FROM flags
+    UNION ALL
+    SELECT 'month', NULL, NULL, NULL, revenue, commission, cost, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+           NULL, m
+    FROM per_month"""
+    # One statement: the grid is computed once for the per-client rows and the per-month series.
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, float(FLAG_POINTS)])  # a number, not text, on SQLite too
+        rows = cursor.fetchall()
+    clients, tiers, by_month = [], {}, {}
+    for (kind, pk, name, tier, revenue, commission, labour, tools, margin, pct, avg, low, high, flagged, tier_clients,
+         tier_flagged, m) in rows:
+        if kind == "month":
+            by_month[_as_date(m)] = (revenue, commission, labour)
+            continue
+        clients.append(ClientMargin(pk, name, tier or "", cents(revenue), cents(commission), cents(labour),
+                                    cents(tools), cents(margin), _pct(pct), _pct(avg), _pct(low), _pct(high),
+                                    bool(flagged)))
+        tiers[tier or ""] = TierSpread(tier or "", tier_clients, _pct(avg), _pct(low), _pct(high), int(tier_flagged))
+    series = [MonthMargin(m, *(cents(v) for v in by_month.get(m, (0, 0, 0)))) for m in months]
     clients.sort(key=lambda row: (row.margin_pct is None, row.margin_pct or 0, row.name))  # lowest margin first
-    return MarginReport(months, clients, grid.per_month(months), sorted(tiers.values(), key=lambda t: t.tier))
+    return MarginReport(months, clients, series, sorted(tiers.values(), key=lambda t: t.tier))
 
 
 def client_months(client_id: int, months: list[date]) -> list[MonthMargin]:
     """One client's revenue, commission and direct cost per month (the gross margin per client per month)."""
-    return _Grid.load(months, [client_id]).per_month(months)
+    grid, params = _grid_sql(months, [client_id])
+    with connection.cursor() as cursor:
+        cursor.execute(f"{grid} SELECT m, SUM(revenue), SUM(commission), SUM(labour) + SUM(tools) FROM grid "
+                       "GROUP BY m", params)
+        by_month = {_as_date(m): (revenue, commission, cost) for m, revenue, commission, cost in cursor.fetchall()}
+    return [MonthMargin(m, *(cents(v) for v in by_month.get(m, (0, 0, 0)))) for m in months]
 
 
 def _as_date(value) -> date:
@@ -354,9 +331,10 @@ def guards_for(agreements: list[Agreement], today: date) -> dict[int, Guard]:
     start, end = month_span(months[0])[0], month_span(months[-1])[1]
     ids = [a.pk for a in agreements]
     client_ids = {a.client_id for a in agreements}
-    tools: dict[int, Decimal] = {}
-    for (pk, _), amount in tool_costs(months, sorted(client_ids)).items():
-        tools[pk] = tools.get(pk, Decimal(0)) + amount
+    with connection.cursor() as cursor:
+        grid, params = _grid_sql(months, sorted(client_ids))
+        cursor.execute(f"{grid} SELECT client_id, SUM(tools) FROM grid GROUP BY client_id", params)
+        tools = {pk: Decimal(str(v or 0)) for pk, v in cursor.fetchall()}
     cost = Sum(F("minutes") * F("cost_rate"), output_field=DecimalField()) / 60
     rows = list(TimeEntry.objects.filter(client_id__in=client_ids, ticket__agreement_id__in=ids, started_at__gte=start,
                                      started_at__lt=end)

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Sum, Value
+from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -25,15 +25,16 @@ from bspos.core.dates import month_end as month_last_day
 from bspos.core.money import maybe_places, to_places
 from bspos.foundation import selectors as foundation_selectors
 from bspos.money import reports
+from bspos.money.models import Invoice, InvoiceKind
 from bspos.people.models import Role, User
 from bspos.proposals import selectors as proposal_selectors
 from bspos.reviews import selectors as review_selectors
 from bspos.reviews.models import Review
-from bspos.rollups import selectors as rollups
 from bspos.satisfaction.selectors import satisfaction_between
 from bspos.scorecard.models import STEP_FIELDS, STEPS, Opportunity, ReadinessRun
 from bspos.scorecard.questions import PHASES, QUESTIONS
-from bspos.servicedesk.selectors import sla_met_rate
+from bspos.servicedesk.models import InternalCategory, Ticket, TimeEntry
+from bspos.servicedesk.selectors import resolution_sla_met
 from bspos.sla.services import WorkingTime, working_time
 
 
@@ -131,9 +132,10 @@ def scorecard(months: list[date], margin: reports.MarginReport, today: date,
     work = work if work is not None else work_by_person_month(months)
     start, end = _span(months)
     first, last = months[0], months[-1]
-    amounts = [row["revenue"] for row in rollups.client_months(months) if row["revenue"] > 0]
-    invoiced = {"months": len(amounts)}
-    per_client = sum(amounts) / len(amounts) if amounts else None  # per client-month invoiced
+    invoiced = (Invoice.objects.filter(period_start__gte=first, period_start__lte=last)
+                .values("client_id", "period_start").annotate(amount=Sum("subtotal")).filter(amount__gt=0)
+                .aggregate(avg=Avg("amount"), months=Count("period_start")))
+    per_client = invoiced["avg"]
     totals = reports.combined(margin.series)
     gross = reports.gross_percent(totals.revenue + totals.commission, totals.cost)
     served = Client.objects.filter(client_since__isnull=False, status__in=[ClientStatus.ACTIVE, ClientStatus.CHURNED])
@@ -161,30 +163,28 @@ def scorecard(months: list[date], margin: reports.MarginReport, today: date,
 # --- operating-model health (seed 003) ---------------------------------------------------------------------------
 
 def work_by_person_month(months: list[date]) -> list[dict]:
-    """Time per person and month (the technician months of the roll-ups): all, on tickets, out of scope, account
-    work; with the person's role and tier as they are now."""
-    people = {pk: (role, tier) for pk, role, tier in User.objects.values_list("pk", "role", "tier")}
-    return [{"technician_id": row["technician_id"], "technician__role": people[row["technician_id"]][0],
-             "technician__tier": people[row["technician_id"]][1], "month": row["month"], "total": row["minutes"],
-             "ticket_minutes": row["ticket_minutes"], "out_of_scope": row["out_of_scope_minutes"],
-             "account": row["account_minutes"]} for row in rollups.technician_months(months)]
+    """Time per person and month in one pass over the window: all, on tickets, out of scope, account work."""
+    start, end = _span(months)
+    window = TimeEntry.objects.filter(started_at__gte=start, started_at__lt=end).annotate(
+        month=TruncMonth("started_at")).values("technician_id", "technician__role", "technician__tier", "month")
+    # Out-of-scope time is summed apart: joining every entry to its ticket costs more than the rest together.
+    out_of_scope = {(row["technician_id"], row["month"]): row["minutes"] for row in window.filter(
+        ticket__in_scope=False).annotate(minutes=Sum("minutes"))}
+    return [{**row, "month": _month_key(row["month"]),
+             "out_of_scope": out_of_scope.get((row["technician_id"], row["month"]), 0)} for row in window.annotate(
+        total=Sum("minutes"), ticket_minutes=Sum("minutes", filter=Q(ticket__isnull=False)),
+        account=Sum("minutes", filter=Q(internal_category__in=[InternalCategory.ACCOUNT_MANAGEMENT,
+                                                               InternalCategory.SALES])))]
 
 
 def tickets_by_month(months: list[date]) -> dict[date, dict]:
-    """Tickets opened per month: all, escalated, and those the owner holds (of the desk months)."""
-    owners = set(User.objects.filter(role=Role.OWNER).values_list("pk", flat=True))
-    result: dict[date, dict] = {}
-    for row in rollups.desk_months(months):
-        if not row["opened"]:
-            continue
-        month = result.setdefault(row["month"], {"month": row["month"], "total": 0, "escalated": 0, "owner": 0,
-                                                 "owner_escalated": 0})
-        month["total"] += row["opened"]
-        month["escalated"] += row["opened_escalated"]
-        if row["assignee_id"] in owners:
-            month["owner"] += row["opened"]
-            month["owner_escalated"] += row["opened_escalated"]
-    return result
+    start, end = _span(months)
+    escalated = Q(escalation_count__gt=0)
+    owners = Q(assignee_id__in=list(User.objects.filter(role=Role.OWNER).values_list("pk", flat=True)))  # no join
+    return {_month_key(row["month"]): row for row in Ticket.objects.filter(
+        created_at__gte=start, created_at__lt=end).annotate(month=TruncMonth("created_at")).values("month").annotate(
+        total=Count("pk"), escalated=Count("pk", filter=escalated), owner=Count("pk", filter=owners),
+        owner_escalated=Count("pk", filter=escalated & owners))}
 
 
 def monthly_series(months: list[date], work: list[dict] | None = None, tickets: dict[date, dict] | None = None,
@@ -199,13 +199,9 @@ def monthly_series(months: list[date], work: list[dict] | None = None, tickets: 
     cycles = {_month_key(row["month"]): row["days"] for row in won_between(months[0], month_last_day(months[-1]))
               .annotate(month=TruncMonth("excitement_on")).values("month").annotate(days=Avg(SALES_CYCLE))}
     tenure = _tenure_at(months)
-    client_rows = rollups.client_months([previous_month(months[0]), *months])
-    revenue: dict[date, dict] = {}
-    for row in client_rows:
-        if row["revenue"] or row["invoices"]:
-            month = revenue.setdefault(row["month"], {"amount": Decimal(0), "clients": 0})
-            month["amount"] += row["revenue"]
-            month["clients"] += row["invoices"] > 0
+    revenue = {row["period_start"]: row for row in Invoice.objects.filter(
+        period_start__gte=previous_month(months[0]), period_start__lte=months[-1]).values("period_start").annotate(
+        amount=Sum("subtotal"), clients=Count("client", distinct=True, filter=Q(kind=InvoiceKind.INVOICE)))}
     time_rows: dict[date, dict] = {}
     for row in work:
         month = time_rows.setdefault(row["month"], {"ticket_minutes": 0, "out_of_scope": 0, "owner": 0,
@@ -221,12 +217,14 @@ def monthly_series(months: list[date], work: list[dict] | None = None, tickets: 
         churned_on__gte=months[0], churned_on__lte=month_last_day(months[-1])).annotate(
         month=TruncMonth("churned_on")).values("month").annotate(n=Count("pk"))}
     lost: dict[date, Decimal] = {}  # revenue of clients churned in a month, as invoiced the month before
-    churned_in = dict(Client.objects.filter(churned_on__gte=months[0], churned_on__lte=month_last_day(months[-1]))
-                      .values_list("pk", "churned_on"))
-    for row in client_rows:
-        churn_month = month_start(churned_in[row["client_id"]]) if row["client_id"] in churned_in else None
-        if churn_month and row["month"] == previous_month(churn_month) and (row["revenue"] or row["invoices"]):
-            lost[churn_month] = lost.get(churn_month, Decimal(0)) + row["revenue"]
+    for row in (Invoice.objects.filter(client__churned_on__gte=months[0],
+                                       client__churned_on__lte=month_last_day(months[-1]),
+                                       period_start__gte=previous_month(months[0]))
+                .annotate(churn_month=TruncMonth("client__churned_on"))
+                .values("churn_month", "period_start").annotate(amount=Sum("subtotal"))):
+        churn_month = _month_key(row["churn_month"])
+        if row["period_start"] == previous_month(churn_month):
+            lost[churn_month] = row["amount"]
     active_at = _active_clients_at(months)
     for m in months:
         inv, tk, tm = revenue.get(m), tickets.get(m), time_rows.get(m)
@@ -296,16 +294,14 @@ def utilisation_per_person(months: list[date], work: list[dict] | None = None,
 
 def resolution_consistency(months: list[date]) -> list[dict]:
     """Per priority: mean resolution hours per technician and their spread (coefficient of variation)."""
-    per_tech: dict[tuple[int, int], list] = {}  # (priority, assignee) → [resolution time, tickets]
-    for row in rollups.desk_months(months):
-        if row["assignee_id"] is not None and row["resolved"]:
-            total = per_tech.setdefault((row["priority"], row["assignee_id"]), [timedelta(0), 0])
-            total[0] += row["resolution_time"]
-            total[1] += row["resolved"]
+    start, end = _span(months)
+    per_tech = (Ticket.objects.filter(resolved_at__gte=start, resolved_at__lt=end, assignee__isnull=False)
+                .values("priority", "assignee_id").annotate(
+                    hours=Avg(ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField())),
+                    n=Count("pk")).filter(n__gte=5))
     by_priority: dict[int, list[float]] = {}
-    for (priority, _), (time, n) in sorted(per_tech.items()):
-        if n >= 5:
-            by_priority.setdefault(priority, []).append(time.total_seconds() / n / 3600)
+    for row in per_tech:
+        by_priority.setdefault(row["priority"], []).append(row["hours"].total_seconds() / 3600)
     result = []
     for priority in sorted(by_priority):
         values = by_priority[priority]
@@ -319,14 +315,9 @@ def resolution_consistency(months: list[date]) -> list[dict]:
 
 def tracked_share(months: list[date]) -> dict:
     """Tickets resolved in the window's last month, and how many of them have time logged."""
-    rows = rollups.desk_months(months[-1:])
-    return {"total": sum(row["resolved"] for row in rows), "timed": sum(row["resolved_with_time"] for row in rows)}
-
-
-def resolution_sla_met_in(months: list[date]) -> dict:
-    """`servicedesk.selectors.resolution_sla_met` over whole months, from the desk months' counts."""
-    rows = rollups.desk_months(months)
-    return sla_met_rate(sum(row["resolved_with_sla"] for row in rows), sum(row["resolved_sla_met"] for row in rows))
+    start, end = _span(months[-1:])
+    return Ticket.objects.filter(resolved_at__gte=start, resolved_at__lt=end).aggregate(
+        total=Count("pk"), timed=Count("pk", filter=Q(Exists(TimeEntry.objects.filter(ticket=OuterRef("pk"))))))
 
 
 # --- the five diagnostic signals (seed 003) ----------------------------------------------------------------------
@@ -354,18 +345,15 @@ def diagnostic_signals(months: list[date], margin: reports.MarginReport, series:
                       f"{_d(m_early)}% → {_d(m_late)}% (first vs second half of the window).")]
 
     recent = months[-3:]  # compare clients over the same recent quarter, both groups served throughout it
+    recent_start, recent_end = _span(recent)
     year_ago = add_months(recent[0], -12)
     served = Q(client__churned_on__isnull=True) | Q(client__churned_on__gt=month_last_day(recent[-1]))
     new = Q(client__client_since__gte=year_ago, client__client_since__lt=recent[0])
     old = Q(client__client_since__lt=year_ago)
     users = Contact.objects.filter(served, is_billable_user=True).aggregate(
         new=Count("pk", filter=new), old=Count("pk", filter=old))
-    load = {"new": 0, "old": 0}
-    since = dict(Client.objects.filter(Q(churned_on__isnull=True) | Q(churned_on__gt=month_last_day(recent[-1])),
-                                       client_since__lt=recent[0]).values_list("pk", "client_since"))
-    for row in rollups.client_months(recent):  # tickets opened in the recent quarter by the clients served
-        if row["client_id"] in since:
-            load["new" if since[row["client_id"]] >= year_ago else "old"] += row["opened"]
+    load = Ticket.objects.filter(served, created_at__gte=recent_start, created_at__lt=recent_end).aggregate(
+        new=Count("pk", filter=new), old=Count("pk", filter=old))
     new_rate = load["new"] / users["new"] if users["new"] else None
     old_rate = load["old"] / users["old"] if users["old"] else None
     complexity = bool(new_rate and old_rate and new_rate > old_rate * 1.25)
@@ -416,9 +404,10 @@ class Level:
 
 def maturity(months: list[date], gross: Decimal | None, signals: dict, consistency: list[dict],
              utilisation: list[dict], commission_share: Decimal | None) -> dict:
+    start, end = _span(months[-3:])  # delivery discipline now: the last quarter of the window
     resolved = tracked_share(months)
     tracked = resolved["timed"] * 100 / resolved["total"] if resolved["total"] else 0  # last month
-    sla_met = resolution_sla_met_in(months[-3:])["rate"] or 0  # delivery discipline now: the window's last quarter
+    sla_met = resolution_sla_met(Ticket.objects.all(), start, end)["rate"] or 0
     averages = [p["average"] for p in utilisation if p["average"] is not None]
     team_util = sum(averages) / len(averages) if averages else Decimal(0)
     variation = [c["variation"] for c in consistency if c["variation"] is not None]
@@ -648,9 +637,8 @@ def client_satisfaction(months: list[date]) -> dict:
     return satisfaction_between(start, end, month_span(add_months(months[0], -len(months)))[0])
 
 
-@rollups.one_reading()
 def owner_view(months: list[date], today: date) -> dict:
-    """Everything on the owner's page, for the given window of complete months (each month's facts read once)."""
+    """Everything on the owner's page, for the given window of complete months."""
     margin = reports.margin_report(months)
     work, tickets, working = work_by_person_month(months), tickets_by_month(months), working_time()
     series = monthly_series(months, work, tickets, working)

@@ -43,34 +43,19 @@ def resolution_met() -> Q:
     return Q(resolution_due__isnull=False, resolved_at__isnull=False, resolved_at__lte=F("resolution_due"))
 
 
-def resolution_sla_counts() -> dict:
-    """The two counts SLA met is made of, as aggregates over resolved tickets: `with_sla` (under a resolution
-    target) and `met` (resolved within it). The monthly roll-ups group by them; `resolution_sla_met` sums them."""
-    from django.db.models import Count
-
-    # counting resolved_at (never null here) rather than pk lets PostgreSQL answer from the index alone
-    return {"with_sla": Count("resolved_at", filter=Q(resolution_due__isnull=False)),
-            "met": Count("resolved_at", filter=resolution_met())}
-
-
-def sla_met_rate(with_sla: int, met: int) -> dict:
-    """The SLA met figure from its two counts: percent to one place, None when no ticket had a target."""
-    from bspos.core.money import percent
-
-    return {"with_sla": with_sla, "met": met, "rate": percent(met, with_sla)}
-
-
 def resolution_sla_met(tickets: QuerySet[Ticket], since: datetime, until: datetime) -> dict:
     """SLA met: of the tickets resolved in [since, until) under a resolution target, the share resolved within it
     (percent to one place, None when none was). One query; the owner's maturity levels, the SBR's SLA figures and
     the leadership metrics all count with it."""
-    counts = tickets.filter(resolved_at__gte=since, resolved_at__lt=until).aggregate(**resolution_sla_counts())
-    return sla_met_rate(counts["with_sla"], counts["met"])
+    from django.db.models import Count
 
+    from bspos.core.money import percent
 
-def escalated() -> Q:
-    """A ticket escalated at least once (the owner's escalation rate and dependence on the owner)."""
-    return Q(escalation_count__gt=0)
+    # counting resolved_at (never null here) rather than pk lets PostgreSQL answer from the index alone
+    counts = tickets.filter(resolved_at__gte=since, resolved_at__lt=until).aggregate(
+        with_sla=Count("resolved_at", filter=Q(resolution_due__isnull=False)),
+        met=Count("resolved_at", filter=resolution_met()))
+    return {**counts, "rate": percent(counts["met"], counts["with_sla"])}
 
 
 def first_response_breached(now: datetime) -> Q:
