@@ -26,11 +26,11 @@ def load_demo_proposals(now: datetime, rng: random.Random, *, leads) -> int:
     today = timezone.localtime(now).date()
     year_ago = today - timedelta(days=365)
     solution = Solution.objects.filter(name="Legal Practice Growth System").first()
-    rows = []
+    rows, declined = [], 0
     for lead in leads.filter(awareness_on__gte=year_ago).select_related("client").order_by("pk"):
         won = lead.excitement_on is not None
-        if not won and (lead.lost_on is None or rng.random() < 0.6):
-            continue  # most lost leads never got as far as a proposal
+        if not won and (lead.lost_on is None or (declined and rng.random() < 0.6)):
+            continue  # most lost leads never got as far as a proposal (the first one did)
         problem, cost = rng.choice(PROBLEMS)
         sent = (lead.conversion_on or lead.excitement_on or lead.lost_on or lead.awareness_on)
         sent = min(max(sent, lead.awareness_on), today)
@@ -51,6 +51,7 @@ def load_demo_proposals(now: datetime, rng: random.Random, *, leads) -> int:
                                  version=2 if pushed else 1, decided_at=_at(decided, 16),
                                  decided_by_name=lead.name.split()[0]))
         else:
+            declined += 1
             rows.append(Proposal(**base, status=Status.DECLINED, decided_at=_at(decided, 16),
                                  decided_by_name="Managing partner", decision_comment=rng.choice([
                                      "Too expensive for us this year.", "We'll stay with our current provider.",
